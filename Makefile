@@ -1,0 +1,48 @@
+# Uppföljningsboken – one entry point per job. Everything runs in .venv, created on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installerad
+YEAR ?= 2026
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help report test test-fast bench validate mall clean install browser
+
+help: ## Visa målen
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+install: $(STAMP) ## Skapa .venv och installera låsta beroenden
+
+report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2025
+	$(BIN)/python -m helpers rapport --ar $(YEAR)
+
+validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
+	$(BIN)/python -m helpers validera --ar $(YEAR)
+
+mall: $(STAMP) ## Skriv Excelmallen (standardmallen) för YEAR
+	$(BIN)/python -m helpers mall --ar $(YEAR)
+
+browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
+
+test: $(STAMP) browser ## Kör alla tester (enhet, notebooks, bok, webbläsare)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Bara de snabba enhetstesterna
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+bench: $(STAMP) ## Mät körtider (papermill, bokbygge) och skriv bench/resultat.json
+	$(BIN)/python -m helpers bench
+
+clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
+	rm -rf _build

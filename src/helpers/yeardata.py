@@ -1,0 +1,182 @@
+"""A year's follow-up (the plan's *standardmall*): status per åtgärd, indicator values, lärdomar.
+
+Each year lives in `data/<år>/`. Files are checked against the register so that an unknown id,
+a share over 100 or a negative count is caught with its file, row and column before any
+notebook runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.csvio import find_input, is_example
+from helpers.errors import InputError, Problem, display_path
+from helpers.plan import STATUSAR, Plan
+from helpers.validate import Col, TableSpec, blank, check_references, load_table
+
+STATUS = TableSpec(
+    (
+        Col("atgard_id", required=True, unique=True, describe="ett åtgärdsnummer från handlingsplanen, t.ex. '1.1'"),
+        Col("period_fran", "date", required=True),
+        Col("period_till", "date", required=True),
+        Col("status", "choice", required=True, choices=STATUSAR),
+        Col("kommentar"),
+        Col("behov_av_justering", "janej", required=True),
+        Col("justering"),
+        Col("uppgiftslamnare"),
+    ),
+    row_rules=(
+        lambda r: [("justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'")]
+        if r["behov_av_justering"] == "ja" and blank(r["justering"]) else [],
+        lambda r: [("period_till", r["period_till"].isoformat(), f"ett datum efter period_fran ({r['period_fran']})")]
+        if not blank(r["period_fran"]) and not blank(r["period_till"]) and r["period_till"] < r["period_fran"] else [],
+    ),
+)
+
+VARDEN = TableSpec(
+    (
+        Col("indikator_id", required=True, unique=True, describe="ett indikator-id från data/plan/indikatorer.csv"),
+        Col("varde", "decimal"),
+        Col("uppnatt_datum", "date"),
+        Col("text"),
+        Col("kommentar"),
+    )
+)
+
+LARDOMAR = TableSpec(
+    (
+        Col("typ", "choice", required=True, choices=("lärdom", "förslag")),
+        Col("atgard_id"),
+        Col("text", required=True),
+    )
+)
+
+# What a value must look like per indicator kind; the plan's kinds decide, not the file.
+_VALUE_RULES = {
+    "antal": (0, None, True, "ett heltal som är minst 0 (antal)"),
+    "andel": (0, 100, False, "en andel i procent från 0 till 100"),
+    "index": (0, 100, False, "ett indexvärde från 0 till 100"),
+    "betyg": (1, 6, False, "ett betyg från 1 till 6"),
+}
+
+
+@dataclass(frozen=True)
+class YearData:
+    """One year's validated input. `exempeldata` is true when any file is invented data."""
+
+    year: int
+    status: pd.DataFrame
+    varden: pd.DataFrame
+    lardomar: pd.DataFrame
+    files: tuple[Path, ...]
+    exempeldata: bool
+
+
+def year_folders(data_dir: Path) -> list[int]:
+    """Years that have a folder under data/, oldest first."""
+    return sorted(int(p.name) for p in Path(data_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+def load_year(data_dir: Path, year: int, plan: Plan) -> YearData:
+    """Load and check one year; raise InputError with every problem in every file of that year."""
+    folder = Path(data_dir) / str(year)
+    if not folder.is_dir():
+        raise InputError([Problem(display_path(folder), f"en mapp med årets uppföljning (skapa den med "
+                                  f"'python -m helpers mall --ar {year}' och 'importera')", value="mappen saknas")])
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    files: list[Path] = []
+    for stem, spec, required in (("status", STATUS, True), ("indikatorvarden", VARDEN, True),
+                                 ("lardomar", LARDOMAR, False)):
+        try:
+            path = find_input(folder, stem, required=required)
+            if path is None:
+                frames[stem] = pd.DataFrame(columns=spec.names)
+                continue
+            files.append(path)
+            frames[stem] = load_table(path, spec)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    problems += _check_status(frames["status"], files[0], plan, year)
+    problems += _check_values(frames["indikatorvarden"], files[1], plan)
+    if len(files) > 2:
+        problems += check_references(frames["lardomar"], "atgard_id", set(plan.atgarder.index),
+                                     display_path(files[2]), "en åtgärd i handlingsplanen")
+    if problems:
+        raise InputError(problems)
+    status = frames["status"].reset_index().set_index("atgard_id", drop=False)
+    varden = frames["indikatorvarden"].reset_index().set_index("indikator_id", drop=False)
+    return YearData(year, status, varden, frames["lardomar"].reset_index(drop=True), tuple(files),
+                    any(is_example(f) for f in files))
+
+
+def _check_status(frame: pd.DataFrame, path: Path, plan: Plan, year: int) -> list[Problem]:
+    shown = display_path(path)
+    problems = check_references(frame, "atgard_id", set(plan.atgarder.index), shown,
+                                "ett åtgärdsnummer från handlingsplanen (" + ", ".join(plan.order) + ")")
+    for line, row in frame.iterrows():
+        for col in ("period_fran", "period_till"):
+            if not blank(row[col]) and row[col].year not in (year, year - 1, year + 1):
+                problems.append(Problem(shown, f"ett datum nära uppföljningsåret {year}", row=int(line),
+                                        column=col, value=row[col].isoformat()))
+    return problems
+
+
+def _check_values(frame: pd.DataFrame, path: Path, plan: Plan) -> list[Problem]:
+    shown = display_path(path)
+    ind = plan.indikatorer
+    problems = check_references(frame, "indikator_id", set(ind.index), shown,
+                                "ett indikator-id från data/plan/indikatorer.csv")
+    for line, row in frame.iterrows():
+        iid = row["indikator_id"]
+        if iid not in ind.index:
+            continue
+        meta = ind.loc[iid]
+        if not blank(meta["serie"]):
+            problems.append(Problem(shown, f"ingen rad: värdet för {iid} hämtas från företagsklimatdata ({meta['serie']})",
+                                    row=int(line), column="indikator_id", value=iid))
+            continue
+        if not blank(meta["varde_fran"]):
+            problems.append(Problem(shown, f"ingen rad: {iid} redovisas med värdet för {meta['varde_fran']}",
+                                    row=int(line), column="indikator_id", value=iid))
+            continue
+        typ = meta["typ"]
+        value = row["varde"]
+        if typ in _VALUE_RULES and not blank(value):
+            low, high, whole, text = _VALUE_RULES[typ]
+            whole = whole and meta["enhet"] == "st"  # averages ('medelvärde') may have decimals
+            if value < low or (high is not None and value > high) or (whole and not float(value).is_integer()):
+                shown_value = int(value) if float(value).is_integer() else str(value).replace(".", ",")
+                problems.append(Problem(shown, f"{text} för indikator {iid}", row=int(line), column="varde",
+                                        value=shown_value))
+        if typ in ("milstolpe", "kvalitativ") and not blank(value):
+            what = "uppnatt_datum" if typ == "milstolpe" else "text"
+            problems.append(Problem(shown, f"tomt: {iid} är en {typ} och anges i kolumnen '{what}'",
+                                    row=int(line), column="varde", value=value))
+        if typ != "milstolpe" and not blank(row["uppnatt_datum"]):
+            problems.append(Problem(shown, f"tomt: uppnatt_datum gäller bara milstolpar ({iid} är {typ})",
+                                    row=int(line), column="uppnatt_datum", value=row["uppnatt_datum"].isoformat()))
+    return problems
+
+
+def load_years(data_dir: Path, plan: Plan, up_to: int) -> dict[int, YearData]:
+    """All years up to and including `up_to`: the report year plus the history it compares with."""
+    years = [y for y in year_folders(data_dir) if y <= up_to]
+    if up_to not in years:
+        load_year(data_dir, up_to, plan)  # raises the Swedish 'mappen saknas' error
+    problems: list[Problem] = []
+    out: dict[int, YearData] = {}
+    for y in years:
+        try:
+            out[y] = load_year(data_dir, y, plan)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return out

@@ -1,0 +1,148 @@
+"""Specification of helpers.ranking: year-to-year changes in Svenskt Näringsliv's ranking,
+and the shipped ranking data files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.ranking import ranking_deltas
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["ar", "matt", "varde"])
+
+
+def read(name):
+    return pd.read_csv(DATA / name, sep=";", decimal=",", encoding="utf-8")
+
+
+def only(df, **where):
+    sel = df
+    for k, v in where.items():
+        sel = sel[sel[k] == v]
+    assert len(sel) == 1, sel
+    return sel.iloc[0]
+
+
+def test_placering_198_to_196_is_an_improvement_by_2():
+    row = only(ranking_deltas(frame([(2018, "placering", 198), (2019, "placering", 196)])))
+    assert row["delta"] == -2
+    assert row["forandring"] == "förbättring"
+    assert "Upp 2 placeringar" in row["forklaring"]
+    assert "jämfört med 2018" in row["forklaring"]
+
+
+def test_placering_209_to_169_is_up_40():
+    row = only(ranking_deltas(frame([(2020, "placering", 209), (2021, "placering", 169)])))
+    assert row["delta"] == -40 and row["forandring"] == "förbättring"
+    assert row["forklaring"].startswith("Upp 40 placeringar till plats 169")
+
+
+def test_higher_placering_number_is_a_decline():
+    row = only(ranking_deltas(frame([(2019, "placering", 196), (2020, "placering", 209)])))
+    assert row["delta"] == 13 and row["forandring"] == "försämring"
+    assert row["forklaring"].startswith("Ner 13 placeringar")
+
+
+def test_omdome_decrease_is_a_decline():
+    row = only(ranking_deltas(frame([(2021, "omdome", 3.19), (2022, "omdome", 3.07)])))
+    assert row["delta"] == pytest.approx(-0.12)
+    assert row["forandring"] == "försämring"
+    assert "sjönk med 0,12 till 3,07" in row["forklaring"]
+    assert row["forklaring"].startswith("Sammanfattande omdöme")
+
+
+def test_factor_increase_is_an_improvement_and_equal_is_unchanged():
+    out = ranking_deltas(frame([
+        (2022, "dialog_beslutsfattare", 2.71), (2023, "dialog_beslutsfattare", 2.93),
+        (2024, "dialog_beslutsfattare", 2.93),
+        (2022, "placering", 150), (2023, "placering", 150),
+    ]))
+    up = only(out, matt="dialog_beslutsfattare", ar=2023)
+    assert up["forandring"] == "förbättring" and "steg med 0,22" in up["forklaring"]
+    assert only(out, matt="dialog_beslutsfattare", ar=2024)["forandring"] == "oförändrat"
+    same = only(out, matt="placering", ar=2023)
+    assert same["forandring"] == "oförändrat" and same["delta"] == 0
+
+
+def test_missing_years_compare_with_the_previous_available_year():
+    out = ranking_deltas(frame([
+        (2019, "placering", 196), (2021, "placering", 169), (2022, "placering", np.nan),
+        (2023, "placering", 170),
+    ]))
+    assert out[["ar_fran", "ar"]].values.tolist() == [[2019, 2021], [2021, 2023]]
+    assert "jämfört med 2019" in out.iloc[0]["forklaring"]
+    assert "jämfört med 2021" in out.iloc[1]["forklaring"]
+    assert out.iloc[1]["forklaring"].startswith("Ner 1 placering ")
+
+
+def test_output_columns_and_unsorted_input():
+    out = ranking_deltas(frame([(2023, "omdome", 3.3), (2021, "omdome", 3.19),
+                                (2022, "omdome", 3.2)]))
+    assert list(out.columns) == ["matt", "ar_fran", "ar", "varde_fran", "varde", "delta",
+                                 "forandring", "forklaring"]
+    assert out["ar"].tolist() == [2022, 2023]
+
+
+@pytest.mark.parametrize("rows", [
+    [(2020, "placering", 0)],
+    [(2020, "placering", 291)],
+    [(2020, "placering", 196.5)],
+    [(2020, "omdome", 6.5)],
+    [(2020, "infrastruktur", 0.9)],
+    [(2020, "omdome", 3.1), (2020, "omdome", 3.2)],
+])
+def test_invalid_input_is_rejected(rows):
+    with pytest.raises(ValueError):
+        ranking_deltas(frame(rows))
+
+
+# --- shipped data files --------------------------------------------------------------------
+
+
+def test_published_ranking_file_holds_exactly_the_real_figures():
+    df = read("ranking_publicerat.csv")
+    assert list(df.columns) == ["ar", "matt", "varde", "kalla", "harledd"]
+    got = {(r.ar, r.matt, r.varde, r.harledd) for r in df.itertuples()}
+    assert got == {
+        (2017, "kommunens_service", 2.48, "nej"),
+        (2017, "dialog_beslutsfattare", 2.44, "nej"),
+        (2018, "placering", 198, "ja"),
+        (2019, "placering", 196, "nej"),
+        (2020, "placering", 209, "ja"),
+        (2021, "placering", 169, "nej"),
+        (2021, "omdome", 3.19, "nej"),
+    }
+    assert len(df) == 7
+    assert df["kalla"].notna().all() and not df["kalla"].str.contains("exempeldata").any()
+    assert df[df["ar"] == 2019]["kalla"].str.contains("pressmeddelande 2019-09-24").all()
+    assert df[df["ar"] == 2021]["kalla"].str.contains("Roslagens Tidning 2021-09-22").all()
+
+
+def test_published_placering_deltas():
+    out = ranking_deltas(read("ranking_publicerat.csv"))
+    plac = out[out["matt"] == "placering"]
+    assert plac[["ar_fran", "ar", "delta", "forandring"]].values.tolist() == [
+        [2018, 2019, -2, "förbättring"],
+        [2019, 2020, 13, "försämring"],
+        [2020, 2021, -40, "förbättring"],
+    ]
+
+
+def test_exempeldata_ranking_file():
+    df = read("ranking.exempeldata.csv")
+    assert list(df.columns) == ["ar", "matt", "varde", "kalla", "harledd"]
+    assert (df["kalla"] == "exempeldata").all() and (df["harledd"] == "nej").all()
+    assert set(df["ar"]) == set(range(2022, 2027))
+    assert set(df["matt"]) == {"placering", "omdome", "dialog_beslutsfattare", "infrastruktur"}
+    combined = pd.concat([read("ranking_publicerat.csv"), df])
+    out = ranking_deltas(combined)  # validates scales and duplicates across both files
+    dialog = out[out["matt"] == "dialog_beslutsfattare"].iloc[0]
+    assert (dialog["ar_fran"], dialog["ar"]) == (2017, 2022)
+    assert "jämfört med 2017" in dialog["forklaring"]
