@@ -44,7 +44,7 @@ def pages(plan, year: int, data_dir: str) -> list[Page]:
         Page("foretagsklimat", TEMPLATES["klimat"], "Företagsklimatet", dict(common)),
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
-        out.append(Page(malomrade_page(mo), TEMPLATES["malomrade"], f"Målområde {mo}. {m['namn']}",
+        out.append(Page(malomrade_page(mo), TEMPLATES["malomrade"], f"{mo}. {m['namn']}",
                         {**common, "malomrade_id": int(mo)}))
         for aid in [a for a in plan.order if int(plan.atgarder.at[a, "malomrade_id"]) == mo]:
             out.append(Page(atgard_page(aid), TEMPLATES["atgard"], plan.heading(aid), {**common, "atgard_id": aid}))
@@ -61,7 +61,7 @@ def toc(plan, page_list: list[Page]) -> dict:
         chapter = {"file": malomrade_page(mo)}
         if sections:
             chapter["sections"] = sections
-        parts.append({"caption": f"{mo}. {m['namn']}", "chapters": [chapter]})
+        parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
     parts.append({"caption": "Om rapporten", "chapters": [{"file": "om_rapporten"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 

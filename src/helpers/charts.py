@@ -69,7 +69,7 @@ def stacked_counts(frame: pd.DataFrame, category: str, colours: dict[str, str], 
     """Horizontal stacked bars of counts (columns: label, category, antal)."""
     order = [c for c in colours if c in set(frame[category])]
     chart = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("label:N", title=y_label, sort=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("antal:Q", title="Antal", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color(f"{category}:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=[colours[c] for c in order]),

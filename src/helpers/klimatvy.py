@@ -60,7 +60,7 @@ def nki_chart(an) -> Html:
     data = agg[(agg["ar"] == last) & (agg["matt"] == nki.NKI)].copy()
     data["namn"] = data["omrade"].map(lambda o: nki.OMRADEN.get(o, nki.TOTALT_NAMN))
     data["etikett"] = data.apply(lambda r: _value_label(r), axis=1)
-    shown = data[data["visas"]]
+    shown = data[data["visas"]].assign(ci_low=lambda d: d["ci_low"].clip(0, 100), ci_high=lambda d: d["ci_high"].clip(0, 100))
     hidden = data[~data["visas"]]
     base = alt.Chart(shown).encode(y=alt.Y("namn:N", title=None, sort="-x", axis=alt.Axis(labelLimit=250)))
     bars = base.mark_bar(color="#1f5fa8", height=14).encode(x=alt.X("varde:Q", title="NKI (0–100)", scale=alt.Scale(domain=[0, 100])))
@@ -131,7 +131,7 @@ def delta_table(an) -> Html:
     for _, r in last.iterrows():
         name = nki.OMRADEN.get(r["omrade"], nki.TOTALT_NAMN)
         rows.append([esc(name), f"{r['ar_fran']}–{r['ar']}",
-                     signed_sv(r["delta"]) if not math.isnan(r["delta"]) else "–",
+                     signed_sv(r["delta"], 1) if not math.isnan(r["delta"]) else "–",
                      esc(r["bedomning"]), esc(r["forklaring"]) + (" (färre än 10 svar)" if r["fa_svar"] else "")])
     return table(["Område", "Jämförelse", "Förändring (enheter)", "Bedömning", "Förklaring"], rows,
                  "Förändring av NKI jämfört med föregående mätning", numeric={2})

@@ -46,12 +46,14 @@ def exempel_banner(files: list[Path], real_note: str | None = None) -> Html:
     """Say plainly, on every page built from invented data, that it is invented."""
     if not files:
         return Html("")
-    names = ", ".join(f"<code>{esc(Path(f).parent.name)}/{esc(Path(f).name)}</code>" for f in files)
+    folders = sorted({f"data/{Path(f).parent.name}/" for f in files})
+    names = ", ".join(f"<code>{esc(d)}</code>" for d in folders)
     extra = f" {esc(real_note)}" if real_note else ""
     return Html(
         '<div class="uppf-exempeldata" role="note"><strong>Exempeldata.</strong> '
         "Siffrorna och kommentarerna på den här sidan är påhittade för att visa hur rapporten "
-        f"fungerar. De kommer från {names} och beskriver inte verkliga förhållanden.{extra}</div>"
+        f"fungerar och beskriver inte verkliga förhållanden. De kommer från filerna märkta "
+        f"<code>.exempeldata</code> i {names}.{extra}</div>"
     )
 
 
@@ -124,18 +126,18 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             before = "–"
             done = ch.uppnatt_datum if not blank(ch.uppnatt_datum) else None
             now = f"genomförd {date_sv(done)}" if done else "ej rapporterad som genomförd"
-        target = target_text(meta)
-        source = esc(meta["kalla"]) + (f" <span class=\"uppf-serie\">({esc(meta['serie'])})</span>" if serie else "")
+        source = esc(meta["kalla"]) + (f" ({esc(meta['serie'])})" if serie else "")
         if not blank(meta["varde_fran"]):
-            source += f"<br><small>samma mått som {esc(meta['varde_fran'])}</small>"
-        comment = f'<br><small class="uppf-kommentar">{esc(ch.kommentar)}</small>' if not blank(ch.kommentar) else ""
+            source += f"; samma mått som {esc(meta['varde_fran'])}"
+        comment = f'<br><small class="uppf-kommentar">Kommentar: {esc(ch.kommentar)}</small>' if not blank(ch.kommentar) else ""
         rows.append([
-            f'<span class="uppf-id">{esc(iid)}</span> {esc(meta["text"])}{comment}',
-            before, now, change_text(meta, ch), target,
-            f"{utfall_badge(j['utfall'], j['detalj'])}<br><small>{esc(j['forklaring'])}</small>", source,
+            f'<span class="uppf-id">{esc(iid)}</span> {esc(meta["text"])}'
+            f'<br><small>Mål: {target_text(meta)}. Källa: {source}.</small>{comment}',
+            before, now, change_text(meta, ch),
+            f"{utfall_badge(j['utfall'], j['detalj'])}<br><small>{esc(j['forklaring'])}</small>",
         ])
     prev, cur = an.previous_year, an.year
-    return table(["Indikator", str(prev), str(cur), "Förändring", "Mål enligt planen", "Bedömning", "Källa"], rows,
+    return table(["Indikator", str(prev), str(cur), "Förändring", "Bedömning"], rows,
                  caption or f"Indikatorer för åtgärd {atgard_id}, {prev}–{cur}", numeric={1, 2, 3}, cls="uppf-indikatorer")
 
 
@@ -255,7 +257,7 @@ def maluppfyllelse_table(an) -> Html:
     share = total["uppfyllt"] / total["bedomda"] * 100 if total["bedomda"] else math.nan
     rows.append(["<strong>Hela handlingsplanen</strong>", *(f"<strong>{int(total[u])}</strong>" for u in UTFALL),
                  f"<strong>{int(total['bedomda'])}</strong>", f"<strong>{percent_sv(share)}</strong>"])
-    return table(["Målområde", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt", "Bedömda", "Andel uppfyllda av bedömda"],
+    return table(["Målområde", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt", "Bedömda", "Andel uppfyllda"],
                  rows, f"Måluppfyllelse per målområde {an.year} (antal indikatorer)", numeric={1, 2, 3, 4, 5, 6})
 
 
@@ -305,15 +307,17 @@ def overview_text(an) -> Html:
     """The samlad analys in two sentences, computed from the same tables the page shows."""
     st = an.status["status"].value_counts()
     n = len(an.status)
-    parts = [f"{int(st.get(s, 0))} {s}" for s in ("genomförd", "avslutad", "pågående", "ej påbörjad") if st.get(s, 0)]
+    plural = {"genomförd": "genomförda", "avslutad": "avslutade", "pågående": "pågående", "ej påbörjad": "ej påbörjade"}
+    parts = [f"{int(st.get(s, 0))} {s if st.get(s, 0) == 1 else plural[s]}" for s in plural if st.get(s, 0)]
     if st.get("status saknas", 0):
         parts.append(f"{int(st['status saknas'])} utan rapporterad status")
     total = an.per_malomrade[list(UTFALL) + ["bedomda"]].sum()
     judged = int(total["bedomda"])
     share = f" ({percent_sv(total['uppfyllt'] / judged * 100)})" if judged else ""
     adj = len(an.justeringar)
+    listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1] if parts else "ingen rapporterad"
     return Html(
-        f"<p>Av handlingsplanens {n} åtgärder är {', '.join(parts)} under {an.year}. "
+        f"<p>Av handlingsplanens {n} åtgärder är {listed} under {an.year}. "
         f"Av {int(total.sum() - total['bedomda'])} indikatorer kunde {judged} bedömas mot planens mål: "
         f"{int(total['uppfyllt'])} är uppfyllda{share}, {int(total['delvis uppfyllt'])} delvis uppfyllda och "
         f"{int(total['ej uppfyllt'])} ej uppfyllda; {int(total['ej bedömt'])} saknar mål, värde eller har inte "
