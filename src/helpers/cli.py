@@ -33,7 +33,9 @@ class SvenskParser(argparse.ArgumentParser):
         message = (message.replace("the following arguments are required", "följande argument krävs")
                    .replace("invalid choice", "ogiltigt val").replace("choose from", "välj bland")
                    .replace("unrecognized arguments", "okända argument")
-                   .replace("invalid int value", "ogiltigt heltal").replace("argument ", "argumentet "))
+                   .replace("invalid int value", "ogiltigt heltal"))
+        if message.startswith("argument "):
+            message = "argumentet " + message[len("argument "):]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: fel: {message}\n")
 
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RunError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
-        print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
+        if args.kommando == "rapport":
+            print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
         return 1
 
 

@@ -35,7 +35,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from helpers.errors import InputError, Problem, display_path
+from helpers.errors import InputError, Problem, RunError, display_path
 from helpers.format import number_sv
 from helpers.plan import STATUSAR, Plan, load_plan
 from helpers.validate import blank, parse_number
@@ -733,7 +733,7 @@ def _validate(tables: list[_Table], root: Path, year: int, plan: Plan, path: Pat
 def _to_workbook(problem: Problem, lines: dict, path: Path) -> Problem:
     name = Path(problem.file).name
     for stem, (table, mapping) in lines.items():
-        if name in (f"{stem}.csv",):
+        if name == f"{stem}.csv":
             row = mapping.get(problem.row) if problem.row is not None else None
             return Problem(_label(path, table.sheet), problem.expected, row=row, column=problem.column,
                            value=problem.value)
@@ -837,9 +837,13 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
             raise InputError([Problem(
                 display_path(target),
                 f"en tom mapp för {year}, eller flaggan --skriv-over för att ersätta befintliga uppgifter "
-                f"(python -m helpers importera {path.name} --ar {year} --skriv-over)",
+                f"(python -m helpers importera {path} --ar {year} --skriv-over)",
                 value="det finns redan uppgifter: " + ", ".join(p.name for p in existing))])
-        _publish(first / str(year), target, data_dir, year)
+        try:
+            _publish(first / str(year), target, data_dir, year)
+        except OSError as exc:
+            raise RunError(f"kunde inte flytta in de importerade filerna i {display_path(target)} ({exc}); "
+                           f"befintliga uppgifter för {year} är orörda") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return [target / f"{t.stem}.csv" for t in tables]

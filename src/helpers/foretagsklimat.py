@@ -22,6 +22,7 @@ import pandas as pd
 from helpers import nki, ranking
 from helpers.csvio import find_input, is_example
 from helpers.errors import InputError, Problem, display_path
+from helpers.format import number_sv
 from helpers.validate import Col, TableSpec, blank, load_table
 
 INSIKT_FORDROJNING_AR = 1  # Insikt for year Y is published in Y+1 (SKR, 2022–2024 publication dates)
@@ -70,6 +71,17 @@ RANKING = TableSpec((
 ))
 
 KOMMUN = "Norrtälje"
+
+
+def serie_namn(serie: str) -> str:
+    """'insikt:totalt:bemotande' -> 'Bemötande (SKR Insikt, totalt)': how readers know a series."""
+    parts = serie.split(":")
+    if parts[0] == "insikt" and len(parts) == 3:
+        omrade = nki.OMRADEN.get(parts[1], nki.TOTALT_NAMN).lower()
+        return f"{nki.MATT.get(parts[2], parts[2])} (SKR Insikt, {omrade})"
+    if parts[0] == "ranking" and len(parts) == 2:
+        return f"{ranking.matt_namn(parts[1])} (Svenskt Näringslivs ranking)"
+    return serie
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,25 @@ class Klimat:
                                               "delta": latest["delta"], "ar_fran": int(latest["ar_fran"]),
                                               "ar": int(latest["ar"])}
         return out
+
+    def serie_status(self, serie: str) -> str:
+        """Latest value of a series and what changed, in one Swedish sentence (for linked åtgärder)."""
+        values = self.series_values()
+        own = values[values["serie"] == serie].sort_values("ar")
+        if own.empty:
+            return "Inga publicerade värden ännu."
+        last = own.iloc[-1]
+        text = f"Senaste värde {number_sv(round(float(last['varde']), 2))} ({int(last['ar'])})."
+        if serie.startswith("insikt:"):
+            cmp = self.comparisons(self.year).get(serie)
+            if cmp and cmp["ar"] == int(last["ar"]):
+                text += " " + cmp["forklaring"]
+        else:
+            d = self.ranking_deltas
+            d = d[d["matt"] == serie.split(":", 1)[1]] if len(d) else d
+            if len(d):
+                text += " " + d.sort_values("ar").iloc[-1]["forklaring"]
+        return text
 
     @cached_property
     def ranking_deltas(self) -> pd.DataFrame:

@@ -77,6 +77,41 @@ def nki_chart(an) -> Html:
                   f"NKI per område {last}{label}. Strecken visar 95 % konfidensintervall.{note}")
 
 
+def nki_trend_chart(an) -> Html:
+    """NKI totalt over the years with intervals, Riket for reference, and the 2024 series break marked."""
+    k = _k(an)
+    if k is None or k.insikt.empty:
+        return NO_DATA
+    own = k.kommun_insikt
+    own = own[(own["omrade"] == nki.TOTALT) & (own["matt"] == nki.NKI) & own["visas"]].assign(kommun="Norrtälje")
+    riket = k.insikt[(k.insikt["kommun"] == "Riket") & (k.insikt["omrade"] == nki.TOTALT) & (k.insikt["matt"] == nki.NKI)]
+    data = pd.concat([own, riket.assign(n=riket.get("antal_svar"))], ignore_index=True)[
+        ["ar", "kommun", "varde", "ci_low", "ci_high", "exempeldata"]]
+    data["ar"] = data["ar"].astype(int)
+    data["ci_low"] = data["ci_low"].astype(float).clip(0, 100)
+    data["ci_high"] = data["ci_high"].astype(float).clip(0, 100)
+    breaks = [y for y, _ in nki.TOTALT_DEFINITIONER if y > 0 and data["ar"].min() < y <= data["ar"].max()]
+    # Lines are not drawn across a series break: each definition of totalt is its own segment.
+    data["period"] = data["ar"].map(lambda y: sum(y >= b for b in breaks))
+    x = alt.X("ar:Q", title="Mätår", axis=alt.Axis(format="d", tickMinStep=1))
+    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=["Norrtälje", "Riket"], range=["#1f5fa8", "#595959"]),
+                       legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(data).encode(x=x, color=colour)
+    layers = [base.mark_line(point=True).encode(y=alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[40, 100])),
+                                                 detail="period:N"),
+              base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q")]
+    for year in breaks:
+        marker = pd.DataFrame({"ar": [year - 0.5], "text": [f"Seriebrott {year}"]})
+        layers.append(alt.Chart(marker).mark_rule(color="#a4241b", strokeDash=[4, 4]).encode(x="ar:Q"))
+        layers.append(alt.Chart(marker).mark_text(color="#a4241b", align="left", dx=4, y=8).encode(x="ar:Q", text="text:N"))
+    chart = alt.layer(*layers).properties(width=460, height=240, title="NKI totalt per mätår")
+    points = "; ".join(f"{r.kommun} {r.ar}: {number_sv(round(r.varde))}" for r in data.sort_values(["kommun", "ar"]).itertuples())
+    brk = f" Seriebrott {', '.join(map(str, breaks))}: totalt omfattar därefter färre områden och jämförs inte bakåt." if breaks else ""
+    label = " (Norrtälje 2019–2025: exempeldata)" if bool(own["exempeldata"].any()) else ""
+    return figure(chart, f"Linjediagram: NKI totalt per mätår{label}. {points}.{brk}",
+                  f"NKI totalt per mätår med 95 % konfidensintervall{label}.{brk}")
+
+
 def _value_label(r) -> str:
     if not r["visas"]:
         return "visas inte"

@@ -106,8 +106,11 @@ def change_text(meta, ch: Change) -> str:
     unit = " procentenheter" if meta["enhet"] == "%" else ""
     rel = "" if math.isnan(ch.diff_rel) or meta["enhet"] == "%" else f" ({signed_sv(ch.diff_rel, 0)}\u00a0%)"
     word = {"↑": "ökning", "↓": "minskning", "→": "oförändrat"}[arrow(ch.diff)]
+    history = ""
+    if ch.baslinje_ar is not None and ch.baslinje_ar < (ch.ar_fore or 0):
+        history = f"<br><small>Sedan {ch.baslinje_ar} ({number_sv(ch.baslinje)}): trend {ch.trend}</small>"
     return (f'<span aria-hidden="true">{arrow(ch.diff)}</span> <span class="visually-hidden">{word}</span>'
-            f"{signed_sv(ch.diff)}{unit}{rel}")
+            f"{signed_sv(ch.diff)}{unit}{rel}{history}")
 
 
 def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str] | None = None,
@@ -213,8 +216,12 @@ def links_block(an, atgard_id: str) -> Html:
             st = an.status.loc[other, "status"]
             target += f" – status {status_badge(st)}"
         elif k["typ"] in ("nki-fråga", "ranking-faktor"):
-            label = "NKI-fråga (SKR Insikt)" if k["typ"] == "nki-fråga" else "Faktor i Svenskt Näringslivs ranking"
-            target = f'{label}: <a href="foretagsklimat.html">{esc(k["till_serie"])}</a>'
+            from helpers.foretagsklimat import serie_namn
+
+            label = "Följs i NKI (SKR Insikt)" if k["typ"] == "nki-fråga" else "Följs i Svenskt Näringslivs ranking"
+            target = f'{label}: <a href="foretagsklimat.html">{esc(serie_namn(k["till_serie"]))}</a>'
+            if an.klimat is not None:
+                target += f". {esc(an.klimat.serie_status(k['till_serie']))}"
         else:
             target = f"Styrdokument: {esc(k['till_dokument'])}"
         items.append(f"<li>{target}<br><small>Planens text: ”{esc(k['beskrivning'])}”</small></li>")

@@ -134,6 +134,7 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     raw = read_table(path, spec.names)
     shown = display_path(path)
     problems: list[Problem] = []
+    unparsable: set[tuple[int, str]] = set()
     parsed: dict[str, list] = {}
     for col in spec.columns:
         values = []
@@ -141,6 +142,7 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
             value, ok = _parse_cell(col, text)
             if not ok:
                 problems.append(Problem(shown, col.expected(), row=int(line), column=col.name, value=text))
+                unparsable.add((int(line), col.name))
                 value = None
             values.append(value)
         dtype = "Float64" if col.kind in ("int", "decimal") else object
@@ -150,7 +152,9 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     try:
         _schema(spec).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems.extend(_translate(exc.failure_cases, frame, spec, shown))
+        # A cell that could not be parsed is reported once, not again as "empty".
+        problems.extend(p for p in _translate(exc.failure_cases, frame, spec, shown)
+                        if (p.row, p.column) not in unparsable)
     for rule in spec.row_rules:
         for line, row in frame.iterrows():
             for column, value, expected in rule(row):

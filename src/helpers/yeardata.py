@@ -157,8 +157,9 @@ def _check_values(frame: pd.DataFrame, path: Path, plan: Plan) -> list[Problem]:
                                         value=shown_value))
         if typ in ("milstolpe", "kvalitativ") and not blank(value):
             what = "uppnatt_datum" if typ == "milstolpe" else "text"
+            shown_value = int(value) if float(value).is_integer() else str(value).replace(".", ",")
             problems.append(Problem(shown, f"tomt: {iid} är en {typ} och anges i kolumnen '{what}'",
-                                    row=int(line), column="varde", value=value))
+                                    row=int(line), column="varde", value=shown_value))
         if typ != "milstolpe" and not blank(row["uppnatt_datum"]):
             problems.append(Problem(shown, f"tomt: uppnatt_datum gäller bara milstolpar ({iid} är {typ})",
                                     row=int(line), column="uppnatt_datum", value=row["uppnatt_datum"].isoformat()))

@@ -1,0 +1,87 @@
+"""Shared fixtures: temporary project copies, small fixture data, and one full build of the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.pipeline import Layout, run_year
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SEED = ROOT.parent / "shared" / "seeds" / "004_626aa45858646d08.txt"
+
+
+def make_project(dest: Path, data: Path | None = None) -> Layout:
+    """A throwaway project with the real templates, book assets and config, and given data."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
+    (dest / "book").mkdir()
+    shutil.copytree(ROOT / "book" / "_static", dest / "book" / "_static")
+    shutil.copy(ROOT / "book" / "om_rapporten.md", dest / "book" / "om_rapporten.md")
+    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    shutil.copytree(data or DATA, dest / "data")
+    return Layout.at(dest)
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def write_rows(path: Path, rows: list[dict], fieldnames: list[str] | None = None) -> None:
+    fieldnames = fieldnames or list(rows[0].keys())
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fieldnames, delimiter=";", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def small_data(dest: Path, atgarder=("1.1", "1.2", "5.1", "6.1")) -> Path:
+    """Fixture data: the real register cut to a few åtgärder (and their målområden), with both years.
+
+    Small enough to execute in seconds, but it keeps every indicator kind the cut contains, the
+    links between the kept åtgärder and the företagsklimat series.
+    """
+    data = dest / "data"
+    (data / "plan").mkdir(parents=True)
+    at = [r for r in read_rows(DATA / "plan" / "atgarder.csv") if r["atgard_id"] in atgarder]
+    mo_ids = {r["malomrade_id"] for r in at}
+    write_rows(data / "plan" / "atgarder.csv", at)
+    write_rows(data / "plan" / "malomraden.csv",
+               [r for r in read_rows(DATA / "plan" / "malomraden.csv") if r["malomrade_id"] in mo_ids])
+    ind = [r for r in read_rows(DATA / "plan" / "indikatorer.csv")
+           if r["atgard_id"] in atgarder or (not r["atgard_id"] and r["malomrade_id"] in mo_ids)]
+    write_rows(data / "plan" / "indikatorer.csv", ind)
+    ko = [r for r in read_rows(DATA / "plan" / "kopplingar.csv")
+          if r["fran_atgard"] in atgarder and (not r["till_atgard"] or r["till_atgard"] in atgarder)]
+    write_rows(data / "plan" / "kopplingar.csv", ko, list(read_rows(DATA / "plan" / "kopplingar.csv")[0].keys()))
+    ids = {r["indikator_id"] for r in ind}
+    for year in (2025, 2026):
+        src, dst = DATA / str(year), data / str(year)
+        dst.mkdir()
+        for name, key, keep in (("status", "atgard_id", set(atgarder)), ("indikatorvarden", "indikator_id", ids),
+                                ("lardomar", "atgard_id", set(atgarder) | {""})):
+            f = src / f"{name}.exempeldata.csv"
+            rows = read_rows(f)
+            header = list(rows[0].keys())
+            write_rows(dst / f.name, [r for r in rows if r[key] in keep], header)
+    shutil.copytree(DATA / "foretagsklimat", data / "foretagsklimat")
+    return data
+
+
+@pytest.fixture
+def small_project(tmp_path) -> Layout:
+    data = small_data(tmp_path / "src")
+    return make_project(tmp_path / "projekt", data)
+
+
+@pytest.fixture(scope="session")
+def shipped_book(tmp_path_factory):
+    """The shipped data built once for the whole session, exactly as `make report` builds it."""
+    layout = make_project(tmp_path_factory.mktemp("shipped") / "projekt")
+    result = run_year(2026, layout, jobs=2, log=lambda *_: None)
+    return layout, result

@@ -1,0 +1,224 @@
+"""The run of a year, end to end on small fixture data: what is published, and what is never damaged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT, make_project, read_rows, small_data, write_rows
+from helpers import archive, book
+from helpers.errors import InputError, RunError
+from helpers.pipeline import run_year
+from helpers.plan import load_plan
+
+pytestmark = pytest.mark.slow
+
+ATGARDER = ("1.1", "1.2", "5.1", "6.1")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def outputs_only(nb_path: Path) -> list:
+    """Cell sources and outputs: what a re-execution must reproduce (timings excluded)."""
+    nb = nbformat.read(nb_path, as_version=4)
+    return [(c.cell_type, c.source, c.get("outputs", [])) for c in nb.cells]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pipeline")
+    layout = make_project(base / "projekt", small_data(base / "src", ATGARDER))
+    before = tree_digest(layout.data)
+    result = run_year(2026, layout, jobs=2, log=lambda *_: None)
+    return layout, result, before
+
+
+def test_report_publishes_one_page_per_atgard_and_the_overview(built):
+    layout, result, _ = built
+    html = layout.html(2026)
+    assert result.html_index == html / "index.html" and result.html_index.exists()
+    for aid in ATGARDER:
+        assert (html / f"{book.atgard_page(aid)}.html").exists()
+    for page in ("samlad_analys", "foretagsklimat", "malomrade_1", "malomrade_5", "malomrade_6", "om_rapporten"):
+        assert (html / f"{page}.html").exists(), page
+    assert (layout.build / "html" / "index.html").read_text(encoding="utf-8").count('href="2026/index.html"') == 1
+
+
+def test_atgard_page_is_headed_with_number_and_title_and_shows_the_parts_the_plan_asks_for(built):
+    layout, _, _ = built
+    page = (layout.html(2026) / "atgard_1_1.html").read_text(encoding="utf-8")
+    assert "1.1 Fortsatt utveckling av företagslotsen" in page
+    for part in ("Genomförandestatus", "Indikatorer och måluppfyllelse", "Kommentar från ansvarig",
+                 "Behov av justering", "Samverkan med andra åtgärder", "uppf-indikatorer", "Exempeldata"):
+        assert part in page, part
+    # 1.2 names 1.1 (the företagslots working group): the link shows on both pages
+    assert 'href="atgard_1_1.html"' in (layout.html(2026) / "atgard_1_2.html").read_text(encoding="utf-8")
+    assert 'href="atgard_1_2.html"' in page
+
+
+def test_readers_see_no_code_and_no_parameters(built):
+    layout, _, _ = built
+    for page in layout.html(2026).glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "analyse(year" not in text, page.name
+        assert "atgard_id = " not in text, page.name
+
+
+def test_executed_notebooks_carry_parameters_title_and_hidden_code(built):
+    layout, _, _ = built
+    nb = nbformat.read(layout.edition(2026) / "atgard_5_1.ipynb", as_version=4)
+    assert nb.metadata.papermill.parameters == {"year": 2026, "data_dir": "data", "atgard_id": "5.1"}
+    assert nb.cells[0].source.startswith("# 5.1 Etablera bransch/klusterträffar")
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.tags)
+        if tags & {"parameters", "injected-parameters"}:
+            assert "remove-cell" in tags
+        else:
+            assert "remove-input" in tags
+        assert all(o.get("name") != "stderr" and o["output_type"] != "error" for o in cell.outputs)
+
+
+def test_inputs_are_never_rewritten(built):
+    layout, _, before = built
+    assert tree_digest(layout.data) == before
+
+
+def test_edition_archives_inputs_with_a_manifest_that_verifies(built):
+    layout, _, _ = built
+    edition = layout.edition(2026)
+    manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ar"] == 2026 and manifest["exempeldata"] is True
+    assert "indata/2026/status.exempeldata.csv" in manifest["filer"]
+    assert "atgard_1_1.ipynb" in manifest["filer"]
+    assert archive.verify(edition) == []
+
+
+def test_verify_detects_a_changed_file(tmp_path, built):
+    layout, _, _ = built
+    copy = tmp_path / "2026"
+    import shutil
+
+    shutil.copytree(layout.edition(2026), copy)
+    nb = copy / "atgard_1_1.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("Fortsatt", "Ändrad"), encoding="utf-8")
+    (copy / "extra.txt").write_text("x", encoding="utf-8")
+    problems = archive.verify(copy)
+    assert any("atgard_1_1.ipynb" in p and "ändrats" in p for p in problems)
+    assert any("extra.txt" in p for p in problems)
+
+
+def test_bad_input_stops_before_anything_runs_and_leaves_the_last_good_book(built):
+    layout, _, _ = built
+    html_before = tree_digest(layout.html(2026))
+    edition_before = tree_digest(layout.edition(2026))
+    f = layout.data / "2026" / "indikatorvarden.exempeldata.csv"
+    original = f.read_bytes()
+    rows = read_rows(f)
+    for r in rows:
+        if r["indikator_id"] == "1.1-2":
+            r["varde"] = "120"
+    try:
+        write_rows(f, rows)
+        with pytest.raises(InputError) as exc:
+            run_year(2026, layout, jobs=2, log=lambda *_: None)
+        message = str(exc.value)
+        assert "indikatorvarden.exempeldata.csv" in message and "kolumn 'varde'" in message and "'120'" in message
+    finally:
+        f.write_bytes(original)
+    assert tree_digest(layout.html(2026)) == html_before
+    assert tree_digest(layout.edition(2026)) == edition_before
+
+
+def test_a_failing_notebook_publishes_nothing_and_keeps_the_last_good_book(tmp_path, built):
+    layout, _, _ = built
+    html_before = tree_digest(layout.html(2026))
+    template = layout.notebooks / "malomrade.ipynb"
+    original = template.read_bytes()
+    nb = nbformat.read(template, as_version=4)
+    boom = nbformat.v4.new_code_cell("raise ValueError('trasig mall')")
+    boom["id"] = "boom"
+    nb.cells.append(boom)
+    try:
+        nbformat.write(nb, template)
+        with pytest.raises(RunError) as exc:
+            run_year(2026, layout, jobs=2, log=lambda *_: None)
+        assert "malomrade_1.ipynb" in str(exc.value) and "trasig mall" in str(exc.value)
+    finally:
+        template.write_bytes(original)
+    assert tree_digest(layout.html(2026)) == html_before
+    assert archive.verify(layout.edition(2026)) == []
+
+
+def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducible(built):
+    layout, _, _ = built
+    html_2026 = tree_digest(layout.html(2026))
+    edition_2026 = tree_digest(layout.edition(2026))
+    run_year(2025, layout, jobs=2, log=lambda *_: None)
+    assert tree_digest(layout.html(2026)) == html_2026
+    assert tree_digest(layout.edition(2026)) == edition_2026
+    landing = (layout.build / "html" / "index.html").read_text(encoding="utf-8")
+    assert landing.index("2026/index.html") < landing.index("2025/index.html")
+    # Re-running 2025 gives the same executed outputs: the notebooks are deterministic.
+    first = {p.name: outputs_only(p) for p in layout.edition(2025).glob("*.ipynb")}
+    run_year(2025, layout, jobs=1, log=lambda *_: None)
+    second = {p.name: outputs_only(p) for p in layout.edition(2025).glob("*.ipynb")}
+    assert first == second
+
+
+def test_toc_is_generated_from_the_register():
+    plan = load_plan(ROOT / "data" / "plan")
+    toc = book.toc(plan, book.pages(plan, 2026, "data"))
+    assert toc["root"] == "index"
+    captions = [p["caption"] for p in toc["parts"]]
+    assert captions == ["Samlad analys", *(f"Målområde {i}" for i in range(1, 7)), "Om rapporten"]
+    sections = [s["file"] for p in toc["parts"] for c in p["chapters"] for s in c.get("sections", [])]
+    assert sections == [book.atgard_page(a) for a in plan.order] and len(sections) == 17
+
+
+def _cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_reports_bad_input_in_swedish_with_exit_code_2(tmp_path):
+    data = small_data(tmp_path, ATGARDER)
+    f = data / "2026" / "status.exempeldata.csv"
+    rows = read_rows(f)
+    rows[0]["status"] = "klar"
+    rows[1]["behov_av_justering"] = "kanske"
+    write_rows(f, rows)
+    proc = _cli("--data", str(data), "validera", "--ar", "2026")
+    assert proc.returncode == 2
+    assert "Indata innehåller 2 fel" in proc.stderr
+    assert "rad 2, kolumn 'status': värdet 'klar'" in proc.stderr
+    assert "'ej påbörjad', 'pågående', 'genomförd', 'avslutad'" in proc.stderr
+    assert "rad 3, kolumn 'behov_av_justering'" in proc.stderr
+    assert "Inget har ändrats" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_missing_year_names_the_folder(tmp_path):
+    data = small_data(tmp_path, ATGARDER)
+    proc = _cli("--data", str(data), "validera", "--ar", "2031")
+    assert proc.returncode == 2
+    assert "2031" in proc.stderr and "mappen saknas" in proc.stderr
+
+
+def test_cli_help_is_swedish():
+    proc = _cli("--help")
+    assert proc.returncode == 0
+    for word in ("användning:", "kommandon", "rapport", "validera", "mall", "importera", "verifiera",
+                 "visa den här hjälptexten"):
+        assert word in proc.stdout
+    proc = _cli("rapport")
+    assert proc.returncode == 2 and "följande argument krävs: --ar" in proc.stderr
