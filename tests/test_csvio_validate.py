@@ -174,9 +174,6 @@ def test_semicolon_inside_quotes_is_text(tmp_path):
     assert frame.loc[2, "namn"] == "a; b"
 
 
-@pytest.mark.xfail(reason="BUG: csvio._row_start_lines toggles on every '\"', but a quote inside an unquoted "
-                          "field is literal, so a later multi-line field shifts all following row numbers",
-                   strict=True)
 def test_literal_quote_in_unquoted_field_does_not_shift_row_numbers(tmp_path):
     path = write(tmp_path, 'id;namn\n1;12" skärm\n2;"rad ett\nrad två"\n3;c;x\n')
     with pytest.raises(InputError) as err:
@@ -240,8 +237,6 @@ def test_decimal_in_int_column_is_rejected(tmp_path):
     assert "ett heltal" in str(err.value)
 
 
-@pytest.mark.xfail(reason="BUG: validate.load_table sets an unparsable cell to None and then the schema's "
-                          "not_nullable check reports the same cell again as 'tomt värde'", strict=True)
 def test_unparsable_value_in_required_column_is_reported_once(tmp_path):
     path = write(tmp_path, "id;andel;datum;status;namn\nx;5;;;a\n")
     with pytest.raises(InputError) as err:

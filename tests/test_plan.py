@@ -263,9 +263,6 @@ def test_each_target_kind_needs_its_own_fields(broken, change, column, expected)
     assert expected in str(err.value)
 
 
-@pytest.mark.xfail(reason="BUG: load_plan raises after the per-file cell checks, so reference problems "
-                          "(åtgärd 9.9) are not reported together with cell problems (plan.py load_plan, "
-                          "'if problems: raise' before the cross-checks)", strict=True)
 def test_cell_and_reference_problems_are_reported_together(broken):
     lines = edit(broken / "indikatorer.csv", {"1.1-1": {"atgard_id": "9.9"},
                                                "1.1-2": {"typ": "procent"},

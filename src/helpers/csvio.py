@@ -88,8 +88,14 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     delim = _delimiter(path, header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=True)
     problems: list[Problem] = []
+    rows: list[list[str]] = []
+    starts: list[int] = []  # the line each record starts on (quoted fields may span lines)
     try:
-        rows = list(reader)
+        last = 0
+        for row in reader:
+            rows.append(row)
+            starts.append(last + 1)
+            last = reader.line_num
     except csv.Error as exc:
         raise InputError([Problem(shown, "giltig CSV (citattecken parvis)", row=reader.line_num, value=str(exc))]) from None
     header = [h.strip() for h in rows[0]]
@@ -108,10 +114,8 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
         raise InputError(problems)
 
     records: dict[int, list[str]] = {}
-    # csv.reader does not give each row's starting line, so re-count from the raw text.
-    line_numbers = _row_start_lines(text, delim)
     for idx, row in enumerate(rows[1:], start=1):
-        line = line_numbers[idx] if idx < len(line_numbers) else idx + 1
+        line = starts[idx]
         if not any(cell.strip() for cell in row):
             continue  # Excel leaves empty rows (;;;) at the end; they carry nothing
         if len(row) != len(header):
@@ -127,25 +131,6 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
         frame = pd.DataFrame(columns=header, dtype=object)
     frame.index.name = "rad"
     return frame[columns]
-
-
-def _row_start_lines(text: str, delim: str) -> list[int]:
-    """Line number at which each CSV record starts (quoted fields may span lines)."""
-    starts: list[int] = []
-    line = 1
-    in_quotes = False
-    at_record_start = True
-    for ch in text:
-        if at_record_start:
-            starts.append(line)
-            at_record_start = False
-        if ch == '"':
-            in_quotes = not in_quotes
-        elif ch == "\n":
-            line += 1
-            if not in_quotes:
-                at_record_start = True
-    return starts
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

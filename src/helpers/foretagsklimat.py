@@ -231,8 +231,9 @@ def _consistency(published: pd.DataFrame, computed: pd.DataFrame, folder: Path) 
             problems.append(Problem(p["_fil"], f"{int(c['antal_svar'])} svar, som i enkätsvaren för {int(c['ar'])}",
                                     row=line, column="antal_svar", value=int(p["antal_svar"])))
         elif not blank(p["varde"]) and abs(float(p["varde"]) - float(c["varde"])) > 0.5 + 1e-9:
-            problems.append(Problem(p["_fil"], f"{float(c['varde']):.1f} (avrundat), beräknat från enkätsvaren",
-                                    row=line, column="varde", value=p["varde"]))
+            typed = int(p["varde"]) if float(p["varde"]).is_integer() else number_sv(float(p["varde"]))
+            problems.append(Problem(p["_fil"], f"{number_sv(float(c['varde']), 1)} (±0,5 för avrundning), "
+                                    f"beräknat från enkätsvaren för {int(c['ar'])}", row=line, column="varde", value=typed))
     return problems
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
 
 SAKNAS = "uppgift saknas"
 NBSP = "\u00a0"
@@ -13,10 +16,18 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 
 
 def _missing(value) -> bool:
+    if value is None or value is pd.NA:
+        return True
     try:
-        return value is None or math.isnan(float(value))
+        return math.isnan(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def _round_half_up(value: float, decimals: int) -> float:
+    """Round as published figures are rounded (72,5 -> 73), not to the nearest even digit."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def number_sv(value, decimals: int | None = None) -> str:
@@ -30,7 +41,7 @@ def number_sv(value, decimals: int | None = None) -> str:
     auto = decimals is None
     if auto:
         decimals = 0 if value.is_integer() else (2 if abs(value) < 10 else 1)
-    text = f"{abs(value):,.{decimals}f}"
+    text = f"{abs(_round_half_up(value, decimals)):,.{decimals}f}"
     if auto and "." in text:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", NBSP).replace(".", ",")

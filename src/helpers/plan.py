@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError, Problem, display_path
+from helpers.csvio import read_table
 from helpers.validate import Col, TableSpec, blank, check_references, load_table
 
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
@@ -161,6 +162,45 @@ class Plan:
         return sorted(self.atgarder.index, key=lambda a: tuple(int(p) for p in a.split(".")))
 
 
+def _cross_check_partial(frames: dict, folder: Path) -> list[Problem]:
+    """References between the files, when some file failed its own checks.
+
+    Files that failed are read again as plain text, so a bad id there is still reported in the
+    same run as the cell problems.
+    """
+    specs = {"malomraden": MALOMRADEN, "atgarder": ATGARDER, "indikatorer": INDIKATORER, "kopplingar": KOPPLINGAR}
+    text: dict[str, pd.DataFrame | None] = {}
+    for name, frame in frames.items():
+        if frame is not None:
+            text[name] = frame.astype(object).where(frame.notna(), "").astype(str)
+            continue
+        try:
+            text[name] = read_table(folder / f"{name}.csv", specs[name].names)
+        except InputError:
+            text[name] = None
+    mo, at, ind, ko = (text[n] for n in ("malomraden", "atgarder", "indikatorer", "kopplingar"))
+    shown = {n: display_path(folder / f"{n}.csv") for n in frames}
+    problems: list[Problem] = []
+
+    def refs(frame, column, allowed, file, expected):
+        values = frame[column].map(lambda v: "" if v in ("", "<NA>", "None", "nan") else v.removesuffix(".0"))
+        return check_references(frame.assign(**{column: values.replace("", None)}), column, allowed, file, expected)
+
+    if at is not None:
+        at_ids = set(at["atgard_id"]) - {""}
+        if ind is not None:
+            problems += refs(ind, "atgard_id", at_ids, shown["indikatorer"], "en åtgärd i atgarder.csv")
+        if ko is not None:
+            problems += refs(ko, "fran_atgard", at_ids, shown["kopplingar"], "en åtgärd i atgarder.csv")
+            problems += refs(ko, "till_atgard", at_ids, shown["kopplingar"], "en åtgärd i atgarder.csv")
+    if mo is not None:
+        mo_ids = {v.removesuffix(".0") for v in mo["malomrade_id"]} - {""}
+        for name, frame in (("atgarder", at), ("indikatorer", ind)):
+            if frame is not None:
+                problems += refs(frame, "malomrade_id", mo_ids, shown[name], "ett målområde i malomraden.csv")
+    return problems
+
+
 def load_plan(folder: Path) -> Plan:
     """Load and cross-check the register; every problem in every file is reported together."""
     folder = Path(folder)
@@ -172,7 +212,10 @@ def load_plan(folder: Path) -> Plan:
             frames[name] = load_table(folder / f"{name}.csv", spec)
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
+            frames[name] = None
+    if any(f is None for f in frames.values()):
+        # Cross-checks still run on the files that loaded, so every problem is reported in one go.
+        problems += _cross_check_partial(frames, folder)
         raise InputError(problems)
     mo, at, ind, ko = (frames[n] for n in ("malomraden", "atgarder", "indikatorer", "kopplingar"))
     f_at, f_ind, f_ko = (display_path(folder / f"{n}.csv") for n in ("atgarder", "indikatorer", "kopplingar"))

@@ -60,7 +60,8 @@ def _milestone(meta: pd.Series, done: dt.date | None, on: dt.date) -> Judgement:
         if done <= deadline:
             return Judgement(UPPFYLLT, I_TID, f"Genomfört {date_sv(done)}, inom tidsgränsen ({words}).")
         late = (done - deadline).days
-        return Judgement(DELVIS, FORSENAT, f"Genomfört {date_sv(done)}, {late} dagar efter tidsgränsen ({words}).")
+        days = "dag" if late == 1 else "dagar"
+        return Judgement(DELVIS, FORSENAT, f"Genomfört {date_sv(done)}, {late} {days} efter tidsgränsen ({words}).")
     if on > deadline:
         return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"Tidsgränsen ({words}) har passerat utan att milstolpen rapporterats som genomförd.")
     return Judgement(EJ_BEDOMT, EJ_FORFALLET, f"Ej genomfört ännu, men tidsgränsen ({words}) har inte passerat per {date_sv(on)}.")

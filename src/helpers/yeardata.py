@@ -90,6 +90,7 @@ def load_year(data_dir: Path, year: int, plan: Plan) -> YearData:
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
+    loaded: dict[str, Path] = {}
     for stem, spec, required in (("status", STATUS, True), ("indikatorvarden", VARDEN, True),
                                  ("lardomar", LARDOMAR, False)):
         try:
@@ -99,15 +100,18 @@ def load_year(data_dir: Path, year: int, plan: Plan) -> YearData:
                 continue
             files.append(path)
             frames[stem] = load_table(path, spec)
+            loaded[stem] = path
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    problems += _check_status(frames["status"], files[0], plan, year)
-    problems += _check_values(frames["indikatorvarden"], files[1], plan)
-    if len(files) > 2:
+    # Register checks run on every file that parsed, even when another file had problems,
+    # so the analyst sees all problems of the year at once.
+    if "status" in loaded:
+        problems += _check_status(frames["status"], loaded["status"], plan, year)
+    if "indikatorvarden" in loaded:
+        problems += _check_values(frames["indikatorvarden"], loaded["indikatorvarden"], plan)
+    if "lardomar" in loaded:
         problems += check_references(frames["lardomar"], "atgard_id", set(plan.atgarder.index),
-                                     display_path(files[2]), "en åtgärd i handlingsplanen")
+                                     display_path(loaded["lardomar"]), "en åtgärd i handlingsplanen")
     if problems:
         raise InputError(problems)
     status = frames["status"].reset_index().set_index("atgard_id", drop=False)
