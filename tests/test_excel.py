@@ -121,7 +121,7 @@ def test_mall_has_sheets_rows_and_year(mall: Path, plan):
     icol = headers(ind)
     assert ind.cell(row=row_of(ind, "2.2-4"), column=icol["fyll i"]).value.startswith("datum när genomfört")
     assert ind.cell(row=row_of(ind, "1.1-3"), column=icol["fyll i"]).value.startswith("text")
-    assert ind.cell(row=row_of(ind, "3.1-1"), column=icol["mål"]).value == "Minst 2 st"
+    assert ind.cell(row=row_of(ind, "3.1-1"), column=icol["mål"]).value == "minst 2 st per år"
     assert "senast Q1 2026" in ind.cell(row=row_of(ind, "2.2-4"), column=icol["mål"]).value
 
     info = wb["Instruktioner"]

@@ -53,7 +53,8 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, exempeldata: bool = Fa
     y_title = {"%": "Andel (%)", "index": "Index (0–100)", "betyg": "Betyg (1–6)"}.get(unit, "Antal")
     base = alt.Chart(data).encode(
         x=alt.X("ar:O", title="År", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("varde:Q", title=y_title, scale=alt.Scale(zero=unit not in ("index", "betyg"))),
+        y=alt.Y("varde:Q", title=y_title, scale=alt.Scale(zero=unit not in ("index", "betyg")),
+                axis=alt.Axis(format=",d", tickMinStep=1) if unit == "st" else alt.Axis()),
     )
     chart = (base.mark_line(color="#1f5fa8", strokeWidth=2) + base.mark_point(color="#1f5fa8", filled=True, size=60)
              + base.mark_text(dy=-10, color="#222").encode(text=alt.Text("varde:Q", format=",.4~f")))

@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from helpers.errors import InputError, Problem, RunError, display_path
 from helpers.format import number_sv
 from helpers.plan import STATUSAR, Plan, load_plan
+from helpers.targets import target_text
 from helpers.validate import blank, parse_number
 from helpers.yeardata import LARDOMAR, STATUS, VARDEN, load_year
 
@@ -162,25 +163,6 @@ def _not_in_mall(plan: Plan) -> list[str]:
         elif not blank(meta["varde_fran"]):
             lines.append(f"{iid} – redovisas med värdet för {meta['varde_fran']}")
     return lines
-
-
-def target_text(meta: pd.Series) -> str:
-    """The plan's target in words, for reading next to the input cells."""
-    maltyp = meta["maltyp"]
-    if maltyp == "tröskel":
-        text = f"Minst {number_sv(float(meta['malvarde']))}"
-        if meta["enhet"] == "st":
-            text += " st"
-        if not blank(meta["malar"]):
-            text += f" (gäller {int(meta['malar'])})"
-        return text
-    if maltyp == "riktning":
-        return f"Ska {meta['riktning']} jämfört med föregående år"
-    if maltyp == "milstolpe":
-        deadline = meta["deadline"]
-        when = meta["deadline_text"] if not blank(meta["deadline_text"]) else "senast"
-        return f"Genomfört {when} ({deadline.isoformat()})" if not blank(deadline) else f"Genomfört {when}"
-    return "Inget mål – värdet redovisas"
 
 
 def _fill_hint(meta: pd.Series) -> str:

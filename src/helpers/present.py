@@ -13,6 +13,7 @@ from pathlib import Path
 from helpers.book import atgard_page, malomrade_page
 from helpers.format import SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
 from helpers.indicators import Change
+from helpers import targets
 from helpers.targets import UTFALL
 from helpers.validate import blank
 
@@ -145,15 +146,7 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
 
 
 def target_text(meta) -> str:
-    kind = meta["maltyp"]
-    if kind == "ingen":
-        return "inget mål angivet"
-    if kind == "tröskel":
-        year = f" ({int(meta['malar'])})" if not blank(meta["malar"]) else " per år"
-        return f"minst {number_sv(meta['malvarde'])}{year}"
-    if kind == "milstolpe":
-        return esc(meta["deadline_text"]) if not blank(meta["deadline_text"]) else f"senast {date_sv(meta['deadline'])}"
-    return f"ska {esc(meta['riktning'])}"
+    return esc(targets.target_text(meta))
 
 
 def facts(pairs: list[tuple[str, str]], label: str) -> Html:

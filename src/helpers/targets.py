@@ -114,6 +114,20 @@ def _climate(meta: pd.Series, change: Change, cmp: dict) -> Judgement:
     return Judgement(EJ_BEDOMT, str(verdict), why)
 
 
+def target_text(meta: pd.Series) -> str:
+    """The plan's target in plain Swedish words: the book's tables and the Excel mall both use it."""
+    kind = meta["maltyp"]
+    if kind == "tröskel":
+        unit = " st" if meta["enhet"] == "st" else ""
+        when = f" (gäller {int(meta['malar'])})" if not blank(meta["malar"]) else " per år"
+        return f"minst {number_sv(float(meta['malvarde']))}{unit}{when}"
+    if kind == "riktning":
+        return f"ska {meta['riktning']} jämfört med föregående år"
+    if kind == "milstolpe":
+        return meta["deadline_text"] if not blank(meta["deadline_text"]) else f"senast {date_sv(meta['deadline'])}"
+    return "inget mål angivet"
+
+
 def milestone_done(values: pd.DataFrame, iid: str, year: int) -> dt.date | None:
     """Earliest reported completion date up to `year`: a milestone stays done once it is done."""
     own = values[(values["indikator_id"] == iid) & (values["ar"] <= year)]
