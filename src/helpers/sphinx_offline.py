@@ -1,7 +1,7 @@
-"""Sphinx extension for the book: no Thebe (live code) assets in a static, offline report.
+"""Sphinx extension for the book: an offline, accessible static report.
 
 Jupyter Book 1 always loads sphinx-thebe, which declares THEBE_JS_URL twice (a console error
-on every page) and points at a CDN. The report has no live code, so the assets are dropped.
+on every page) and points at a CDN. The report has no live code, so the assets are dropped. Markdown tables also get scoped headers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [a for a in context[key] if not _is_thebe(a)]
 
 
+def _scope_headers(app, pagename, templatename, context, doctree):
+    """Markdown tables get column headers with scope="col", like the tables the notebooks write."""
+    body = context.get("body")
+    if body and '<th class="head">' in body:
+        context["body"] = body.replace('<th class="head">', '<th class="head" scope="col">')
+
+
 def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _scope_headers, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,412 @@
+"""The built book, as a reader sees it: headless Chromium against the static HTML, offline.
+
+Every page is opened through a file:// URL and every request that is not file:// is aborted and
+recorded, so the tests also prove that the book works without a network. The book is the shipped
+data built once per session (the `shipped_book` fixture in conftest.py).
+
+Chromium is the system one (/usr/bin/chromium); nothing is ever downloaded. Without it the module
+is skipped locally but fails on CI (CI=true), where a silently skipped browser suite would hide
+a broken book.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "data" / "plan"
+YEAR = 2026
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+STATUSES = {"Ej påbörjad", "Pågående", "Genomförd", "Avslutad"}
+ATGARD_SECTIONS = ("Kommentar från ansvarig", "Behov av justering", "Samverkan med andra åtgärder")
+
+
+# --- the plan, read straight from the register the book is built from --------------------------
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+ATGARDER = _rows(PLAN / "atgarder.csv")
+INDIKATORER = _rows(PLAN / "indikatorer.csv")
+MALOMRADEN = _rows(PLAN / "malomraden.csv")
+KOPPLINGAR = _rows(PLAN / "kopplingar.csv")
+STATUS_2026 = {r["atgard_id"]: r["status"] for r in _rows(ROOT / "data" / str(YEAR) / "status.exempeldata.csv")}
+
+
+def atgard_page(atgard_id: str) -> str:
+    return f"atgard_{atgard_id.replace('.', '_')}.html"
+
+
+ATGARD_PAGES = [atgard_page(r["atgard_id"]) for r in ATGARDER]
+MALOMRADE_PAGES = [f"malomrade_{r['malomrade_id']}.html" for r in MALOMRADEN]
+BOOK_PAGES = ["index.html", "samlad_analys.html", "foretagsklimat.html", *MALOMRADE_PAGES, *ATGARD_PAGES,
+              "om_rapporten.html"]
+
+
+# Sphinx "smartquotes" typesets the register's straight quotes ("starta eget-dagen") as Swedish
+# ”starta eget-dagen”; that is typography, not a different title.
+_QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'"})
+
+
+def normalise(text: str) -> str:
+    """Inner text as a reader reads it: collapsed whitespace, without the theme's "#" headerlink."""
+    text = " ".join(text.translate(_QUOTES).split())
+    return text[:-1].rstrip() if text.endswith("#") else text
+
+
+def path_of(url: str) -> Path:
+    return Path(unquote(urlparse(url).path)).resolve()
+
+
+# --- WCAG 2.1 contrast, computed in Python from getComputedStyle colours ------------------------
+
+_RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)")
+
+
+def parse_colour(css: str) -> tuple[float, float, float, float]:
+    m = _RGB.fullmatch(css.strip())
+    assert m, f"unexpected computed colour format: {css!r}"
+    alpha = m.group(4)
+    a = 1.0 if alpha is None else (float(alpha[:-1]) / 100 if alpha.endswith("%") else float(alpha))
+    return float(m.group(1)), float(m.group(2)), float(m.group(3)), a
+
+
+def over(top: tuple, below: tuple) -> tuple:
+    a = top[3]
+    return tuple(top[i] * a + below[i] * (1 - a) for i in range(3)) + (1.0,)
+
+
+def luminance(c: tuple) -> float:
+    def lin(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+
+
+def contrast(fg: tuple, bg: tuple) -> float:
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def effective_contrast(colour: str, backgrounds: list[str]) -> float:
+    """Text colour over the element's background stack (element first, root last) over white."""
+    bg: tuple = (255.0, 255.0, 255.0, 1.0)
+    for layer in reversed(backgrounds):
+        bg = over(parse_colour(layer), bg)
+    return contrast(over(parse_colour(colour), bg), bg)
+
+
+# Every rendered element in the article that has text of its own (for the dark-mode check).
+TEXT_COLOURS_JS = """() => [...document.querySelectorAll('article.bd-article *')]
+  .filter(el => !el.closest('a.headerlink') && el.getClientRects().length > 0 &&
+                [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(el => {
+    const bgs = [];
+    for (let e = el; e; e = e.parentElement) bgs.push(getComputedStyle(e).backgroundColor);
+    return {what: el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ /g, '.') : ''),
+            text: el.innerText.trim().slice(0, 60), colour: getComputedStyle(el).color, bgs};
+  })"""
+
+
+# --- browser fixtures ----------------------------------------------------------------------------
+
+@dataclass
+class Site:
+    edition: Path   # _build/html/2026
+    landing: Path   # _build/html/index.html
+
+    def url(self, name: str) -> str:
+        return (self.edition / name).as_uri()
+
+
+@dataclass
+class Offline:
+    """A browser context that only lets file:// through and records everything else."""
+    context: object
+    blocked: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        msg = f"{CHROMIUM} is missing: the browser tests need the system Chromium (never downloaded)."
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(msg + " On CI this is a failure, not a skip: install the Debian chromium package.",
+                        pytrace=False)
+        pytest.skip(msg)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra pins playwright
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"playwright is not installed: {exc}", pytrace=False)
+        pytest.skip(f"playwright is not installed: {exc}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, request) -> Site:
+    # Looked up lazily so that a missing Chromium skips the module before the ~75 s build.
+    layout, _result = request.getfixturevalue("shipped_book")
+    s = Site(edition=layout.html(YEAR), landing=layout.build / "html" / "index.html")
+    assert (s.edition / "index.html").is_file(), f"no built edition at {s.edition}"
+    return s
+
+
+@pytest.fixture(scope="module")
+def reader(browser):
+    """One offline context (light colour scheme, desktop width) shared by the reader tests."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", locale="sv-SE")
+    offline = Offline(ctx)
+    yield offline
+    ctx.close()
+
+
+@pytest.fixture
+def page(reader):
+    reader.blocked.clear()
+    pg = reader.context.new_page()
+    yield pg
+    pg.close()
+
+
+# Everything the page-wide checks need, read from one load of a page (one pass over the book
+# instead of one per check). Runs after the page's scripts, as the reader sees it.
+SNAPSHOT_JS = """() => {
+  const visible = e => e.getClientRects().length > 0;
+  const colours = selector => [...document.querySelectorAll(selector)].filter(visible).map(el => {
+    const bgs = [];
+    for (let e = el; e; e = e.parentElement) bgs.push(getComputedStyle(e).backgroundColor);
+    return {what: el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ /g, '.') : ''),
+            text: el.innerText.trim().slice(0, 60), colour: getComputedStyle(el).color, bgs};
+  });
+  return {
+    lang: document.documentElement.getAttribute('lang'),
+    visibleCellInputs: [...document.querySelectorAll('div.cell_input')].filter(visible).length,
+    pres: [...document.querySelectorAll('pre')].map(e => e.textContent),
+    text: document.body.innerText,
+    bodyBackground: getComputedStyle(document.body).backgroundColor,
+    imgs: [...document.querySelectorAll('img')].map(e => ({
+      alt: e.getAttribute('alt'), chart: !!e.closest('figure.uppf-diagram'),
+      src: (e.getAttribute('src') || '').slice(0, 30), complete: e.complete, width: e.naturalWidth})),
+    tables: [...document.querySelectorAll('table')].map(t => ({
+      caption: t.caption ? t.caption.innerText.trim() : '',
+      unscoped: [...t.querySelectorAll('thead th')].filter(th => th.getAttribute('scope') !== 'col')
+                                                   .map(th => th.innerText.trim())})),
+    badges: colours('.uppf-status, .uppf-utfall'),
+    smallText: colours('main figcaption, main small'),
+    wraps: [...document.querySelectorAll('.uppf-tabell-wrap')].map(e => {
+      const widest = Math.max(0, ...[...e.querySelectorAll('td, th')].map(c => c.getBoundingClientRect().width));
+      e.focus();
+      return {tabindex: e.getAttribute('tabindex'), label: (e.getAttribute('aria-label') || '').trim(),
+              role: e.getAttribute('role'), focused: document.activeElement === e,
+              visibleWidth: e.clientWidth, widestCell: widest};
+    }),
+  };
+}"""
+
+
+@dataclass
+class Visit:
+    console_errors: list[str]
+    page_errors: list[str]
+    blocked: list[str]
+    dom: dict
+
+
+@pytest.fixture(scope="module")
+def tour(browser, site) -> dict[str, Visit]:
+    """Every page opened once, as on a reader's first visit (storage emptied before its scripts run)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", locale="sv-SE")
+    ctx.add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+    offline = Offline(ctx)
+    pg = ctx.new_page()
+    console: list[str] = []
+    errors: list[str] = []
+    pg.on("console", lambda m: console.append(f"{m.text} ({m.location.get('url', '')})") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("websocket", lambda ws: offline.blocked.append(ws.url))
+    visits = {}
+    targets = [(name, site.url(name)) for name in [*BOOK_PAGES, "search.html"]] + [(LANDING, site.landing.as_uri())]
+    for name, url in targets:
+        console.clear(), errors.clear(), offline.blocked.clear()
+        pg.goto(url, wait_until="load")
+        pg.wait_for_timeout(150)  # let deferred handlers and timers run
+        dom = pg.evaluate(SNAPSHOT_JS)
+        visits[name] = Visit(list(console), list(errors), list(offline.blocked), dom)
+    ctx.close()
+    return visits
+
+
+LANDING = "landing page"
+READER_PAGES = [*BOOK_PAGES, LANDING]
+
+
+# --- 1. pages load offline with a clean console --------------------------------------------------
+
+def test_every_page_loads_offline_with_a_clean_console(tour):
+    problems = [f"{name}: {kind}: {what}"
+                for name, v in tour.items()
+                for kind, items in (("console error", v.console_errors), ("page error", v.page_errors),
+                                    ("non-file request", v.blocked))
+                for what in items]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", READER_PAGES)
+def test_tables_have_captions_and_column_scopes(tour, name):
+    problems = []
+    for i, t in enumerate(tour[name].dom["tables"], 1):
+        if not t["caption"]:
+            problems.append(f"table {i} has no caption")
+        if t["unscoped"]:
+            problems.append(f"table {i} ({t['caption']!r}): thead th without scope=col: {t['unscoped']}")
+    assert not problems, "\n".join(problems)
+
+
+def _contrast_problems(name: str, elements: list[dict]) -> list[str]:
+    out = []
+    for el in elements:
+        ratio = effective_contrast(el["colour"], el["bgs"])
+        if ratio < 4.5:
+            bg = next((b for b in el["bgs"] if not re.search(r",\s*0\)$", b)), "white")
+            out.append(f"{name}: {el['what']} {el['text']!r}: {el['colour']} on {bg} = {ratio:.2f}:1")
+    return out
+
+
+def test_badges_have_enough_contrast(tour):
+    badges = [(name, tour[name].dom["badges"]) for name in BOOK_PAGES]
+    assert sum(len(b) for _, b in badges) > 0, "no status/utfall badges found"
+    problems = [p for name, b in badges for p in _contrast_problems(name, b)]
+    assert not problems, "\n".join(problems)
+
+
+def test_figcaptions_and_small_text_have_enough_contrast(tour):
+    smalls = [(name, tour[name].dom["smallText"]) for name in READER_PAGES]
+    assert sum(len(s) for _, s in smalls) > 0, "no figcaption/small text found"
+    # Measured against the real background stack; on these pages that is the white page (next test).
+    problems = [p for name, s in smalls for p in _contrast_problems(name, s)]
+    assert not problems, "\n".join(problems)
+
+
+def test_page_background_is_white(tour):
+    other = {n: tour[n].dom["bodyBackground"] for n in READER_PAGES
+             if parse_colour(tour[n].dom["bodyBackground"])[:3] != (255, 255, 255)
+             and parse_colour(tour[n].dom["bodyBackground"])[3] != 0}
+    assert not other, other
+
+
+def test_scrollable_tables_are_focusable_and_labelled(tour):
+    problems, wraps = [], 0
+    for name in BOOK_PAGES:
+        for w in tour[name].dom["wraps"]:
+            wraps += 1
+            if w["tabindex"] != "0" or not w["focused"]:
+                problems.append(f"{name}: table wrapper not keyboard-focusable (tabindex={w['tabindex']!r})")
+            if not w["label"]:
+                problems.append(f"{name}: table wrapper without aria-label")
+            if w["role"] != "region":
+                problems.append(f"{name}: labelled table wrapper without role=region ({w['label']!r})")
+    assert wraps > 0, "no .uppf-tabell-wrap found"
+    assert not problems, "\n".join(problems)
+
+
+# --- 7. charts ------------------------------------------------------------------------------------
+
+def test_charts_render_offline(tour):
+    problems, charts = [], 0
+    for name in BOOK_PAGES:
+        for img in (i for i in tour[name].dom["imgs"] if i["chart"]):
+            charts += 1
+            if not img["src"].startswith("data:image/svg+xml"):
+                problems.append(f"{name}: chart is not an inline SVG data URI: {img['src']!r}")
+            if not (img["complete"] and img["width"] > 0):
+                problems.append(f"{name}: chart did not render (naturalWidth={img['width']})")
+        problems += [f"{name}: non-file request {u}" for u in tour[name].blocked]
+    assert charts > 0, "no charts found at all"
+    for name in ("samlad_analys.html", "foretagsklimat.html"):
+        assert any(i["chart"] for i in tour[name].dom["imgs"]), f"{name} has no chart"
+    assert not problems, "\n".join(problems)
+
+
+# --- 8. search ------------------------------------------------------------------------------------
+
+def test_search_finds_foretagslotsen_offline(page, site, reader):
+    page.goto(site.url("search.html") + "?q=företagslotsen")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#search-results a')].some(a => a.getAttribute('href').startsWith('atgard_1_1.html'))",
+        timeout=15_000)
+    hits = page.locator("#search-results a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    assert any(h.split("?")[0].split("#")[0] == "atgard_1_1.html" for h in hits), hits
+    assert not reader.blocked, reader.blocked
+
+
+# --- 9. rendering sanity --------------------------------------------------------------------------
+
+def test_screenshot_of_atgard_1_1(page, site, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    page.goto(site.url("atgard_1_1.html"))
+    shot = tmp_path / "atgard_1_1.png"
+    page.screenshot(path=str(shot))
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert struct.unpack(">II", data[16:24]) == (1280, 2000)
+    assert len(data) > 20_000, f"suspiciously small screenshot ({len(data)} bytes): blank page?"
+
+
+# --- product problems found while writing these tests ---------------------------------------------
+
+def test_no_table_cell_is_wider_than_the_visible_table_at_desktop_width(tour):
+    problems = [f"{name}: a cell in {w['label']!r} is {w['widestCell']:.0f}px wide, only {w['visibleWidth']}px visible"
+                for name in BOOK_PAGES for w in tour[name].dom["wraps"] if w["widestCell"] > w["visibleWidth"]]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("how", ["system preference", "colour-mode button"])
+def test_dark_mode_readers_get_readable_text(browser, site, how):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark", locale="sv-SE")
+    if how == "colour-mode button":  # what the theme stores when the reader picks dark
+        ctx.add_init_script("try { localStorage.setItem('mode', 'dark'); } catch (e) {}")
+    offline = Offline(ctx)
+    pg = ctx.new_page()
+    problems = []
+    try:
+        for name in ("atgard_5_1.html", "malomrade_1.html", "samlad_analys.html"):
+            pg.goto(site.url(name))
+            for el in pg.evaluate(TEXT_COLOURS_JS):
+                ratio = effective_contrast(el["colour"], el["bgs"])
+                if ratio < 4.5:
+                    problems.append(f"{name} ({pg.evaluate('document.documentElement.dataset.theme')} theme): "
+                                    f"{el['what']} {el['text']!r} contrast {ratio:.2f}:1")
+    finally:
+        ctx.close()
+    assert not offline.blocked, offline.blocked
+    assert not problems, "\n".join(problems[:20])
