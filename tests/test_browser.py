@@ -73,6 +73,15 @@ def path_of(url: str) -> Path:
     return Path(unquote(urlparse(url).path)).resolve()
 
 
+TITLES = {r["atgard_id"]: r["titel"] for r in ATGARDER}
+ATGARD_IDS = [r["atgard_id"] for r in ATGARDER]
+
+
+def heading(atgard_id: str) -> str:
+    """The h1 of an åtgärd page as the register spells it: "<id> <titel>"."""
+    return normalise(f"{atgard_id} {TITLES[atgard_id]}")
+
+
 # --- WCAG 2.1 contrast, computed in Python from getComputedStyle colours ------------------------
 
 _RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)")
@@ -230,6 +239,23 @@ SNAPSHOT_JS = """() => {
               role: e.getAttribute('role'), focused: document.activeElement === e,
               visibleWidth: e.clientWidth, widestCell: widest};
     }),
+    // Page content, read from the article only (not the sidebar or the prev/next footer).
+    h1: (() => { const h = document.querySelector('article.bd-article h1') || document.querySelector('h1');
+                 return h ? h.innerText : null; })(),
+    h2s: [...document.querySelectorAll('article.bd-article h2')].map(e => e.innerText),
+    ownStatuses: [...document.querySelectorAll('article.bd-article .uppf-status')]
+      .filter(e => !e.closest('.uppf-kopplingar')).map(e => ({text: e.innerText.trim(), visible: visible(e)})),
+    indicatorTables: [...document.querySelectorAll('article.bd-article table.uppf-indikatorer')].map(t => ({
+      head: [...t.querySelectorAll('thead th')].map(th => th.innerText.trim()),
+      rows: [...t.querySelectorAll('tbody tr')].map(tr => {
+        const cell = tr.cells[0];
+        const id = cell ? cell.querySelector(':scope > span.uppf-id') : null;
+        return {id: id ? id.textContent.trim() : null,
+                leads: !!id && cell.firstElementChild === id && cell.textContent.trim().startsWith(id.textContent.trim()),
+                cell: cell ? cell.textContent.trim().slice(0, 40) : ''};
+      })})),
+    exempeldata: [...document.querySelectorAll('.uppf-exempeldata')].filter(visible).map(e => e.innerText),
+    articleLinks: [...document.querySelectorAll('article.bd-article a[href]')].map(a => a.getAttribute('href')),
   };
 }"""
 
@@ -336,6 +362,191 @@ def test_scrollable_tables_are_focusable_and_labelled(tour):
             if w["role"] != "region":
                 problems.append(f"{name}: labelled table wrapper without role=region ({w['label']!r})")
     assert wraps > 0, "no .uppf-tabell-wrap found"
+    assert not problems, "\n".join(problems)
+
+
+# --- 2. the landing page leads to the edition ---------------------------------------------------
+
+def h1_of(pg) -> str:
+    h1 = pg.locator("article.bd-article h1")
+    assert h1.count() == 1, f"{pg.url}: expected one h1 in the article, found {h1.count()}"
+    return normalise(h1.inner_text())
+
+
+def test_landing_page_links_once_to_the_edition_and_the_link_opens_it(page, site, reader):
+    page.goto(site.landing.as_uri())
+    hrefs = page.locator("a[href]").evaluate_all("els => els.map(a => a.href)")
+    into_edition = [i for i, h in enumerate(hrefs)
+                    if h.startswith("file:") and (path_of(h) == site.edition.resolve()
+                                                  or site.edition.resolve() in path_of(h).parents)]
+    assert len(into_edition) == 1, f"expected exactly one link to the {YEAR} edition, found: {hrefs}"
+    with page.expect_navigation():
+        page.locator("a[href]").nth(into_edition[0]).click()
+    assert path_of(page.url) == (site.edition / "index.html").resolve(), page.url
+    assert h1_of(page) == f"Uppföljningsrapport {YEAR}"
+    assert not reader.blocked, reader.blocked
+
+
+# --- 3. navigation: the sidebar reaches every åtgärd -------------------------------------------
+
+SIDEBAR = "nav.bd-docs-nav"
+_ATGARD_HREF = re.compile(r"atgard_\d+_\d+\.html")
+
+
+def test_sidebar_links_exactly_the_atgard_pages(page, site):
+    page.goto(site.url("index.html"))
+    hrefs = page.locator(f"{SIDEBAR} a[href]").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    atgard_links = [h for h in hrefs if _ATGARD_HREF.fullmatch(h.split("#")[0])]
+    assert atgard_links == ATGARD_PAGES, (
+        f"sidebar åtgärd links differ from the register:\n  sidebar:  {atgard_links}\n  register: {ATGARD_PAGES}")
+
+
+@pytest.mark.parametrize("atgard_id", ATGARD_IDS)
+def test_sidebar_link_opens_the_atgard_page(page, site, reader, atgard_id):
+    name = atgard_page(atgard_id)
+    page.goto(site.url("index.html"))
+    link = page.locator(f'{SIDEBAR} a[href="{name}"]')
+    assert link.count() == 1, f"index.html sidebar has {link.count()} links to {name}"
+    if not link.is_visible():  # its målområde is collapsed: open it as a reader would
+        section = link.locator("xpath=ancestor::details[1]")
+        assert section.count() == 1, f"{name} is hidden in the sidebar and not inside a collapsible section"
+        # The theme's <summary> is a zero-height row; what the reader clicks is its chevron.
+        toggle = section.locator(":scope > summary .toctree-toggle")
+        (toggle if toggle.count() else section.locator(":scope > summary")).click(timeout=5_000)
+    assert link.is_visible(), f"{name} is still hidden in the sidebar after opening its målområde"
+    with page.expect_navigation():
+        link.click()
+    assert path_of(page.url) == (site.edition / name).resolve(), page.url
+    assert h1_of(page) == heading(atgard_id)
+    assert not reader.blocked, reader.blocked
+
+
+# --- 4. the åtgärd pages --------------------------------------------------------------------------
+
+def linked_atgarder(atgard_id: str) -> list[str]:
+    """Åtgärder the register links to or from this one (typ "åtgärd", either direction)."""
+    out = []
+    for r in KOPPLINGAR:
+        if r["typ"] != "åtgärd":
+            continue
+        if r["fran_atgard"] == atgard_id:
+            out.append(r["till_atgard"])
+        elif r["till_atgard"] == atgard_id:
+            out.append(r["fran_atgard"])
+    return out
+
+
+def test_register_has_links_between_atgarder():
+    # Guards the link check below against a register (or a parser) that yields nothing to check.
+    assert linked_atgarder("5.1") == ["6.1"] and linked_atgarder("6.1") == ["5.1"]
+
+
+@pytest.mark.parametrize("atgard_id", ATGARD_IDS)
+def test_atgard_page_content(tour, atgard_id):
+    name = atgard_page(atgard_id)
+    dom = tour[name].dom
+    problems = []
+
+    if normalise(dom["h1"] or "") != heading(atgard_id):
+        problems.append(f"h1 is {dom['h1']!r}, expected {heading(atgard_id)!r}")
+
+    statuses = [s for s in dom["ownStatuses"] if s["visible"]]
+    expected_status = STATUS_2026[atgard_id].capitalize()
+    if len(statuses) != 1:
+        problems.append(f"expected one visible status badge (.uppf-status) for the åtgärd, found {statuses}")
+    for s in statuses:
+        if s["text"] not in STATUSES:
+            problems.append(f"status badge {s['text']!r} is not one of {sorted(STATUSES)}")
+        elif s["text"] != expected_status:
+            problems.append(f"status badge {s['text']!r}, but status.exempeldata.csv says {expected_status!r}")
+
+    expected_ids = [r["indikator_id"] for r in INDIKATORER if r["atgard_id"] == atgard_id]
+    tables = dom["indicatorTables"]
+    if len(tables) != 1:
+        problems.append(f"expected one table.uppf-indikatorer, found {len(tables)}")
+    else:
+        t = tables[0]
+        ids = [r["id"] for r in t["rows"]]
+        if ids != expected_ids:
+            problems.append(f"indicator rows {ids}, expected {expected_ids} (indikatorer.csv)")
+        problems += [f"indicator row {r['cell']!r} does not start with a span.uppf-id"
+                     for r in t["rows"] if not r["leads"]]
+        for year in ("2025", "2026"):
+            if not any(year in th for th in t["head"]):
+                problems.append(f"indicator table header {t['head']} has no {year} column")
+
+    h2s = [normalise(h) for h in dom["h2s"]]
+    problems += [f"no h2 section {s!r} (h2s: {h2s})" for s in ATGARD_SECTIONS if s not in h2s]
+
+    if not any("Exempeldata" in e for e in dom["exempeldata"]):
+        problems.append("no visible .uppf-exempeldata banner saying 'Exempeldata'")
+
+    for other in linked_atgarder(atgard_id):
+        if atgard_page(other) not in dom["articleLinks"]:
+            problems.append(f"kopplingar.csv links {atgard_id} and {other}, but the article has no "
+                            f"a[href={atgard_page(other)!r}]")
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+def test_atgard_5_1_links_to_6_1_and_the_link_opens_it(page, site, reader):
+    page.goto(site.url("atgard_5_1.html"))
+    link = page.locator('article.bd-article a[href="atgard_6_1.html"]')
+    assert link.count() >= 1, "atgard_5_1.html: the article does not link to atgard_6_1.html"
+    with page.expect_navigation():
+        link.first.click()
+    assert path_of(page.url) == (site.edition / "atgard_6_1.html").resolve(), page.url
+    assert h1_of(page) == heading("6.1")
+    assert not reader.blocked, reader.blocked
+
+
+# --- 5. readers see no code -----------------------------------------------------------------------
+
+CODE_IN_PRE = ("analyse(", "atgard_id =")
+CODE_IN_TEXT = ("analyse(", "data_dir")
+
+
+@pytest.mark.parametrize("name", BOOK_PAGES)
+def test_readers_see_no_code(tour, name):
+    dom = tour[name].dom
+    problems = []
+    if dom["visibleCellInputs"]:
+        problems.append(f"{dom['visibleCellInputs']} visible div.cell_input")
+    problems += [f"<pre> with code ({needle!r}): {pre[:120]!r}"
+                 for pre in dom["pres"] for needle in CODE_IN_PRE if needle in pre]
+    problems += [f"visible text contains {needle!r} (…{dom['text'][max(0, i - 60):i + 60]!r}…)"
+                 for needle in CODE_IN_TEXT if (i := dom["text"].find(needle)) >= 0]
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+# --- 6. language and text alternatives --------------------------------------------------------------
+
+_FILE_NAME = re.compile(r"\.(svg|png|jpe?g|gif|webp)\b", re.IGNORECASE)
+
+
+def test_every_page_is_in_swedish(tour):
+    assert set(READER_PAGES) <= set(tour), "the tour missed pages"
+    wrong = {name: v.dom["lang"] for name, v in tour.items() if v.dom["lang"] != "sv"}
+    assert not wrong, f'pages without <html lang="sv">: {wrong}'
+
+
+def test_images_have_meaningful_alt_text(tour):
+    problems, charts = [], 0
+    for name, v in tour.items():
+        for img in v.dom["imgs"]:
+            alt = (img["alt"] or "").strip()
+            what = f"{name}: img {img['src']!r}"
+            if not alt:
+                problems.append(f"{what}: alt is missing or empty")
+                continue
+            if _FILE_NAME.search(alt):
+                problems.append(f"{what}: alt is a file name: {alt!r}")
+            if img["chart"]:
+                charts += 1
+                if len(alt) <= 20:
+                    problems.append(f"{what}: chart alt too short to describe the chart: {alt!r}")
+                if not re.search(r"\d", alt):
+                    problems.append(f"{what}: chart alt names no years or values: {alt!r}")
+    assert charts > 0, "no chart images (figure.uppf-diagram img) found at all"
     assert not problems, "\n".join(problems)
 
 
