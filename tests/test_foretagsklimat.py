@@ -59,7 +59,7 @@ def test_shipped_klimat_is_exempeldata_but_published_rows_are_real(shipped):
 
 def test_series_values_hold_the_plans_nki_and_ranking_series(shipped):
     sv = shipped.series_values()
-    assert list(sv.columns) == ["serie", "ar", "varde", "exempeldata", "kalla"]
+    assert list(sv.columns) == ["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran"]
     nki_total = sv[sv["serie"] == "insikt:totalt:nki"]
     assert set(nki_total["ar"]) == {2016, 2017, 2019, 2020, 2021, 2022, 2023, 2024, 2025}
     real_2017 = nki_total[nki_total["ar"] == 2017].iloc[0]
@@ -208,3 +208,11 @@ def test_answer_off_the_1_to_10_scale_is_rejected_with_row_and_column(answers_an
     with pytest.raises(InputError) as err:
         fk.load(folder, up_to=2026)
     assert where(err.value) == [("insikt_svar.exempeldata.csv", 6, "kompetens")]
+
+
+def test_totalt_values_carry_the_start_of_their_comparable_stretch(shipped):
+    sv = shipped.series_values()
+    nki_total = sv[sv["serie"] == "insikt:totalt:nki"].set_index("ar")["jamforbar_fran"]
+    assert nki_total.loc[2023] == 0 and nki_total.loc[2024] == 2024 and nki_total.loc[2025] == 2024
+    bygglov = sv[sv["serie"] == "insikt:bygglov:nki"]["jamforbar_fran"]
+    assert set(bygglov) == {0}

@@ -234,3 +234,19 @@ def test_trend_ignores_years_without_value():
     assert c.trend == "minskande"
     c = change_for(values(("x", 2025, math.nan), ("x", 2026, 5.0)), "x", 2026)
     assert c.trend == "för få värden"
+
+
+def test_baseline_and_trend_never_cross_a_series_break():
+    """NKI totalt changed definition in 2024: the stretch before it is not the baseline."""
+    from helpers.indicators import change_for
+
+    frame = pd.DataFrame({
+        "indikator_id": "1.2-1", "ar": [2022, 2023, 2024, 2025], "varde": [80.0, 79.0, 70.0, 74.0],
+        "uppnatt_datum": None, "text": None, "kommentar": None, "exempeldata": False, "kalla": "SKR Insikt",
+        "jamforbar_fran": [0, 0, 2024, 2024],
+    })
+    ch = change_for(frame, "1.2-1", 2026, latest_available=True)
+    assert (ch.ar, ch.varde, ch.ar_fore, ch.varde_fore) == (2025, 74.0, 2024, 70.0)
+    assert (ch.baslinje_ar, ch.baslinje, ch.trend) == (2024, 70.0, "ökande")
+    first = change_for(frame, "1.2-1", 2024, latest_available=True)
+    assert first.ar == 2024 and first.ar_fore is None and math.isnan(first.diff)

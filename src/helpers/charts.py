@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from helpers.format import number_sv
+from helpers.indicators import comparable_stretch
 from helpers.present import Html
 from helpers.validate import blank
 
@@ -47,7 +48,7 @@ def figure(chart: alt.Chart, alt_text: str, caption: str) -> Html:
     )
 
 
-def trend(series: pd.DataFrame, title: str, unit: str, *, exempeldata: bool = False) -> Html:
+def trend(series: pd.DataFrame, title: str, unit: str, *, exempeldata: bool = False, note: str = "") -> Html:
     """Line chart of one indicator over the years (columns ar, varde)."""
     data = series.dropna(subset=["varde"]).astype({"ar": int})
     y_title = {"%": "Andel (%)", "index": "Index (0–100)", "betyg": "Betyg (1–6)"}.get(unit, "Antal")
@@ -61,8 +62,8 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, exempeldata: bool = Fa
     chart = chart.properties(width=420, height=200, title=_wrap(title))
     points = "; ".join(f"{int(r.ar)}: {number_sv(r.varde)}" for r in data.itertuples())
     label = "exempeldata, " if exempeldata else ""
-    alt_text = f"Linjediagram ({label}{y_title.lower()}) för {title}. Värden per år: {points or 'inga värden'}."
-    return figure(chart, alt_text, f"{title}{' (exempeldata)' if exempeldata else ''}")
+    alt_text = f"Linjediagram ({label}{y_title.lower()}) för {title}. Värden per år: {points or 'inga värden'}.{note}"
+    return figure(chart, alt_text, f"{title}{' (exempeldata)' if exempeldata else ''}.{note}")
 
 
 def stacked_counts(frame: pd.DataFrame, category: str, colours: dict[str, str], title: str, y_label: str,
@@ -108,12 +109,17 @@ def indicator_trends(an, atgard_id: str | None = None, indicator_ids: list[str] 
     for iid, meta in ind.iterrows():
         if meta["typ"] not in NUMERIC_KINDS or not blank(meta["varde_fran"]):
             continue  # a repeated measure is charted once, under its own id
-        series = an.values[(an.values["indikator_id"] == iid) & (an.values["ar"] <= an.year)][["ar", "varde", "exempeldata"]]
-        series = series.dropna(subset=["varde"])
+        own = an.values[(an.values["indikator_id"] == iid) & (an.values["ar"] <= an.year)].dropna(subset=["varde"])
+        series = comparable_stretch(own)[["ar", "varde", "exempeldata"]]
         if series.empty:
             continue
         unit = {"%": "%", "index": "index", "betyg": "betyg"}.get(meta["enhet"], "st")
-        figures.append(trend(series, f"{iid} {meta['text']}", unit, exempeldata=bool(series["exempeldata"].any())))
+        note = ""
+        if len(series) < len(own):
+            note = (f" Värden före {int(series['ar'].min())} är inte jämförbara (seriebrott) och visas i kapitlet "
+                    "Företagsklimatet.")
+        figures.append(trend(series, f"{iid} {meta['text']}", unit, exempeldata=bool(series["exempeldata"].any()),
+                             note=note))
     if not figures:
         return Html("<p>Åtgärden har inga sifferindikatorer med värden att visa över tid.</p>")
     return Html('<div class="uppf-diagramgrupp">' + "".join(figures) + "</div>")

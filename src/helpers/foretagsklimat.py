@@ -73,6 +73,13 @@ RANKING = TableSpec((
 KOMMUN = "Norrtälje"
 
 
+def comparable_from(omrade: str, year: int) -> int:
+    """First year of the like-for-like stretch a value belongs to (the totalt series breaks in 2024)."""
+    if omrade != nki.TOTALT:
+        return 0
+    return max(first for first, _ in nki.TOTALT_DEFINITIONER if first <= year)
+
+
 def serie_namn(serie: str) -> str:
     """'insikt:totalt:bemotande' -> 'Bemötande (SKR Insikt, totalt)': how readers know a series."""
     parts = serie.split(":")
@@ -114,11 +121,12 @@ class Klimat:
         for _, r in self.kommun_insikt.iterrows():
             if r["visas"] and not blank(r["varde"]):
                 rows.append({"serie": f"insikt:{r['omrade']}:{r['matt']}", "ar": int(r["ar"]), "varde": float(r["varde"]),
-                             "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"]})
+                             "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"],
+                             "jamforbar_fran": comparable_from(r["omrade"], int(r["ar"]))})
         for _, r in self.ranking.iterrows():
             rows.append({"serie": f"ranking:{r['matt']}", "ar": int(r["ar"]), "varde": float(r["varde"]),
-                         "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"]})
-        return pd.DataFrame(rows, columns=["serie", "ar", "varde", "exempeldata", "kalla"])
+                         "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"], "jamforbar_fran": 0})
+        return pd.DataFrame(rows, columns=["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran"])
 
     @cached_property
     def deltas(self) -> pd.DataFrame:

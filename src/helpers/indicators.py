@@ -16,7 +16,9 @@ from helpers.plan import Plan
 from helpers.validate import blank
 from helpers.yeardata import YearData
 
-VALUE_COLUMNS = ["indikator_id", "ar", "varde", "uppnatt_datum", "text", "kommentar", "exempeldata", "kalla"]
+# jamforbar_fran: first year of the like-for-like stretch (a series break starts a new one; 0 = always comparable)
+VALUE_COLUMNS = ["indikator_id", "ar", "varde", "uppnatt_datum", "text", "kommentar", "exempeldata", "kalla",
+                 "jamforbar_fran"]
 
 # A trend slope smaller than this share of the mean level per year counts as unchanged.
 TREND_TOLERANCE = 0.01
@@ -35,7 +37,7 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
             rows.append({
                 "indikator_id": iid, "ar": year, "varde": _num(r["varde"]), "uppnatt_datum": r["uppnatt_datum"],
                 "text": r["text"], "kommentar": r["kommentar"], "exempeldata": data.exempeldata,
-                "kalla": plan.indikatorer.at[iid, "kalla"],
+                "kalla": plan.indikatorer.at[iid, "kalla"], "jamforbar_fran": 0,
             })
     base = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     derived = []
@@ -51,6 +53,7 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "indikator_id": iid, "ar": series["ar"].astype(int), "varde": series["varde"].astype(float),
                 "uppnatt_datum": None, "text": None, "kommentar": None,
                 "exempeldata": series["exempeldata"].astype(bool), "kalla": series["kalla"],
+                "jamforbar_fran": series["jamforbar_fran"].astype(int) if "jamforbar_fran" in series else 0,
             }))
     parts = [p for p in [base, *derived] if len(p)]
     if not parts:
@@ -94,7 +97,7 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
     For series with their own measurement years (företagsklimat), `latest_available` compares the
     latest year up to `year` that has a value with the one before it.
     """
-    own = values[(values["indikator_id"] == iid) & (values["ar"] <= year)].sort_values("ar")
+    own = comparable_stretch(values[(values["indikator_id"] == iid) & (values["ar"] <= year)].sort_values("ar"))
     numeric = own[own["varde"].notna()]
     if latest_available:
         current_year = int(numeric["ar"].iloc[-1]) if len(numeric) else None
@@ -120,6 +123,17 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
         exempeldata=bool(row["exempeldata"]) if row is not None else False,
         kalla=None if row is None else row["kalla"],
     )
+
+
+def comparable_stretch(own: pd.DataFrame) -> pd.DataFrame:
+    """Only the values comparable with the latest one: baseline and trend never cross a series break."""
+    if "jamforbar_fran" not in own.columns:
+        return own
+    numeric = own[own["varde"].notna()]
+    if numeric.empty:
+        return own
+    stretch = own["jamforbar_fran"].fillna(0)
+    return own[stretch == stretch[numeric.index[-1]]]
 
 
 def trend(years: list[int], values: list[float]) -> str:
