@@ -149,9 +149,8 @@ def nki_table(an) -> Html:
         name = nki.OMRADEN.get(omrade, f"<strong>{nki.TOTALT_NAMN}</strong>")
         rows.append([name, *cells, esc(level)])
     caption = f"NKI per område {years[0]}–{years[-1]} (n = antal svar, under värdet 95 % konfidensintervall)"
-    note = ("<p><small>* färre än 10 svar: osäkert resultat. Resultat med färre än 7 svar visas inte. "
-            "Från mätår 2024 omfattar <em>Totalt</em> bygglov, miljö- och hälsoskydd, livsmedelskontroll och "
-            "serveringstillstånd; brandskydd och markupplåtelse redovisas separat (seriebrott).</small></p>")
+    note = (f"<p><small>* {nki.FA_SVAR_TEXT}: osäkert resultat. Resultat med färre än {nki.MIN_SVAR_VISAS} svar "
+            f"visas inte. {esc(_series_break_text())}</small></p>")
     return Html(table(["Område", *map(str, years), f"Nivå {years[-1]}"], rows, caption, numeric=set(range(1, len(years) + 1))) + note)
 
 
@@ -167,7 +166,7 @@ def delta_table(an) -> Html:
         name = nki.OMRADEN.get(r["omrade"], nki.TOTALT_NAMN)
         rows.append([esc(name), f"{r['ar_fran']}–{r['ar']}",
                      signed_sv(r["delta"], 1) if not math.isnan(r["delta"]) else "–",
-                     esc(r["bedomning"]), esc(r["forklaring"]) + (" (färre än 10 svar)" if r["fa_svar"] else "")])
+                     esc(r["bedomning"]), esc(r["forklaring"]) + (f" ({nki.FA_SVAR_TEXT})" if r["fa_svar"] else "")])
     return table(["Område", "Jämförelse", "Förändring (enheter)", "Bedömning", "Förklaring"], rows,
                  "Förändring av NKI jämfört med föregående mätning", numeric={2})
 
@@ -269,21 +268,47 @@ def history_table(an) -> Html:
     return table(["År", "Kommun", "Mått", "Värde", "Källa"], rows, "Verkliga publicerade resultat med källa", numeric={3})
 
 
+def _series_break_text() -> str:
+    """The totalt definitions, written from nki.TOTALT_DEFINITIONER (the one place they live)."""
+    parts = []
+    for first, omraden in nki.TOTALT_DEFINITIONER:
+        if first == 0:
+            continue
+        names = [nki.OMRADEN[o].lower() for o in omraden]
+        listed = ", ".join(names[:-1]) + " och " + names[-1]
+        parts.append(f"Från mätår {first} omfattar NKI totalt {listed}; totalt {first - 1} och {first} jämförs därför inte.")
+    return " ".join(parts)
+
+
+def _levels_text() -> str:
+    bounds = [lo for lo, _ in nki.NIVAER]
+    out = []
+    for k, (lo, label) in enumerate(nki.NIVAER):
+        if k == 0:
+            out.append(f"{lo} eller mer {label}")
+        elif lo == 0:
+            out.append(f"under {bounds[k - 1]} {label}")
+        else:
+            out.append(f"{lo}–{bounds[k - 1] - 1} {label}")
+    return ", ".join(out)
+
+
 def method_note(an) -> Html:
+    scale = f"{nki.SVAR_MIN}–{nki.SVAR_MAX}"
+    few = nki.MIN_SVAR_UTAN_MARKERING
+    alpha = str(nki.ALPHA).replace(".", ",")
     return Html(
         "<ul>"
         "<li>NKI räknas från tre frågor (nöjdhet, förväntningar, jämförelse med en ideal service) som besvaras på "
-        "skalan 1–10 och räknas om till 0–100 med (svar − 1) × 100 / 9. Den som inte besvarat alla tre frågorna "
-        "räknas inte in i NKI men väl i de serviceområden hen besvarat.</li>"
+        f"skalan {scale} och räknas om till 0–100 med (svar − {nki.SVAR_MIN}) × 100 / {nki.SVAR_MAX - nki.SVAR_MIN}. "
+        "Den som inte besvarat alla tre frågorna räknas inte in i NKI men väl i de serviceområden hen besvarat.</li>"
         f"<li>Resultat med färre än {nki.MIN_SVAR_VISAS} svar visas inte och ingen förändring räknas från dem; "
-        "färre än 10 svar markeras med *.</li>"
-        "<li>En förändring kallas <em>signifikant</em> när den är större än slumpen rimligen ger (p &lt; 0,05): "
+        f"färre än {few} svar markeras med *.</li>"
+        f"<li>En förändring kallas <em>signifikant</em> när den är större än slumpen rimligen ger (p &lt; {alpha}): "
         "med enkätsvar prövas den med Welchs t-test, med publicerade resultat med ett test byggt på antal svar och "
         "konfidensintervall. Saknas dessa sägs förändringen utan att prövas.</li>"
-        "<li>Från mätår 2024 omfattar NKI totalt bygglov, miljö- och hälsoskydd, livsmedelskontroll och "
-        "serveringstillstånd. Totalt 2023 och 2024 jämförs därför inte.</li>"
-        "<li>Nivåer: 80 eller mer mycket högt, 70–79 högt, 62–69 godkänt, 50–61 lågt, under 50 mycket lågt "
-        "(nivåer som kommuner använder med hänvisning till SKR).</li>"
+        f"<li>{esc(_series_break_text())}</li>"
+        f"<li>Nivåer: {esc(_levels_text())} (nivåer som kommuner använder med hänvisning till SKR).</li>"
         "</ul>"
     )
 
