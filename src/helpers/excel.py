@@ -40,7 +40,7 @@ from helpers.format import number_sv
 from helpers.plan import STATUSAR, Plan, load_plan
 from helpers.targets import target_text
 from helpers.validate import blank, parse_number
-from helpers.yeardata import LARDOMAR, STATUS, VARDEN, load_year
+from helpers.yeardata import LARDOM_TYPER, LARDOMAR, STATUS, VARDEN, load_year
 
 # ---------------------------------------------------------------------------------------------
 # Layout of the workbook (shared by writer and reader)
@@ -57,7 +57,6 @@ MALLVERSION = "1"
 MOTTAGARE = "Näringslivsenheten"
 LARDOMAR_RADER = 15
 JA_NEJ = ("ja", "nej")
-LARDOM_TYPER = ("lärdom", "förslag")
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 

@@ -47,9 +47,11 @@ VARDEN = TableSpec(
     )
 )
 
+LARDOM_TYPER = ("lärdom", "förslag")
+
 LARDOMAR = TableSpec(
     (
-        Col("typ", "choice", required=True, choices=("lärdom", "förslag")),
+        Col("typ", "choice", required=True, choices=LARDOM_TYPER),
         Col("atgard_id"),
         Col("text", required=True),
     )
