@@ -8,7 +8,7 @@ YEAR ?= 2026
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast bench validate mall clean install browser
+.PHONY: help report test test-fast lint bench validate mall clean install browser
 
 help: ## Visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,11 @@ browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
 	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
 
-test: $(STAMP) browser ## Kör alla tester (enhet, notebooks, bok, webbläsare)
+lint: $(STAMP) ## Kodgranskning: ruff och importkontraktet (lagren core ← data ← compute ← present ← build ← cli)
+	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+
+test: $(STAMP) browser lint ## Kör alla tester (kodgranskning, enhet, notebooks, bok, webbläsare)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pipeline import Layout, run_year
+from helpers.build.layout import Layout
+from helpers.build.pipeline import run_year
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

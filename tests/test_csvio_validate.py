@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from helpers.csvio import find_input, is_example, read_table
-from helpers.errors import InputError, Problem
-from helpers.validate import Col, TableSpec, load_table, parse_number
+from helpers.core.errors import InputError, Problem
+from helpers.data.csvio import find_input, is_example, read_table
+from helpers.data.schema import Col, TableSpec, load_table, parse_number
 
 SPEC = TableSpec((
     Col("id", "int", required=True, unique=True),

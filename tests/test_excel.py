@@ -17,11 +17,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers.errors import InputError, RunError
-from helpers.excel import (BLAD_INDIKATORER, BLAD_LARDOMAR, BLAD_STATUS, cell_text, import_workbook,
-                           number_text, write_template)
-from helpers.plan import STATUSAR, load_plan
-from helpers.yeardata import load_year
+from helpers.core.errors import InputError, RunError
+from helpers.core.fmt import exact_sv
+from helpers.data.excel import BLAD_INDIKATORER, BLAD_LARDOMAR, BLAD_STATUS, cell_text, import_workbook, write_template
+from helpers.data.inputs import STATUSAR
+from helpers.data.plan import load_plan
+from helpers.data.yeardata import load_year
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2027
@@ -327,14 +328,14 @@ def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_pa
         shutil.copy(f, folder / f.name)
     before = {p.name: digest(p) for p in folder.iterdir()}
     workbook = filled(mall, plan, tmp_path / "ifylld.xlsx")
-    real_rename = os.rename
+    real_replace = os.replace
 
-    def rename(src, dst):
-        if Path(dst) == folder and ".import-" in str(src) and "gammal" not in str(src):
+    def replace(src, dst):
+        if Path(dst) == folder and ".import-" in str(src):
             raise OSError("simulerat fel")
-        return real_rename(src, dst)
+        return real_replace(src, dst)
 
-    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(RunError, match="orörda"):
         import_workbook(workbook, data_dir, YEAR, overwrite=True)
     assert {p.name: digest(p) for p in folder.iterdir()} == before
@@ -400,9 +401,9 @@ def test_cell_text(value, kind, expected):
     assert cell_text(value, kind, choices) == expected
 
 
-def test_number_text_has_no_exponent():
-    assert number_text(1e16) == "10000000000000000"
-    assert number_text(-2.5) == "-2,5"
+def test_exact_sv_has_no_exponent():
+    assert exact_sv(1e16) == "10000000000000000"
+    assert exact_sv(-2.5) == "-2,5"
 
 
 # ---------------------------------------------------------------------------------------------

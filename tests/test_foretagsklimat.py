@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, read_rows, write_rows
-from helpers import foretagsklimat as fk
-from helpers.errors import InputError
+from helpers.compute import klimat as fk
+from helpers.core.errors import InputError
 
 KLIMAT = DATA / "foretagsklimat"
 

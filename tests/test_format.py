@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.format import MINUS, NBSP, SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
+from helpers.core.fmt import MINUS, NBSP, SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
 
 
 @pytest.mark.parametrize("value, text", [

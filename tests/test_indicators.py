@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from conftest import small_data
-from helpers.indicators import VALUE_COLUMNS, change_for, changes, indicator_values, trend
-from helpers.plan import load_plan
-from helpers.yeardata import load_years
+from helpers.compute.indicators import VALUE_COLUMNS, change_for, changes, indicator_values, trend
+from helpers.data.plan import load_plan
+from helpers.data.yeardata import load_years
 
 
 def values(*rows) -> pd.DataFrame:
@@ -238,7 +238,7 @@ def test_trend_ignores_years_without_value():
 
 def test_baseline_and_trend_never_cross_a_series_break():
     """NKI totalt changed definition in 2024: the stretch before it is not the baseline."""
-    from helpers.indicators import change_for
+    from helpers.compute.indicators import change_for
 
     frame = pd.DataFrame({
         "indikator_id": "1.2-1", "ar": [2022, 2023, 2024, 2025], "varde": [80.0, 79.0, 70.0, 74.0],

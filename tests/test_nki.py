@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import nki
+from helpers.compute import jamforelse, nki, simulering
+from helpers.core import fmt
+from helpers.data import fakta
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
 T975_DF2 = 4.302652729911275  # t(0,975; 2) from tables
@@ -116,11 +118,11 @@ def test_unknown_omrade_and_given_totalt_are_rejected():
 
 
 def test_totalt_composition_changes_in_2024():
-    assert set(nki.totalt_omraden(2023)) == set(nki.OMRADEN)
-    assert "brandskydd" in nki.totalt_omraden(2023)
-    assert set(nki.totalt_omraden(2024)) == {
+    assert set(fakta.totalt_omraden(2023)) == set(fakta.OMRADEN)
+    assert "brandskydd" in fakta.totalt_omraden(2023)
+    assert set(fakta.totalt_omraden(2024)) == {
         "bygglov", "miljo_halsoskydd", "livsmedelskontroll", "serveringstillstand"}
-    assert nki.totalt_omraden(2025) == nki.totalt_omraden(2024)
+    assert fakta.totalt_omraden(2025) == fakta.totalt_omraden(2024)
 
 
 def test_totalt_pools_the_years_omraden():
@@ -154,7 +156,7 @@ def test_ci_covers_true_mean_in_about_95_percent(n, true_mean, seed):
     # 2000 seeded samples of n respondents from a distribution whose mean is known exactly
     # (see simulate_responses). n = 8 also tells a t-interval (≈ 94 %) from a normal one (≈ 90 %).
     samples = 2000
-    sim = nki.simulate_responses({"bygglov": samples * n}, {"bygglov": true_mean}, 2020, seed)
+    sim = simulering.simulate_responses({"bygglov": samples * n}, {"bygglov": true_mean}, 2020, seed)
     sim["ar"] = np.repeat(np.arange(samples), n)
     agg = nki.nki_from_responses(sim)
     rows = agg[(agg["omrade"] == "bygglov") & (agg["matt"] == "nki")]
@@ -164,19 +166,19 @@ def test_ci_covers_true_mean_in_about_95_percent(n, true_mean, seed):
 
 
 def test_simulate_responses_is_seeded_and_on_the_scale():
-    a = nki.simulate_responses({"bygglov": 50, "brandskydd": 10}, {"bygglov": 70, "brandskydd": 80},
+    a = simulering.simulate_responses({"bygglov": 50, "brandskydd": 10}, {"bygglov": 70, "brandskydd": 80},
                                2024, seed=3, missing_rate=0.1)
-    b = nki.simulate_responses({"bygglov": 50, "brandskydd": 10}, {"bygglov": 70, "brandskydd": 80},
+    b = simulering.simulate_responses({"bygglov": 50, "brandskydd": 10}, {"bygglov": 70, "brandskydd": 80},
                                2024, seed=3, missing_rate=0.1)
     pd.testing.assert_frame_equal(a, b)
-    answers = a[[*nki.NKI_FRAGOR, *nki.FAKTORER]].stack().dropna()
+    answers = a[[*fakta.NKI_FRAGOR, *fakta.FAKTORER]].stack().dropna()
     assert answers.between(1, 10).all() and (answers % 1 == 0).all()
-    assert a[[*nki.NKI_FRAGOR]].isna().any().any()  # some blanks
+    assert a[[*fakta.NKI_FRAGOR]].isna().any().any()  # some blanks
     assert (a["ar"] == 2024).all() and len(a) == 60
 
 
 def test_simulated_mean_is_the_requested_mean():
-    sim = nki.simulate_responses({"bygglov": 40000}, {"bygglov": 64}, 2024, seed=5)
+    sim = simulering.simulate_responses({"bygglov": 40000}, {"bygglov": 64}, 2024, seed=5)
     row = pick(nki.nki_from_responses(sim), "bygglov", "nki")
     assert row["varde"] == pytest.approx(64, abs=0.5)
 
@@ -206,15 +208,15 @@ def test_suppress_hides_fewer_than_7_and_marks_7_to_9():
 def test_no_delta_from_fewer_than_7_answers():
     prev = {"ar": 2022, "omrade": "bygglov", "varde": 60, "n": 6, "ci_low": 50, "ci_high": 70}
     curr = {"ar": 2023, "omrade": "bygglov", "varde": 80, "n": 40, "ci_low": 75, "ci_high": 85}
-    res = nki.compare_aggregate(prev, curr)
+    res = jamforelse.compare_aggregate(prev, curr)
     assert res.delta is None and res.p_value is None
     assert res.bedomning == "visas inte (färre än 7 svar)"
-    raw = nki.compare_raw(np.full(6, 50.0), np.linspace(0, 100, 40))
+    raw = jamforelse.compare_raw(np.full(6, 50.0), np.linspace(0, 100, 40))
     assert raw.delta is None and raw.bedomning == "visas inte (färre än 7 svar)"
 
 
 def test_seven_answers_give_a_delta():
-    res = nki.compare_raw(np.linspace(40, 60, 7), np.linspace(40, 60, 7) + 1)
+    res = jamforelse.compare_raw(np.linspace(40, 60, 7), np.linspace(40, 60, 7) + 1)
     assert res.delta == pytest.approx(1)
 
 
@@ -226,37 +228,37 @@ def test_series_break_gives_no_totalt_delta_but_bygglov_is_fine():
         return {"ar": ar, "omrade": omrade, "varde": varde, "n": 100, "ci_low": varde - 4,
                 "ci_high": varde + 4}
 
-    res = nki.compare_aggregate(row("totalt", 2023, 70), row("totalt", 2024, 75))
+    res = jamforelse.compare_aggregate(row("totalt", 2023, 70), row("totalt", 2024, 75))
     assert res.delta is None
     assert res.bedomning == "ej jämförbart (seriebrott 2024)"
     assert "brandskydd" in res.forklaring.lower() and "markupplåtelse" in res.forklaring.lower()
-    ok = nki.compare_aggregate(row("bygglov", 2023, 70), row("bygglov", 2024, 75))
+    ok = jamforelse.compare_aggregate(row("bygglov", 2023, 70), row("bygglov", 2024, 75))
     assert ok.delta == pytest.approx(5)
     assert ok.bedomning != "ej jämförbart (seriebrott 2024)"
-    raw = nki.compare_raw(np.linspace(0, 100, 50), np.linspace(0, 100, 50), omrade="totalt",
+    raw = jamforelse.compare_raw(np.linspace(0, 100, 50), np.linspace(0, 100, 50), omrade="totalt",
                           year_prev=2023, year_curr=2024)
     assert raw.bedomning == "ej jämförbart (seriebrott 2024)"
 
 
 def test_large_real_change_with_big_n_is_significant_both_ways():
-    lo = nki.simulate_responses({"bygglov": 400}, {"bygglov": 60}, 2023, seed=1)
-    hi = nki.simulate_responses({"bygglov": 400}, {"bygglov": 75}, 2024, seed=2)
+    lo = simulering.simulate_responses({"bygglov": 400}, {"bygglov": 60}, 2023, seed=1)
+    hi = simulering.simulate_responses({"bygglov": 400}, {"bygglov": 75}, 2024, seed=2)
     s_lo = nki.respondent_scores(lo).query("matt == 'nki'")["score"]
     s_hi = nki.respondent_scores(hi).query("matt == 'nki'")["score"]
-    up = nki.compare_raw(s_lo, s_hi)
+    up = jamforelse.compare_raw(s_lo, s_hi)
     assert up.bedomning == "signifikant förbättring"
     assert up.delta > 10 and up.p_value < 0.001 and up.method == "welch_t"
-    down = nki.compare_raw(s_hi, s_lo)
+    down = jamforelse.compare_raw(s_hi, s_lo)
     assert down.bedomning == "signifikant försämring" and down.delta < -10
     assert down.forklaring.startswith("Minskningen med ")
 
 
 def test_noise_is_within_margin_of_error():
-    a = nki.simulate_responses({"bygglov": 40}, {"bygglov": 70}, 2023, seed=21)
-    b = nki.simulate_responses({"bygglov": 40}, {"bygglov": 70}, 2024, seed=22)
+    a = simulering.simulate_responses({"bygglov": 40}, {"bygglov": 70}, 2023, seed=21)
+    b = simulering.simulate_responses({"bygglov": 40}, {"bygglov": 70}, 2024, seed=22)
     sa = nki.respondent_scores(a).query("matt == 'nki'")["score"]
     sb = nki.respondent_scores(b).query("matt == 'nki'")["score"]
-    res = nki.compare_raw(sa, sb)
+    res = jamforelse.compare_raw(sa, sb)
     assert res.bedomning == "inom felmarginalen"
     assert res.p_value >= 0.05
     assert "inom felmarginalen" in res.forklaring
@@ -264,11 +266,11 @@ def test_noise_is_within_margin_of_error():
 
 def test_welch_false_alarm_rate_is_about_alpha():
     # Same distribution both years: "signifikant" should be said in about 5 % of cases.
-    sim = nki.simulate_responses({"bygglov": 2 * 600 * 20}, {"bygglov": 70}, 2020, seed=31)
+    sim = simulering.simulate_responses({"bygglov": 2 * 600 * 20}, {"bygglov": 70}, 2020, seed=31)
     scores = nki.respondent_scores(sim).query("matt == 'nki'")["score"].to_numpy()
     pairs = scores.reshape(600, 2, 20)
     alarms = sum(
-        nki.compare_raw(p[0], p[1]).bedomning != "inom felmarginalen" for p in pairs
+        jamforelse.compare_raw(p[0], p[1]).bedomning != "inom felmarginalen" for p in pairs
     )
     assert 0.025 <= alarms / 600 <= 0.08
 
@@ -276,7 +278,7 @@ def test_welch_false_alarm_rate_is_about_alpha():
 def test_aggregate_test_from_intervals():
     prev = {"varde": 70, "n": 200, "ci_low": 67, "ci_high": 73}
     curr = {"varde": 78, "n": 200, "ci_low": 75, "ci_high": 81}
-    res = nki.compare_aggregate(prev, curr)
+    res = jamforelse.compare_aggregate(prev, curr)
     assert res.delta == 8 and res.bedomning == "signifikant förbättring"
     assert res.method == "z_fran_intervall"
     # se from the interval: 3 / t(0,975; 199) each; z = 8 / sqrt(2 se^2)
@@ -284,29 +286,29 @@ def test_aggregate_test_from_intervals():
     se = 6 / (2 * stats.t.ppf(0.975, 199))
     assert res.p_value == pytest.approx(2 * stats.norm.sf(8 / math.sqrt(2) / se))
     assert res.forklaring.startswith("Ökningen med 8 enheter är statistiskt säkerställd (p ")
-    small = nki.compare_aggregate({"varde": 70, "n": 30, "ci_low": 62, "ci_high": 78},
+    small = jamforelse.compare_aggregate({"varde": 70, "n": 30, "ci_low": 62, "ci_high": 78},
                                   {"varde": 72, "n": 30, "ci_low": 64, "ci_high": 80})
     assert small.bedomning == "inom felmarginalen" and small.delta == 2
 
 
 def test_aggregate_test_agrees_with_raw_test():
-    a = nki.simulate_responses({"bygglov": 60}, {"bygglov": 66}, 2022, seed=41)
-    b = nki.simulate_responses({"bygglov": 60}, {"bygglov": 74}, 2023, seed=42)
+    a = simulering.simulate_responses({"bygglov": 60}, {"bygglov": 66}, 2022, seed=41)
+    b = simulering.simulate_responses({"bygglov": 60}, {"bygglov": 74}, 2023, seed=42)
     agg = nki.nki_from_responses(pd.concat([a, b]))
     rows = agg[(agg["omrade"] == "bygglov") & (agg["matt"] == "nki")].set_index("ar")
-    from_agg = nki.compare_aggregate(rows.loc[2022], rows.loc[2023])
+    from_agg = jamforelse.compare_aggregate(rows.loc[2022], rows.loc[2023])
     scores = nki.respondent_scores(pd.concat([a, b])).query("matt == 'nki'")
-    from_raw = nki.compare_raw(scores[scores.ar == 2022]["score"], scores[scores.ar == 2023]["score"])
+    from_raw = jamforelse.compare_raw(scores[scores.ar == 2022]["score"], scores[scores.ar == 2023]["score"])
     assert from_agg.delta == pytest.approx(from_raw.delta)
     assert from_agg.p_value == pytest.approx(from_raw.p_value, abs=0.01)
 
 
 def test_unknown_n_or_interval_cannot_be_judged_but_delta_is_given():
-    no_ci = nki.compare_aggregate({"varde": 70, "n": 50}, {"varde": 74, "n": 50})
+    no_ci = jamforelse.compare_aggregate({"varde": 70, "n": 50}, {"varde": 74, "n": 50})
     assert no_ci.delta == 4 and no_ci.p_value is None
     assert no_ci.bedomning == "kan inte bedömas"
     assert "kan inte prövas" in no_ci.forklaring
-    riket = nki.compare_aggregate(
+    riket = jamforelse.compare_aggregate(
         {"ar": 2022, "omrade": "totalt", "varde": 75, "antal_svar": np.nan, "ci_low": np.nan,
          "ci_high": np.nan},
         {"ar": 2023, "omrade": "totalt", "varde": 75, "antal_svar": np.nan, "ci_low": np.nan,
@@ -316,10 +318,10 @@ def test_unknown_n_or_interval_cannot_be_judged_but_delta_is_given():
 
 
 def test_compare_dispatches_and_result_is_frozen():
-    agg = nki.compare({"varde": 70, "n": 100, "ci_low": 66, "ci_high": 74},
+    agg = jamforelse.compare({"varde": 70, "n": 100, "ci_low": 66, "ci_high": 74},
                       {"varde": 71, "n": 100, "ci_low": 67, "ci_high": 75})
     assert agg.method == "z_fran_intervall"
-    raw = nki.compare(np.linspace(0, 100, 30), np.linspace(5, 100, 30))
+    raw = jamforelse.compare(np.linspace(0, 100, 30), np.linspace(5, 100, 30))
     assert raw.method == "welch_t"
     with pytest.raises(AttributeError):
         raw.delta = 3
@@ -327,16 +329,16 @@ def test_compare_dispatches_and_result_is_frozen():
 
 
 def test_swedish_p_value_text_uses_decimal_comma_and_never_rounds_across_alpha():
-    assert nki.format_p(0.0123) == "p = 0,01"
-    assert nki.format_p(0.31) == "p = 0,31"
-    assert nki.format_p(0.0004) == "p < 0,001"
-    assert nki.format_p(0.0496) == "p = 0,0496"  # not "0,05"
-    assert nki.format_p(0.052) == "p = 0,052"
+    assert fmt.p_value_sv(0.0123, fakta.ALPHA) == "p = 0,01"
+    assert fmt.p_value_sv(0.31, fakta.ALPHA) == "p = 0,31"
+    assert fmt.p_value_sv(0.0004, fakta.ALPHA) == "p < 0,001"
+    assert fmt.p_value_sv(0.0496, fakta.ALPHA) == "p = 0,0496"  # not "0,05"
+    assert fmt.p_value_sv(0.052, fakta.ALPHA) == "p = 0,052"
 
 
 def test_forklaring_example_sentence():
     # delta 4, p about 0,01
-    res = nki.compare_aggregate({"varde": 70, "n": 400, "ci_low": 67.8, "ci_high": 72.2},
+    res = jamforelse.compare_aggregate({"varde": 70, "n": 400, "ci_low": 67.8, "ci_high": 72.2},
                                 {"varde": 74, "n": 400, "ci_low": 71.8, "ci_high": 76.2})
     assert res.forklaring == "Ökningen med 4 enheter är statistiskt säkerställd (p = 0,01)."
 
@@ -352,7 +354,7 @@ def test_delta_table_respects_suppression_and_series_break():
         rows.append((ar, "totalt", v, 120))
     agg = pd.DataFrame(rows, columns=["ar", "omrade", "varde", "n"]).assign(matt="nki")
     agg["ci_low"], agg["ci_high"] = agg["varde"] - 5, agg["varde"] + 5
-    table = nki.delta_table(agg)
+    table = jamforelse.delta_table(agg)
     by = {(r.omrade, r.ar_fran, r.ar): r for r in table.itertuples()}
     assert len(table) == 6
     for key in [("bygglov", 2022, 2023), ("bygglov", 2023, 2024)]:
@@ -372,7 +374,7 @@ def test_delta_table_skips_missing_years_and_keys_by_kommun():
         "ar": [2019, 2021, 2021, 2022], "omrade": "bygglov", "matt": "nki",
         "varde": [60.0, 64.0, 70.0, 71.0], "n": [30, 30, np.nan, np.nan],
     })
-    table = nki.delta_table(agg)
+    table = jamforelse.delta_table(agg)
     assert table[["kommun", "ar_fran", "ar"]].values.tolist() == [
         ["Norrtälje", 2019, 2021], ["Riket", 2021, 2022]]
     assert table["bedomning"].tolist() == ["kan inte bedömas", "kan inte bedömas"]
@@ -400,7 +402,7 @@ def test_niva_rejects_values_off_the_index_scale():
 
 def test_importing_does_not_import_scipy():
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
-    code = "import sys, helpers.nki, helpers.ranking; print('scipy' in sys.modules)"
+    code = "import sys, helpers.compute.nki, helpers.compute.jamforelse, helpers.compute.ranking; print('scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True)
     assert out.stdout.strip() == "False"
@@ -437,8 +439,8 @@ def test_exempeldata_aggregates_are_plausible_and_show_suppression():
     assert list(df.columns) == INSIKT_COLUMNS
     assert (df["kalla"] == "exempeldata").all() and (df["harledd"] == "nej").all()
     assert set(df["ar"]) == set(range(2019, 2026))
-    assert set(df["omrade"]) == {*nki.OMRADEN, "totalt"}
-    assert set(df["matt"]) == set(nki.MATT)
+    assert set(df["omrade"]) == {*fakta.OMRADEN, "totalt"}
+    assert set(df["matt"]) == set(fakta.MATT)
     assert not df.duplicated(["ar", "omrade", "matt"]).any()
     nki_rows = df[df["matt"] == "nki"]
     assert (nki_rows["antal_svar"] < 7).any()
@@ -448,16 +450,16 @@ def test_exempeldata_aggregates_are_plausible_and_show_suppression():
     assert df["ci_low"].le(df["varde"]).all() and df["ci_high"].ge(df["varde"]).all()
     # totalt's answers are the sum of that year's included områden
     for r in totalt.itertuples():
-        members = nki_rows[(nki_rows["ar"] == r.ar) & nki_rows["omrade"].isin(nki.totalt_omraden(r.ar))]
+        members = nki_rows[(nki_rows["ar"] == r.ar) & nki_rows["omrade"].isin(fakta.totalt_omraden(r.ar))]
         assert members["antal_svar"].sum() == r.antal_svar
 
 
 def test_exempeldata_respondents_reproduce_the_2024_2025_aggregates():
     svar = read("insikt_svar.exempeldata.csv")
-    assert list(svar.columns) == ["ar", "omrade", *nki.NKI_FRAGOR, *nki.FAKTORER]
+    assert list(svar.columns) == ["ar", "omrade", *fakta.NKI_FRAGOR, *fakta.FAKTORER]
     assert set(svar["ar"]) == {2024, 2025}
     assert svar.groupby("ar").size().between(40, 120).all()
-    assert svar[[*nki.NKI_FRAGOR, *nki.FAKTORER]].isna().any().any()
+    assert svar[[*fakta.NKI_FRAGOR, *fakta.FAKTORER]].isna().any().any()
     computed = nki.nki_from_responses(svar)
     shipped = read("insikt.exempeldata.csv").query("ar >= 2024")
     merged = shipped.merge(computed, on=["ar", "omrade", "matt"], validate="1:1")
@@ -472,7 +474,7 @@ def test_raw_comparison_is_welchs_test():
     from scipy import stats
     prev = np.array([70.0, 71, 69, 70, 72, 68, 70, 71, 69, 70, 70, 71])
     curr = np.array([40.0, 95, 60, 100, 55, 90, 85])
-    res = nki.compare_raw(prev, curr)
+    res = jamforelse.compare_raw(prev, curr)
     welch = stats.ttest_ind(curr, prev, equal_var=False).pvalue
     pooled = stats.ttest_ind(curr, prev, equal_var=True).pvalue
     assert res.p_value == pytest.approx(welch)

@@ -12,10 +12,11 @@ import nbformat
 import pytest
 
 from conftest import ROOT, make_project, read_rows, small_data, write_rows
-from helpers import archive, book
-from helpers.errors import InputError, RunError
-from helpers.pipeline import run_year
-from helpers.plan import load_plan
+from helpers.build import archive
+from helpers.build import pages as book
+from helpers.build.pipeline import run_year
+from helpers.core.errors import InputError, RunError
+from helpers.data.plan import load_plan
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, SEED, read_rows, write_rows
-from helpers.errors import InputError
-from helpers.plan import FREKVENSER, load_plan
-from helpers.validate import blank
+from helpers.core.errors import InputError
+from helpers.core.missing import blank
+from helpers.data.inputs import FREKVENSER
+from helpers.data.plan import load_plan
 
 PLAN_DIR = DATA / "plan"
 

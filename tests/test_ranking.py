@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.ranking import ranking_deltas
+from helpers.compute.ranking import ranking_deltas
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
 

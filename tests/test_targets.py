@@ -10,11 +10,24 @@ import pandas as pd
 import pytest
 
 from conftest import small_data
-from helpers.indicators import Change, changes, indicator_values
-from helpers.plan import INDIKATORER, load_plan
-from helpers.targets import (DELVIS, EJ_BEDOMT, EJ_FORFALLET, EJ_UPPFYLLT, FORSENAT, I_TID, UPPFYLLT, UTFALL,
-                             judge, judge_all, milestone_done, summarise)
-from helpers.yeardata import load_years
+from helpers.compute.indicators import Change, changes, indicator_values
+from helpers.compute.targets import (
+    DELVIS,
+    EJ_BEDOMT,
+    EJ_FORFALLET,
+    EJ_UPPFYLLT,
+    FORSENAT,
+    I_TID,
+    UPPFYLLT,
+    UTFALL,
+    judge,
+    judge_all,
+    milestone_done,
+    summarise,
+)
+from helpers.data.inputs import INDIKATORER
+from helpers.data.plan import load_plan
+from helpers.data.yeardata import load_years
 
 NAN = math.nan
 DEADLINE = dt.date(2025, 12, 31)

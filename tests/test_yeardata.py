@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, read_rows, small_data, write_rows
-from helpers.errors import InputError
-from helpers.plan import load_plan
-from helpers.yeardata import load_year, load_years, year_folders
+from helpers.core.errors import InputError
+from helpers.data.plan import load_plan
+from helpers.data.yeardata import load_year, load_years, year_folders
 
 VARDEN = "indikatorvarden.exempeldata.csv"
 STATUS = "status.exempeldata.csv"

@@ -9,9 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.errors import InputError, RunError
+from helpers.core.errors import InputError, RunError
 
-ROOT = Path(__file__).resolve().parents[2]
+# What makes a folder a project: the command refuses to run anywhere else rather than guess.
+PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
+DATA_ONLY = ("validera", "mall", "importera")
 
 
 class SvenskParser(argparse.ArgumentParser):
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = SvenskParser(prog="python -m helpers",
                      description="Uppföljningsboken: årlig uppföljningsrapport för Norrtälje kommuns "
                                  "näringslivsstrategi, handlingsplan 2025–2030.")
+    p.add_argument("--rot", type=Path, default=None, metavar="MAPP",
+                   help="projektmappen (standard: mappen du står i)")
     p.add_argument("--data", type=Path, default=None, metavar="MAPP", help="datamappen (standard: data/ i projektet)")
     sub = p.add_subparsers(dest="kommando", metavar="kommando", parser_class=SvenskParser, title="kommandon")
 
@@ -83,9 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.kommando:
         parser.print_help()
         return 2
-    from helpers.pipeline import Layout
+    from helpers.build.layout import Layout
 
-    layout = Layout.at(ROOT, args.data)
+    root = (args.rot or Path.cwd()).resolve()
+    # Commands that only read and write data need a data folder; the others need the whole project.
+    needs = ("data",) if args.data is not None and args.kommando in DATA_ONLY else PROJECT_MARKERS
+    missing = [m for m in needs if not ((args.data or root / "data") if m == "data" else root / m).exists()]
+    if missing:
+        print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
+              "Kör kommandot i projektmappen eller ange den med --rot MAPP.", file=sys.stderr)
+        return 2
+    layout = Layout.at(root, args.data)
     try:
         return _dispatch(args, layout)
     except InputError as exc:
@@ -101,12 +113,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
-        from helpers.pipeline import run_year
+        from helpers.build.pipeline import run_year
 
         run_year(args.ar, layout, jobs=args.jobb)
         return 0
     if args.kommando == "validera":
-        from helpers.analysis import analyse
+        from helpers.compute.analysis import analyse
 
         an = analyse(args.ar, layout.data)
         files = ", ".join(str(f.relative_to(layout.data)) for f in an.input_files())
@@ -114,20 +126,20 @@ def _dispatch(args, layout) -> int:
               f"{len(an.plan.indikatorer)} indikatorer). Filer: {files}")
         return 0
     if args.kommando == "mall":
-        from helpers.excel import write_template
+        from helpers.data.excel import write_template
 
         target = args.fil or Path(f"uppfoljningsmall_{args.ar}.xlsx")
         write_template(layout.data, args.ar, target)
         print(f"Mallen för {args.ar} är sparad: {target}")
         return 0
     if args.kommando == "importera":
-        from helpers.excel import import_workbook
+        from helpers.data.excel import import_workbook
 
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
         return 0
     if args.kommando == "verifiera":
-        from helpers.archive import verify
+        from helpers.build.archive import verify
 
         problems = verify(layout.edition(args.ar))
         if problems:
@@ -138,7 +150,7 @@ def _dispatch(args, layout) -> int:
         print(f"Utgåvan {args.ar} är oförändrad: alla filer stämmer med manifestet.")
         return 0
     if args.kommando == "bench":
-        from helpers.bench import main as bench_main
+        from helpers.build.bench import main as bench_main
 
         return bench_main(layout)
     raise AssertionError(args.kommando)

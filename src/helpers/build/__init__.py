@@ -1,0 +1,2 @@
+"""Build: pages from the register, notebook execution, the Jupyter Book, publishing, the archive
+and the benchmark. The only stage that writes the book."""

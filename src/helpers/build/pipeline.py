@@ -1,0 +1,77 @@
+"""Run a report year: validate → execute notebooks (papermill) → build the book → publish.
+
+Everything is built in a staging folder and published only when all steps succeeded, by
+swapping whole folders, so a failed run never damages the last good book or another year's
+edition. Each year's edition (executed notebooks, pages, manifest) lives in `book/<år>/` and its
+HTML in `_build/html/<år>/`; no run touches another year's folders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.build import pages as book
+from helpers.build.archive import write_manifest
+from helpers.build.execute import execute_all
+from helpers.build.jupyterbook import build_html
+from helpers.build.layout import Layout
+from helpers.build.publish import write_landing
+from helpers.compute.analysis import analyse
+from helpers.core.errors import RunError
+from helpers.core.fs import swap_into_place
+from helpers.present.startsida import index_markdown
+
+__all__ = ["Layout", "Result", "run_year"]
+
+
+@dataclass(frozen=True)
+class Result:
+    year: int
+    html_index: Path
+    edition: Path
+    timings: dict[str, float]
+    seconds: float
+
+
+def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
+    """The one command behind `make report`. Raises InputError (bad data) or RunError."""
+    t0 = time.perf_counter()
+    log(f"Kontrollerar indata för {year} …")
+    an = analyse(year, layout.data)
+    data_param = os.path.relpath(layout.data, layout.root)
+    page_list = book.pages(an.plan, year, data_param)
+
+    staging = layout.build / "staging" / str(year)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    log(f"Kör {len(page_list)} notebooks med papermill ({jobs} parallella) …")
+    timings = execute_all(page_list, layout, staging, jobs)
+
+    (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
+    shutil.copy(layout.book / "om_rapporten.md", staging / "om_rapporten.md")
+    shutil.copytree(layout.book / "_static", staging / "_static")
+    book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
+    book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
+    log("Bygger boken med Jupyter Book …")
+    build_html(staging)
+    missing = [p.name for p in page_list if not (staging / "_build" / "html" / f"{p.name}.html").exists()]
+    if missing or not (staging / "_build" / "html" / "index.html").exists():
+        raise RunError(f"Bokbygget saknar sidor: {', '.join(missing) or 'index'}")
+
+    html_new = staging.with_name(f"{year}.html")
+    if html_new.exists():
+        shutil.rmtree(html_new)
+    os.replace(staging / "_build" / "html", html_new)
+    shutil.rmtree(staging / "_build")
+    write_manifest(staging, an, layout, timings)
+    swap_into_place(staging, layout.edition(year))
+    swap_into_place(html_new, layout.html(year))
+    write_landing(layout)
+    result = Result(year, layout.html(year) / "index.html", layout.edition(year), timings, time.perf_counter() - t0)
+    log(f"Klart på {result.seconds:.0f} s. Rapporten: {result.html_index}")
+    return result

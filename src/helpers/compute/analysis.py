@@ -1,0 +1,115 @@
+"""Everything one report year needs, computed once from validated data.
+
+Each notebook calls `analyse(year, data_dir)` and shows a part of the result; the same function
+backs the CLI's validation, so what the book shows is what was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.compute import klimat as klimatcalc
+from helpers.compute.indicators import Change, changes, indicator_values
+from helpers.compute.targets import judge_all, summarise
+from helpers.core.missing import blank
+from helpers.data.csvio import is_example
+from helpers.data.inputs import STATUSAR
+from helpers.data.plan import Plan, load_plan
+from helpers.data.yeardata import YearData, load_years
+
+
+@dataclass(frozen=True)
+class Analysis:
+    year: int
+    plan: Plan
+    years: dict[int, YearData]
+    klimat: klimatcalc.Klimat | None
+    values: pd.DataFrame
+    changes: dict[str, Change]
+    judgements: pd.DataFrame
+
+    @property
+    def current(self) -> YearData:
+        return self.years[self.year]
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        """One row per åtgärd in plan order; åtgärder without a reported status say so."""
+        st = self.current.status
+        rows = []
+        for aid in self.plan.order:
+            a = self.plan.atgarder.loc[aid]
+            r = st.loc[aid] if aid in st.index else None
+            rows.append({
+                "atgard_id": aid, "malomrade_id": int(a["malomrade_id"]), "titel": a["titel"],
+                "ansvarig": a["ansvarig"],
+                "status": r["status"] if r is not None else "status saknas",
+                "behov_av_justering": r["behov_av_justering"] if r is not None else None,
+                "justering": r["justering"] if r is not None else None,
+                "kommentar": r["kommentar"] if r is not None else None,
+                "period_fran": r["period_fran"] if r is not None else None,
+                "period_till": r["period_till"] if r is not None else None,
+                "uppgiftslamnare": r["uppgiftslamnare"] if r is not None else None,
+            })
+        return pd.DataFrame(rows).set_index("atgard_id", drop=False)
+
+    def status_prev(self, atgard_id: str) -> str | None:
+        prev = self.years.get(self.previous_year)
+        if prev is None or atgard_id not in prev.status.index:
+            return None
+        return prev.status.at[atgard_id, "status"]
+
+    @cached_property
+    def per_atgard(self) -> pd.DataFrame:
+        return summarise(self.judgements[self.judgements["atgard_id"].notna()], "atgard_id")
+
+    @cached_property
+    def per_malomrade(self) -> pd.DataFrame:
+        out = summarise(self.judgements, "malomrade_id")
+        return out.reindex(self.plan.malomraden.index, fill_value=0)
+
+    @cached_property
+    def status_per_malomrade(self) -> pd.DataFrame:
+        table = self.status.groupby("malomrade_id")["status"].value_counts().unstack(fill_value=0)
+        cols = list(STATUSAR) + [c for c in table.columns if c not in STATUSAR]
+        return table.reindex(columns=cols, fill_value=0).reindex(self.plan.malomraden.index, fill_value=0)
+
+    @cached_property
+    def justeringar(self) -> pd.DataFrame:
+        """Åtgärder whose ansvarig reports a need for adjustment: the plan's samlad analys asks for it."""
+        return self.status[self.status["behov_av_justering"] == "ja"]
+
+    @property
+    def exempeldata(self) -> bool:
+        return any(y.exempeldata for y in self.years.values()) or bool(self.klimat and self.klimat.exempeldata)
+
+    def input_files(self) -> list[Path]:
+        files = [f for y in self.years.values() for f in y.files]
+        if self.klimat is not None:
+            files += list(self.klimat.files)
+        return files
+
+    def example_files(self) -> list[Path]:
+        return [f for f in self.input_files() if is_example(f)]
+
+
+def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
+    """Load, validate and compute a report year; raises InputError with every problem found."""
+    data_dir = Path(data_dir)
+    plan = load_plan(data_dir / "plan")
+    years = load_years(data_dir, plan, year)
+    klimat = klimatcalc.load(data_dir / "foretagsklimat", year)
+    values = indicator_values(plan, years, klimat.series_values() if klimat else None)
+    ch = changes(plan, values, year)
+    period_end = {aid: r["period_till"] for aid, r in years[year].status.iterrows() if not blank(r["period_till"])}
+    cmp = klimat.comparisons(year) if klimat else None
+    judgements = judge_all(plan, ch, values, year, period_end, cmp)
+    return Analysis(year, plan, years, klimat, values, ch, judgements)

@@ -1,0 +1,393 @@
+"""Read a filled mall back: cells to the project's CSV text, checked by the same rules as every
+other input, every problem named by sheet, Excel row and column; only a valid workbook is written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from helpers.core.errors import InputError, Problem, RunError, display_path
+from helpers.core.fmt import exact_sv
+from helpers.core.fs import swap_into_place
+from helpers.core.missing import blank
+from helpers.data.excel.layout import (
+    BLAD_INDIKATORER,
+    BLAD_INSTRUKTIONER,
+    BLAD_LARDOMAR,
+    BLAD_STATUS,
+    IND_COLUMNS,
+    IND_INPUTS,
+    JA_NEJ,
+    LARDOM_COLUMNS,
+    STATUS_COLUMNS,
+    STATUS_INPUTS,
+    YEAR_NAME,
+)
+from helpers.data.inputs import LARDOM_TYPER, LARDOMAR, STATUS, STATUSAR, VARDEN
+from helpers.data.plan import Plan, load_plan
+from helpers.data.schema import parse_number
+from helpers.data.yeardata import load_year
+
+_ISO_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
+
+
+def cell_text(value, kind: str, choices: tuple[str, ...] = ()) -> str:
+    """One cell as the CSV text of the project. kind: id | text | number | date | choice."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if kind == "id":  # '1.1' must stay '1.1', never '1,1'
+            return str(int(value)) if float(value).is_integer() else repr(float(value))
+        return exact_sv(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if kind == "number":
+        number = parse_number(text)
+        return exact_sv(number) if number is not None else text
+    if kind == "date":
+        m = _ISO_MIDNIGHT.match(text)
+        return m.group(1) if m else text
+    if kind == "choice" and text.lower() in choices:
+        return text.lower()
+    return text
+
+
+@dataclass
+class _Table:
+    """Rows bound for one CSV file, each with the Excel row it came from."""
+
+    stem: str
+    sheet: str
+    columns: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class _Sheet:
+    ws: object
+    label: str  # 'fil.xlsx, blad Status'
+    columns: dict[str, int]  # header -> column index
+
+
+def _label(path: Path, sheet: str) -> str:
+    return f"{path.name}, blad {sheet}"
+
+
+def _open(path: Path):
+    if not path.is_file():
+        raise InputError([Problem(display_path(path), "en ifylld uppföljningsmall (.xlsx)", value="filen saknas")])
+    try:
+        # Read from memory: the workbook file is never opened for writing.
+        return load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    except Exception as exc:  # noqa: BLE001 – any unreadable file is the user's input problem
+        raise InputError([Problem(path.name, "en Excelfil (.xlsx) skapad med 'python -m helpers mall'",
+                                  value=f"filen kan inte läsas som Excel ({type(exc).__name__})")]) from None
+
+
+def _stored_year(wb) -> object:
+    """The year the mall was made for: the named cell, else the custom property; None if absent."""
+    dn = wb.defined_names.get(YEAR_NAME)
+    if dn is not None:
+        try:
+            for sheet, coord in dn.destinations:
+                if sheet in wb.sheetnames:
+                    value = wb[sheet][coord.replace("$", "")].value
+                    if value is not None:
+                        return value
+        except Exception:  # noqa: BLE001 – a broken name falls back to the property
+            pass
+    for prop in wb.custom_doc_props:
+        if prop.name == YEAR_NAME:
+            return prop.value
+    return None
+
+
+def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
+    problems: list[Problem] = []
+    stored = _stored_year(wb)
+    try:
+        stored_int = int(str(stored).strip()) if stored is not None else None
+    except ValueError:
+        stored_int = None
+    where = _label(path, BLAD_INSTRUKTIONER)
+    if stored_int is None:
+        problems.append(Problem(where, f"en uppföljningsmall skapad med 'python -m helpers mall --ar {year}' "
+                                       f"(uppföljningsåret saknas i filen)", row=3, column="Uppföljningsår",
+                                value="" if stored is None else stored))
+    elif stored_int != year:
+        problems.append(Problem(where, f"en mall för uppföljningsåret {year} – filen är mallen för {stored_int}; "
+                                       f"importera med --ar {stored_int} eller skapa en ny mall med "
+                                       f"'python -m helpers mall --ar {year}'",
+                                row=3, column="Uppföljningsår", value=stored_int))
+    required = {
+        BLAD_STATUS: ["atgard_id", *STATUS_INPUTS],
+        BLAD_INDIKATORER: ["indikator_id", "atgard_id", *IND_INPUTS],
+        BLAD_LARDOMAR: [c[0] for c in LARDOM_COLUMNS],
+    }
+    sheets: dict[str, _Sheet] = {}
+    for name, needed in required.items():
+        if name not in wb.sheetnames:
+            problems.append(Problem(path.name, f"bladen {', '.join(required)} (som i mallen)", value=f"bladet {name} saknas"))
+            continue
+        ws = wb[name]
+        headers: dict[str, int] = {}
+        for idx in range(1, (ws.max_column or 0) + 1):
+            value = ws.cell(row=1, column=idx).value
+            if value is not None and str(value).strip():
+                headers.setdefault(str(value).strip().lower(), idx)
+        missing = [h for h in needed if h not in headers]
+        if missing:
+            problems.append(Problem(_label(path, name), f"rubrikerna {', '.join(needed)} på rad 1 (som i mallen)",
+                                    row=1, column=", ".join(missing), value="kolumn saknas"))
+        sheets[name] = _Sheet(ws, _label(path, name), headers)
+    if problems:
+        raise InputError(problems)
+    return sheets
+
+
+def _read(sheet: _Sheet, r: int, name: str, kind: str, choices: tuple[str, ...] = ()) -> str:
+    return cell_text(sheet.ws.cell(row=r, column=sheet.columns[name]).value, kind, choices)
+
+
+_STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_till": ("date", ()),
+                 "status": ("choice", STATUSAR), "kommentar": ("text", ()),
+                 "behov_av_justering": ("choice", JA_NEJ), "justering": ("text", ()),
+                 "uppgiftslamnare": ("text", ())}
+_VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_datum": ("date", ()),
+                 "text": ("text", ()), "kommentar": ("text", ())}
+_LARDOM_KINDS = {"typ": ("choice", LARDOM_TYPER), "atgard_id": ("id", ()), "text": ("text", ())}
+
+
+def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
+    table = _Table("status", BLAD_STATUS, STATUS.names)
+    seen: dict[str, int] = {}
+    for r in range(2, (sheet.ws.max_row or 1) + 1):
+        values = {n: _read(sheet, r, n, *_STATUS_KINDS[n]) for n in STATUS.names}
+        if not any(values.values()):
+            continue
+        aid = values["atgard_id"]
+        if not aid:
+            problems.append(Problem(sheet.label, "ett åtgärdsnummer (raden har uppgifter men inget atgard_id)",
+                                    row=r, column="atgard_id", value=""))
+        elif aid not in plan.atgarder.index:
+            problems.append(Problem(sheet.label, "ett åtgärdsnummer från handlingsplanen (" + ", ".join(plan.order)
+                                    + "); id-cellerna är låsta och ska inte ändras", row=r, column="atgard_id",
+                                    value=aid))
+        elif aid in seen:
+            problems.append(Problem(sheet.label, f"en rad per åtgärd (åtgärd {aid} finns redan på rad {seen[aid]})",
+                                    row=r, column="atgard_id", value=aid))
+        else:
+            seen[aid] = r
+            table.rows.append((r, [values[n] for n in STATUS.names]))
+    for aid in plan.order:
+        if aid not in seen:
+            problems.append(Problem(sheet.label, f"en rad för åtgärd {aid} (en rad per åtgärd i handlingsplanen)",
+                                    column="atgard_id", value=f"raden för {aid} saknas"))
+    return table
+
+
+def _indicator_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
+    table = _Table("indikatorvarden", BLAD_INDIKATORER, VARDEN.names)
+    ind = plan.indikatorer
+    seen: dict[str, int] = {}
+    for r in range(2, (sheet.ws.max_row or 1) + 1):
+        values = {n: _read(sheet, r, n, *_VARDEN_KINDS[n]) for n in VARDEN.names}
+        iid = values["indikator_id"]
+        has_input = any(values[n] for n in IND_INPUTS)
+        if not iid:
+            if has_input:
+                problems.append(Problem(sheet.label, "ett indikator-id (raden har uppgifter men inget indikator_id)",
+                                        row=r, column="indikator_id", value=""))
+            continue
+        if iid not in ind.index:
+            problems.append(Problem(sheet.label, "ett indikator-id från registret (data/plan/indikatorer.csv); "
+                                    "id-cellerna är låsta och ska inte ändras", row=r, column="indikator_id", value=iid))
+            continue
+        if iid in seen:
+            problems.append(Problem(sheet.label, f"en rad per indikator ({iid} finns redan på rad {seen[iid]})",
+                                    row=r, column="indikator_id", value=iid))
+            continue
+        seen[iid] = r
+        registered = "" if blank(ind.at[iid, "atgard_id"]) else ind.at[iid, "atgard_id"]
+        in_sheet = _read(sheet, r, "atgard_id", "id")
+        if in_sheet != registered:
+            problems.append(Problem(sheet.label, f"åtgärd '{registered}' för indikator {iid} enligt registret "
+                                    "(id-cellerna är låsta och ska inte ändras)", row=r, column="atgard_id",
+                                    value=in_sheet))
+            continue
+        if has_input:  # a row with every input empty is 'uppgift saknas': no row is written
+            table.rows.append((r, [values[n] for n in VARDEN.names]))
+    return table
+
+
+def _lardom_rows(sheet: _Sheet) -> _Table:
+    table = _Table("lardomar", BLAD_LARDOMAR, LARDOMAR.names)
+    for r in range(2, (sheet.ws.max_row or 1) + 1):
+        values = [_read(sheet, r, n, *_LARDOM_KINDS[n]) for n in LARDOMAR.names]
+        if any(values):
+            table.rows.append((r, values))
+    return table
+
+
+def _write_csv(folder: Path, table: _Table, skip: set[int] = frozenset()) -> dict[int, int]:
+    """Write table to folder/<stem>.csv; return {csv line: excel row} (header = line 1)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(table.columns)
+    line = 2
+    lines: dict[int, int] = {}
+    for excel_row, values in table.rows:
+        if excel_row in skip:
+            continue
+        chunk = io.StringIO()
+        csv.writer(chunk, delimiter=";", lineterminator="\n").writerow(values)
+        text = chunk.getvalue()
+        out.write(text)
+        lines[line] = excel_row
+        line += text.count("\n")  # quoted cell texts may span lines
+    with open(folder / f"{table.stem}.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(out.getvalue())
+    return lines
+
+
+def _new_dir(parent: Path, prefix: str) -> Path:
+    path = parent / f"{prefix}{uuid.uuid4().hex[:8]}"
+    path.mkdir()  # mkdir honours the umask, unlike tempfile.mkdtemp (0700)
+    return path
+
+
+def _validate(tables: list[_Table], root: Path, year: int, plan: Plan, path: Path,
+              skip: dict[str, set[int]] | None = None) -> list[Problem]:
+    """Write tables into root/<year>/ and check them with load_year; problems point at the workbook."""
+    folder = root / str(year)
+    folder.mkdir()
+    skip = skip or {}
+    lines = {t.stem: (t, _write_csv(folder, t, skip.get(t.stem, set()))) for t in tables}
+    try:
+        load_year(root, year, plan)
+    except InputError as exc:
+        return [_to_workbook(p, lines, path) for p in exc.problems]
+    return []
+
+
+def _to_workbook(problem: Problem, lines: dict, path: Path) -> Problem:
+    name = Path(problem.file).name
+    for stem, (table, mapping) in lines.items():
+        if name == f"{stem}.csv":
+            row = mapping.get(problem.row) if problem.row is not None else None
+            return Problem(_label(path, table.sheet), problem.expected, row=row, column=problem.column,
+                           value=problem.value)
+    return Problem(path.name, problem.expected, row=None, column=problem.column, value=problem.value)
+
+
+_SHEET_ORDER = {BLAD_INSTRUKTIONER: 0, BLAD_STATUS: 1, BLAD_INDIKATORER: 2, BLAD_LARDOMAR: 3}
+_COLUMN_ORDER = {n: i for i, n in enumerate([c[0] for c in STATUS_COLUMNS] + [c[0] for c in IND_COLUMNS])}
+
+
+def _sort_key(p: Problem):
+    sheet = p.file.rsplit("blad ", 1)[-1] if ", blad " in p.file else ""
+    return (_SHEET_ORDER.get(sheet, -1), p.row or 0, _COLUMN_ORDER.get(p.column or "", 99))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    out: dict[tuple, Problem] = {}
+    for p in problems:
+        out.setdefault((p.file, p.row, p.column, str(p.value), p.expected), p)
+    return sorted(out.values(), key=_sort_key)
+
+
+def _has_data(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for pattern in ("status*.csv", "indikatorvarden*.csv", "lardomar*.csv")
+                  for p in folder.glob(pattern))
+
+
+def _is_data_file(path: Path) -> bool:
+    return path.is_file() and any(path.match(p) for p in ("status*.csv", "indikatorvarden*.csv", "lardomar*.csv"))
+
+
+def _publish(new: Path, target: Path) -> None:
+    """Put the validated folder in place whole; anything else in the old folder (notes,
+    attachments) is carried over first, and the old folder stays until the new one is in."""
+    if target.exists():
+        for item in target.iterdir():
+            if _is_data_file(item):
+                continue
+            if item.is_dir():
+                shutil.copytree(item, new / item.name, symlinks=True)
+            else:
+                shutil.copy2(item, new / item.name, follow_symlinks=False)
+    swap_into_place(new, target)
+
+
+def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = False) -> list[Path]:
+    """Read a filled mall into data_dir/<year>/; raise InputError with every problem, writing nothing.
+
+    Existing data for the year is only replaced with `overwrite=True` (the CLI's --skriv-over).
+    Returns the written CSV files.
+    """
+    path = Path(path)
+    data_dir = Path(data_dir)
+    plan = load_plan(data_dir / "plan")
+    wb = _open(path)
+    sheets = _check_structure(wb, path, year)
+
+    problems: list[Problem] = []
+    tables = [
+        _status_rows(sheets[BLAD_STATUS], plan, problems),
+        _indicator_rows(sheets[BLAD_INDIKATORER], plan, problems),
+        _lardom_rows(sheets[BLAD_LARDOMAR]),
+    ]
+
+    work = _new_dir(data_dir, f".import-{year}-")
+    try:
+        first = work / "forsta"
+        first.mkdir()
+        checked = _validate(tables, first, year, plan, path)
+        if checked:
+            # load_year stops before its cross-checks (value ranges per indicator kind, known ids)
+            # when any file has a malformed cell. Check again without the rows already reported, so
+            # the user gets every problem in one round.
+            skip: dict[str, set[int]] = {}
+            by_sheet = {t.sheet: t.stem for t in tables}
+            for p in checked:
+                sheet = p.file.rsplit("blad ", 1)[-1]
+                if p.row is not None and sheet in by_sheet:
+                    skip.setdefault(by_sheet[sheet], set()).add(p.row)
+            second = work / "andra"
+            second.mkdir()
+            checked += _validate(tables, second, year, plan, path, skip)
+        problems = _unique(problems + checked)
+        if problems:
+            raise InputError(problems)
+
+        target = data_dir / str(year)
+        existing = _has_data(target)
+        if existing and not overwrite:
+            raise InputError([Problem(
+                display_path(target),
+                f"en tom mapp för {year}, eller flaggan --skriv-over för att ersätta befintliga uppgifter "
+                f"(python -m helpers importera {path} --ar {year} --skriv-over)",
+                value="det finns redan uppgifter: " + ", ".join(p.name for p in existing))])
+        try:
+            _publish(first / str(year), target)
+        except OSError as exc:
+            raise RunError(f"kunde inte flytta in de importerade filerna i {display_path(target)} ({exc}); "
+                           f"befintliga uppgifter för {year} är orörda") from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [target / f"{t.stem}.csv" for t in tables]

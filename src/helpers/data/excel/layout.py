@@ -1,0 +1,137 @@
+"""Layout of the Excel mall, shared by the writer and the reader: sheets, columns, hints, styles."""
+
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.styles import Border, Font, PatternFill, Protection, Side
+
+from helpers.core.missing import blank
+from helpers.data.inputs import STATUSAR
+from helpers.data.plan import Plan
+
+BLAD_INSTRUKTIONER = "Instruktioner"
+BLAD_STATUS = "Status"
+BLAD_INDIKATORER = "Indikatorer"
+BLAD_LARDOMAR = "Lärdomar"
+
+YEAR_NAME = "uppfoljningsar"  # defined name (and custom property) holding the year
+YEAR_CELL = "B3"  # on Instruktioner
+MALLVERSION = "1"
+MOTTAGARE = "Näringslivsenheten"
+LARDOMAR_RADER = 15
+JA_NEJ = ("ja", "nej")
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+
+# (header, width, wrap) – read-only columns first, then the inputs, named as in the CSV files.
+STATUS_COLUMNS = (
+    ("atgard_id", 10, False),
+    ("titel", 48, True),
+    ("ansvarig", 22, True),
+    ("period_fran", 13, False),
+    ("period_till", 13, False),
+    ("status", 15, False),
+    ("kommentar", 60, True),
+    ("behov_av_justering", 12, False),
+    ("justering", 45, True),
+    ("uppgiftslamnare", 24, True),
+)
+STATUS_INPUTS = ("period_fran", "period_till", "status", "kommentar", "behov_av_justering", "justering",
+                 "uppgiftslamnare")
+
+# The plan's wording of the indicator is headed 'indikator' so that 'text' names one column only:
+# the input column that becomes `text` in indikatorvarden.csv.
+IND_COLUMNS = (
+    ("indikator_id", 11, False),
+    ("atgard_id", 10, False),
+    ("indikator", 55, True),
+    ("typ", 11, False),
+    ("enhet", 11, False),
+    ("mål", 30, True),
+    ("fyll i", 22, True),
+    ("varde", 11, False),
+    ("uppnatt_datum", 14, False),
+    ("text", 50, True),
+    ("kommentar", 40, True),
+)
+IND_INPUTS = ("varde", "uppnatt_datum", "text", "kommentar")
+
+LARDOM_COLUMNS = (
+    ("typ", 12, False),
+    ("atgard_id", 11, False),
+    ("text", 90, True),
+)
+
+HEADER_HELP = {
+    "atgard_id": "Åtgärdens nummer i handlingsplanen. Låst – ändra inte.",
+    "titel": "Åtgärdens titel i handlingsplanen (för läsning).",
+    "ansvarig": "Ansvarig enhet enligt handlingsplanen (för läsning).",
+    "period_fran": "Uppföljningsperiodens första dag, ÅÅÅÅ-MM-DD.",
+    "period_till": "Uppföljningsperiodens sista dag, ÅÅÅÅ-MM-DD.",
+    "status": "Välj i listan: " + ", ".join(STATUSAR) + ".",
+    "kommentar": "Kort kommentar från ansvarig (valfri).",
+    "behov_av_justering": "Välj ja eller nej.",
+    "justering": "Vad som bör justeras. Krävs när behov_av_justering är ja.",
+    "uppgiftslamnare": "Vem som lämnar uppgifterna (enhet eller roll).",
+    "indikator_id": "Indikatorns id i registret. Låst – ändra inte.",
+    "indikator": "Indikatorn med handlingsplanens ord (för läsning).",
+    "mål": "Målet enligt handlingsplanen (för läsning).",
+    "fyll i": "Vilken kolumn som ska fyllas i för indikatorn.",
+    "varde": "Ett tal. Decimalkomma går bra (72,5). Tomt = uppgift saknas.",
+    "uppnatt_datum": "Milstolpar: datum när det genomfördes (ÅÅÅÅ-MM-DD). Tomt = inte genomfört än.",
+    "text": "Kvalitativa indikatorer: beskrivningen.",
+}
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_INPUT_HEADER_FILL = PatternFill("solid", fgColor="2E75B6")
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LOCKED = Protection(locked=True)
+_UNLOCKED = Protection(locked=False)
+
+# What a value must look like per indicator kind, as Excel data validation and as a hint.
+# (validation type, operator, formula1, formula2, hint, error text)
+_VALUE_VALIDATION = {
+    ("andel", None): ("decimal", "between", "0", "100", "värde (andel i %, 0–100)",
+                      "En andel i procent från 0 till 100."),
+    ("index", None): ("decimal", "between", "0", "100", "värde (index 0–100)", "Ett index från 0 till 100."),
+    ("betyg", None): ("decimal", "between", "1", "6", "värde (betyg 1–6)", "Ett betyg från 1 till 6."),
+    ("antal", "st"): ("whole", "greaterThanOrEqual", "0", None, "värde (antal, heltal ≥ 0)",
+                      "Ett heltal som är minst 0."),
+    ("antal", None): ("decimal", "greaterThanOrEqual", "0", None, "värde (medelvärde ≥ 0)",
+                      "Ett tal som är minst 0 (decimaler går bra)."),
+}
+
+
+def _value_rule(typ: str, enhet: str):
+    return _VALUE_VALIDATION.get((typ, enhet)) or _VALUE_VALIDATION.get((typ, None))
+
+
+def reportable(plan: Plan) -> pd.DataFrame:
+    """Indicators a unit reports in the mall: not from företagsklimat data, not a repeat of another."""
+    ind = plan.indikatorer
+    mask = ind["serie"].map(blank) & ind["varde_fran"].map(blank)
+    return ind[mask]
+
+
+def _not_in_mall(plan: Plan) -> list[str]:
+    lines = []
+    for iid, meta in plan.indikatorer.iterrows():
+        if not blank(meta["serie"]):
+            lines.append(f"{iid} – hämtas från företagsklimatdata ({meta['kalla']}, {meta['serie']})")
+        elif not blank(meta["varde_fran"]):
+            lines.append(f"{iid} – redovisas med värdet för {meta['varde_fran']}")
+    return lines
+
+
+def _fill_hint(meta: pd.Series) -> str:
+    typ = meta["typ"]
+    if typ == "milstolpe":
+        return "datum när genomfört (uppnatt_datum)"
+    if typ == "kvalitativ":
+        return "text (beskrivning)"
+    rule = _value_rule(typ, meta["enhet"])
+    return rule[4] if rule else "värde"

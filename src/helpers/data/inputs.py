@@ -1,0 +1,255 @@
+"""The catalogue of input files: every file the report reads, its folder, its schema, and whether
+it must exist.
+
+One place names them all, so the loaders, the edition's input snapshot, the Excel mall and the
+run cache cannot disagree about what the inputs are. The schemas are declared here too; the
+machinery that applies them is :mod:`helpers.data.schema`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.core.missing import blank
+from helpers.data import fakta
+from helpers.data.schema import Col, TableSpec
+
+# --- the register: data/plan/ ------------------------------------------------------------------
+
+STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
+TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
+ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
+MALTYPER = ("riktning", "tröskel", "milstolpe", "ingen")
+RIKTNINGAR = ("öka", "minska")
+KALLOR = (
+    "egen uppföljning",
+    "SKR Insikt",
+    "Svenskt Näringslivs ranking",
+    "Arbetsförmedlingen",
+    "webbstatistik",
+    "mål och budget",
+)
+KOPPLINGSTYPER = ("åtgärd", "nki-fråga", "ranking-faktor", "styrdokument")
+FREKVENSER = ("kvartalsvis", "månadsvis", "årligen", "löpande", "efter aktivitet")
+
+ATGARD_ID = r"^[1-9]\.[1-9]$"
+SERIE_ID = r"^(insikt:[a-z_]+:[a-z_]+|ranking:[a-z_]+)$"
+
+MALOMRADEN = TableSpec(
+    (
+        Col("malomrade_id", "int", required=True, unique=True, min=1, max=9),
+        Col("namn", required=True),
+        Col("inriktning", required=True),
+        Col("beskrivning", required=True),
+    )
+)
+
+ATGARDER = TableSpec(
+    (
+        Col("atgard_id", required=True, unique=True, pattern=ATGARD_ID, describe="ett åtgärdsnummer som '1.1'"),
+        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("titel", required=True),
+        Col("mal_och_syfte", required=True),
+        Col("tidplan", required=True),
+        Col("planerat_klart", "date"),
+        Col("ansvarig", required=True),
+        Col("ansvar", required=True),
+        Col("uppfoljningsfrekvens", "choice", required=True, choices=FREKVENSER),
+        Col("uppfoljning", required=True),
+        Col("kommentar"),
+    )
+)
+
+
+def _indicator_rules(row: pd.Series) -> list[tuple[str, object, str]]:
+    """Cross-column rules of an indicator row: each target kind needs its own fields."""
+    out = []
+    maltyp = row["maltyp"]
+    if maltyp == "tröskel" and blank(row["malvarde"]):
+        out.append(("malvarde", "", "ett målvärde när maltyp är 'tröskel'"))
+    if maltyp == "milstolpe" and blank(row["deadline"]):
+        out.append(("deadline", "", "ett datum när maltyp är 'milstolpe'"))
+    if maltyp == "riktning" and blank(row["riktning"]):
+        out.append(("riktning", "", "'öka' eller 'minska' när maltyp är 'riktning'"))
+    if row["typ"] == "milstolpe" and maltyp != "milstolpe":
+        out.append(("maltyp", maltyp, "'milstolpe' när typ är 'milstolpe'"))
+    if row["typ"] == "kvalitativ" and maltyp not in ("ingen",):
+        out.append(("maltyp", maltyp, "'ingen' när typ är 'kvalitativ' (beskrivs, bedöms inte)"))
+    if blank(row["atgard_id"]) and not str(row["indikator_id"]).startswith("M"):
+        out.append(("atgard_id", "", "en åtgärd (bara indikatorer med id 'M…' hör direkt till ett målområde)"))
+    return out
+
+
+INDIKATORER = TableSpec(
+    (
+        Col("indikator_id", required=True, unique=True, pattern=r"^([1-9]\.[1-9]|M[1-9])-[0-9]+$",
+            describe="ett id som '1.1-1' eller 'M4-1'"),
+        Col("atgard_id"),
+        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("text", required=True),
+        Col("typ", "choice", required=True, choices=TYPER),
+        Col("enhet", "choice", required=True, choices=ENHETER),
+        Col("riktning", "choice", choices=RIKTNINGAR),
+        Col("maltyp", "choice", required=True, choices=MALTYPER),
+        Col("malvarde", "decimal", min=0),
+        Col("malar", "int", min=2000, max=2100),
+        Col("deadline", "date"),
+        Col("deadline_text"),
+        Col("kalla", "choice", required=True, choices=KALLOR),
+        Col("serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki' eller 'ranking:infrastruktur'"),
+        Col("varde_fran"),
+        Col("anmarkning"),
+    ),
+    row_rules=(_indicator_rules,),
+)
+
+KOPPLINGAR = TableSpec(
+    (
+        Col("fran_atgard", required=True),
+        Col("typ", "choice", required=True, choices=KOPPLINGSTYPER),
+        Col("till_atgard"),
+        Col("till_serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki'"),
+        Col("till_dokument"),
+        Col("beskrivning", required=True),
+    ),
+    row_rules=(
+        lambda r: [("till_atgard", "", "ett åtgärdsnummer när typ är 'åtgärd'")]
+        if r["typ"] == "åtgärd" and blank(r["till_atgard"]) else [],
+        lambda r: [("till_serie", "", "ett serie-id när typ är 'nki-fråga' eller 'ranking-faktor'")]
+        if r["typ"] in ("nki-fråga", "ranking-faktor") and blank(r["till_serie"]) else [],
+        lambda r: [("till_dokument", "", "dokumentets namn när typ är 'styrdokument'")]
+        if r["typ"] == "styrdokument" and blank(r["till_dokument"]) else [],
+    ),
+)
+
+
+# --- a year's follow-up: data/<år>/ --------------------------------------------------------------
+
+STATUS = TableSpec(
+    (
+        Col("atgard_id", required=True, unique=True, describe="ett åtgärdsnummer från handlingsplanen, t.ex. '1.1'"),
+        Col("period_fran", "date", required=True),
+        Col("period_till", "date", required=True),
+        Col("status", "choice", required=True, choices=STATUSAR),
+        Col("kommentar"),
+        Col("behov_av_justering", "janej", required=True),
+        Col("justering"),
+        Col("uppgiftslamnare"),
+    ),
+    row_rules=(
+        lambda r: [("justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'")]
+        if r["behov_av_justering"] == "ja" and blank(r["justering"]) else [],
+        lambda r: [("period_till", r["period_till"].isoformat(), f"ett datum efter period_fran ({r['period_fran']})")]
+        if not blank(r["period_fran"]) and not blank(r["period_till"]) and r["period_till"] < r["period_fran"] else [],
+    ),
+)
+
+VARDEN = TableSpec(
+    (
+        Col("indikator_id", required=True, unique=True, describe="ett indikator-id från data/plan/indikatorer.csv"),
+        Col("varde", "decimal"),
+        Col("uppnatt_datum", "date"),
+        Col("text"),
+        Col("kommentar"),
+    )
+)
+
+LARDOM_TYPER = ("lärdom", "förslag")
+
+LARDOMAR = TableSpec(
+    (
+        Col("typ", "choice", required=True, choices=LARDOM_TYPER),
+        Col("atgard_id"),
+        Col("text", required=True),
+    )
+)
+
+
+# --- the business climate: data/foretagsklimat/ -------------------------------------------------
+
+_OMRADEN = (*fakta.OMRADEN, fakta.TOTALT)
+_MATT = tuple(fakta.MATT)
+
+INSIKT = TableSpec((
+    Col("ar", "int", required=True, min=2000, max=2100),
+    Col("kommun", required=True),
+    Col("omrade", "choice", required=True, choices=_OMRADEN),
+    Col("matt", "choice", required=True, choices=_MATT),
+    Col("varde", "decimal", min=0, max=100),
+    Col("antal_svar", "int", min=0),
+    # Intervals are not clipped to 0–100: the standard error is recovered from their width.
+    Col("ci_low", "decimal"),
+    Col("ci_high", "decimal"),
+    Col("kalla", required=True),
+    Col("harledd", "janej", required=True),
+), row_rules=(
+    lambda r: [("ci_high", r["ci_high"], f"ett värde som är minst ci_low ({r['ci_low']})")]
+    if not blank(r["ci_low"]) and not blank(r["ci_high"]) and r["ci_high"] < r["ci_low"] else [],
+    lambda r: [("varde", r["varde"], "ett värde inom konfidensintervallet ci_low–ci_high")]
+    if not any(blank(r[c]) for c in ("varde", "ci_low", "ci_high")) and not r["ci_low"] <= r["varde"] <= r["ci_high"] else [],
+))
+
+_ANSWER = dict(kind="decimal", min=fakta.SVAR_MIN, max=fakta.SVAR_MAX)
+SVAR = TableSpec((
+    Col("ar", "int", required=True, min=2000, max=2100),
+    Col("omrade", "choice", required=True, choices=tuple(fakta.OMRADEN)),
+    *(Col(q, **_ANSWER) for q in (*fakta.NKI_FRAGOR, *fakta.FAKTORER)),
+))
+
+RANKING = TableSpec((
+    Col("ar", "int", required=True, min=2000, max=2100),
+    Col("matt", "choice", required=True, choices=tuple(fakta.RANKING_MATT)),
+    Col("varde", "decimal", required=True, min=1, max=fakta.RANKING_ANTAL_KOMMUNER),
+    Col("kalla", required=True),
+    Col("harledd", "janej", required=True),
+), row_rules=(
+    lambda r: [("varde", r["varde"], f"ett betyg från {fakta.RANKING_SKALA_MIN} till {fakta.RANKING_SKALA_MAX}")]
+    if r["matt"] != fakta.PLACERING and not blank(r["varde"]) and r["varde"] > fakta.RANKING_SKALA_MAX else [],
+    lambda r: [("varde", r["varde"], f"en placering som heltal 1–{fakta.RANKING_ANTAL_KOMMUNER}")]
+    if r["matt"] == fakta.PLACERING and not blank(r["varde"]) and not float(r["varde"]).is_integer() else [],
+))
+
+
+# --- the catalogue ---------------------------------------------------------------------------------
+
+PLAN = "plan"
+YEAR = "år"
+KLIMAT = "foretagsklimat"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file: `<folder>/<stem>.csv`, or `<stem>.exempeldata.csv` for invented data."""
+
+    folder: str  # PLAN, YEAR (data/<år>/) or KLIMAT
+    stem: str
+    spec: TableSpec
+    required: bool
+    description: str
+
+
+CATALOGUE: tuple[InputFile, ...] = (
+    InputFile(PLAN, "malomraden", MALOMRADEN, True, "handlingsplanens målområden"),
+    InputFile(PLAN, "atgarder", ATGARDER, True, "handlingsplanens åtgärder"),
+    InputFile(PLAN, "indikatorer", INDIKATORER, True, "indikatorer med mål, tidsgränser och källor"),
+    InputFile(PLAN, "kopplingar", KOPPLINGAR, True, "kopplingar mellan åtgärder, NKI-frågor och styrdokument"),
+    InputFile(YEAR, "status", STATUS, True, "genomförandestatus per åtgärd"),
+    InputFile(YEAR, "indikatorvarden", VARDEN, True, "årets indikatorvärden"),
+    InputFile(YEAR, "lardomar", LARDOMAR, False, "lärdomar och förslag"),
+    InputFile(KLIMAT, "insikt_publicerat", INSIKT, False, "SKR Insikt, verkliga publicerade resultat"),
+    InputFile(KLIMAT, "insikt", INSIKT, False, "SKR Insikt, resultat per år, område och mått"),
+    InputFile(KLIMAT, "insikt_svar", SVAR, False, "SKR Insikt, enkätsvar"),
+    InputFile(KLIMAT, "ranking_publicerat", RANKING, False, "Svenskt Näringslivs ranking, verkliga publicerade värden"),
+    InputFile(KLIMAT, "ranking", RANKING, False, "Svenskt Näringslivs ranking per år och mått"),
+)
+
+
+def files_in(folder: str) -> tuple[InputFile, ...]:
+    """The catalogue's files of one folder kind, in reading order."""
+    return tuple(f for f in CATALOGUE if f.folder == folder)
+
+
+def entry(folder: str, stem: str) -> InputFile:
+    return next(f for f in CATALOGUE if f.folder == folder and f.stem == stem)

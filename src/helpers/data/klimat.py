@@ -1,0 +1,100 @@
+"""Företagsklimat data: SKR Insikt (NKI) and Svenskt Näringslivs ranking, loaded and checked.
+
+Files in `data/foretagsklimat/` (see docs/foretagsklimat.md):
+- `insikt_publicerat.csv`   real published aggregates, each row with its source;
+- `insikt[.exempeldata].csv` aggregates per year, område and measure;
+- `insikt_svar[.exempeldata].csv` respondent-level answers (optional), from which aggregates
+  and significance tests are computed;
+- `ranking_publicerat.csv`, `ranking[.exempeldata].csv` ranking placering, omdöme and factors.
+
+Timing: Insikt results for measurement year Y are published in April–May of Y+1, so the report
+for year Y uses Insikt up to Y−1; the ranking is published each September, so up to Y.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.errors import InputError, Problem, display_path
+from helpers.data import inputs
+from helpers.data.csvio import find_input, is_example
+from helpers.data.schema import TableSpec, load_table
+
+INSIKT_FORDROJNING_AR = 1  # Insikt for year Y is published in Y+1 (SKR, 2022–2024 publication dates)
+RANKING_FORDROJNING_AR = 0  # the ranking of year Y is published in September of Y
+
+KOMMUN = "Norrtälje"
+
+
+@dataclass(frozen=True)
+class KlimatData:
+    """The validated företagsklimat files, every year, before anything is computed from them.
+
+    Rows keep `exempeldata` (from the file name) and `_fil` (the file, for messages).
+    """
+
+    insikt: pd.DataFrame  # published and exempeldata aggregates together
+    svar: pd.DataFrame  # respondent answers (may be empty)
+    ranking: pd.DataFrame
+    files: tuple[Path, ...]
+
+
+def _load_optional(folder: Path, stem: str, spec: TableSpec, problems: list[Problem], files: list[Path]) -> pd.DataFrame:
+    try:
+        path = find_input(folder, stem, required=False)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return pd.DataFrame(columns=spec.names)
+    if path is None:
+        return pd.DataFrame(columns=spec.names)
+    try:
+        frame = load_table(path, spec)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return pd.DataFrame(columns=spec.names)
+    files.append(path)
+    return frame.assign(exempeldata=is_example(path), _fil=display_path(path))
+
+
+def _real_only(frame: pd.DataFrame, path_name: str, problems: list[Problem]) -> None:
+    """Files named *_publicerat hold real figures only: 'exempeldata' as a source contradicts that."""
+    for line, r in frame.iterrows():
+        if "exempeldata" in str(r["kalla"]).lower():
+            problems.append(Problem(path_name, "en verklig källa (exempeldata hör hemma i *.exempeldata.csv)",
+                                    row=int(line), column="kalla", value=r["kalla"]))
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], problems: list[Problem], what: str) -> None:
+    dup = frame[frame.duplicated(keys, keep=False)]
+    for line, r in dup.iterrows():
+        key = ", ".join(f"{k}={r[k]}" for k in keys)
+        problems.append(Problem(r["_fil"], f"en rad per {what} i alla filer tillsammans", row=int(line),
+                                column=keys[-1], value=key))
+
+
+def load(folder: Path) -> KlimatData | None:
+    """Load every företagsklimat file; None when the folder does not exist (no such data yet)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    problems: list[Problem] = []
+    files: list[Path] = []
+    frames = {f.stem: _load_optional(folder, f.stem, f.spec, problems, files) for f in inputs.files_in(inputs.KLIMAT)}
+    pub, agg, svar = frames["insikt_publicerat"], frames["insikt"], frames["insikt_svar"]
+    rpub, rank = frames["ranking_publicerat"], frames["ranking"]
+    if len(pub):
+        _real_only(pub, pub["_fil"].iloc[0], problems)
+    if len(rpub):
+        _real_only(rpub, rpub["_fil"].iloc[0], problems)
+    insikt = pd.concat([x for x in (pub, agg) if len(x)], ignore_index=False) if len(pub) or len(agg) else agg
+    ranks = pd.concat([x for x in (rpub, rank) if len(x)], ignore_index=False) if len(rpub) or len(rank) else rank
+    if len(insikt):
+        _duplicates(insikt, ["ar", "kommun", "omrade", "matt"], problems, "år, kommun, område och mått")
+    if len(ranks):
+        _duplicates(ranks, ["ar", "matt"], problems, "år och mått")
+    if problems:
+        raise InputError(problems)
+    return KlimatData(insikt, svar, ranks, tuple(files))

@@ -1,0 +1,86 @@
+"""HTML building blocks for the book: accessible tables, badges, key facts, the exempeldata banner.
+
+Outputs are plain HTML (with captions, scoped headers and text next to every colour) because
+myst-nb passes HTML outputs through unchanged, so what the notebook shows is what readers get.
+Every text that comes from data goes through `esc`.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from helpers.compute.targets import UTFALL
+from helpers.core.missing import blank
+
+
+class Html(str):
+    """A string that Jupyter displays as HTML (no IPython import needed in the helpers)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def esc(value) -> str:
+    return "" if blank(value) else html.escape(str(value))
+
+
+def _slug(text: str) -> str:
+    table = str.maketrans("åäöé ", "aaoe-")
+    return text.lower().translate(table)
+
+
+def status_badge(status: str) -> str:
+    return f'<span class="uppf-status uppf-status-{_slug(status)}">{esc(status.capitalize())}</span>'
+
+
+def utfall_badge(utfall: str, detalj: str | None = None) -> str:
+    label = detalj if detalj and detalj not in UTFALL and detalj != utfall else utfall
+    return f'<span class="uppf-utfall uppf-utfall-{_slug(utfall)}">{esc(label.capitalize())}</span>'
+
+
+def exempel_banner(files: list[Path], real_note: str | None = None) -> Html:
+    """Say plainly, on every page built from invented data, that it is invented."""
+    if not files:
+        return Html("")
+    folders = sorted({f"data/{Path(f).parent.name}/" for f in files})
+    names = ", ".join(f"<code>{esc(d)}</code>" for d in folders)
+    extra = f" {esc(real_note)}" if real_note else ""
+    return Html(
+        '<div class="uppf-exempeldata" role="note"><strong>Exempeldata.</strong> '
+        "Siffrorna och kommentarerna på den här sidan är påhittade för att visa hur rapporten "
+        f"fungerar och beskriver inte verkliga förhållanden. De kommer från filerna märkta "
+        f"<code>.exempeldata</code> i {names}.{extra}</div>"
+    )
+
+
+def table(headers: list[str], rows: list[list[str]], caption: str, *, row_header: bool = True,
+          numeric: set[int] | None = None, cls: str = "") -> Html:
+    """An accessible table: caption, column headers with scope, first cell as row header.
+
+    Cells are HTML already (callers escape text with `esc`).
+    """
+    numeric = numeric or set()
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{h}</th>' for i, h in enumerate(headers))
+    body = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            attr = ' class="num"' if i in numeric else ""
+            if i == 0 and row_header:
+                cells.append(f'<th scope="row"{attr}>{cell}</th>')
+            else:
+                cells.append(f"<td{attr}>{cell}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return Html(
+        f'<div class="uppf-tabell-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f'<table class="uppf-tabell {cls}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def facts(pairs: list[tuple[str, str]], label: str) -> Html:
+    """A description list (label: value) for the chapter's key facts."""
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in pairs)
+    return Html(f'<dl class="uppf-fakta" aria-label="{esc(label)}">{items}</dl>')
