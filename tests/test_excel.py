@@ -345,8 +345,11 @@ def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_pa
 def test_empty_year_folder_is_filled_without_flag(mall: Path, plan, data_dir: Path, tmp_path: Path):
     (data_dir / str(YEAR)).mkdir()
     workbook = filled(mall, plan, tmp_path / "ifylld.xlsx")
-    import_workbook(workbook, data_dir, YEAR)
-    load_year(data_dir, YEAR, plan)
+    written = import_workbook(workbook, data_dir, YEAR)
+    assert sorted(p.name for p in written) == ["indikatorvarden.csv", "lardomar.csv", "status.csv"]
+    year = load_year(data_dir, YEAR, plan)
+    assert list(year.status.index) == plan.order
+    assert not year.exempeldata
 
 
 def test_wrong_year_is_a_swedish_error(data_dir: Path, plan, tmp_path: Path):

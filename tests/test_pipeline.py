@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT, make_project, read_rows, small_data, write_rows
+from conftest import make_project, read_rows, small_data, write_rows
 from helpers.build import archive
 from helpers.build import pages as book
 from helpers.build.pipeline import run_year
 from helpers.core.errors import InputError, RunError
-from helpers.data.plan import load_plan
 
 pytestmark = pytest.mark.slow
 
@@ -175,51 +172,3 @@ def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducibl
     run_year(2025, layout, jobs=1, log=lambda *_: None)
     second = {p.name: outputs_only(p) for p in layout.edition(2025).glob("*.ipynb")}
     assert first == second
-
-
-def test_toc_is_generated_from_the_register():
-    plan = load_plan(ROOT / "data" / "plan")
-    toc = book.toc(plan, book.pages(plan, 2026, "data"))
-    assert toc["root"] == "index"
-    captions = [p["caption"] for p in toc["parts"]]
-    assert captions == ["Samlad analys", *(f"Målområde {i}" for i in range(1, 7)), "Om rapporten"]
-    sections = [s["file"] for p in toc["parts"] for c in p["chapters"] for s in c.get("sections", [])]
-    assert sections == [book.atgard_page(a) for a in plan.order] and len(sections) == 17
-
-
-def _cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def test_cli_reports_bad_input_in_swedish_with_exit_code_2(tmp_path):
-    data = small_data(tmp_path, ATGARDER)
-    f = data / "2026" / "status.exempeldata.csv"
-    rows = read_rows(f)
-    rows[0]["status"] = "klar"
-    rows[1]["behov_av_justering"] = "kanske"
-    write_rows(f, rows)
-    proc = _cli("--data", str(data), "validera", "--ar", "2026")
-    assert proc.returncode == 2
-    assert "Indata innehåller 2 fel" in proc.stderr
-    assert "rad 2, kolumn 'status': värdet 'klar'" in proc.stderr
-    assert "'ej påbörjad', 'pågående', 'genomförd', 'avslutad'" in proc.stderr
-    assert "rad 3, kolumn 'behov_av_justering'" in proc.stderr
-    assert "Inget har ändrats" in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
-def test_cli_missing_year_names_the_folder(tmp_path):
-    data = small_data(tmp_path, ATGARDER)
-    proc = _cli("--data", str(data), "validera", "--ar", "2031")
-    assert proc.returncode == 2
-    assert "2031" in proc.stderr and "mappen saknas" in proc.stderr
-
-
-def test_cli_help_is_swedish():
-    proc = _cli("--help")
-    assert proc.returncode == 0
-    for word in ("användning:", "kommandon", "rapport", "validera", "mall", "importera", "verifiera",
-                 "visa den här hjälptexten"):
-        assert word in proc.stdout
-    proc = _cli("rapport")
-    assert proc.returncode == 2 and "följande argument krävs: --ar" in proc.stderr

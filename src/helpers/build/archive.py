@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from helpers.core.errors import RunError
+from helpers.data.inputs import PLAN, files_in
 
 PACKAGES = ("jupyter-book", "papermill", "pandas", "numpy", "scipy", "altair", "vl-convert-python", "pandera",
             "nbformat", "ipykernel")
@@ -42,7 +43,7 @@ def _versions() -> dict[str, str]:
 
 def write_manifest(edition: Path, an, layout, timings: dict[str, float]) -> Path:
     """Copy the inputs into the edition and record sha256 of every file in it."""
-    inputs = [layout.data / "plan" / f for f in ("malomraden.csv", "atgarder.csv", "indikatorer.csv", "kopplingar.csv")]
+    inputs = [layout.data / "plan" / f"{f.stem}.csv" for f in files_in(PLAN)]
     inputs += an.input_files()
     for src in inputs:
         rel = Path(src).resolve().relative_to(layout.data)

@@ -22,6 +22,7 @@ from helpers.compute.nki import (
     series_comparable,
     suppress,
 )
+from helpers.compute.series import consecutive
 from helpers.core.fmt import list_sv, number_sv, p_value_sv
 from helpers.core.missing import blank
 from helpers.data.fakta import (
@@ -289,25 +290,23 @@ def delta_table(aggregates: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFra
         fa_svar=False
     )
     rows = []
-    for key, group in shown.sort_values("ar").groupby(keys, sort=True):
-        recs = group.to_dict("records")
-        for prev, curr in zip(recs, recs[1:]):
-            # Compare on the unsuppressed values: compare_aggregate applies the rule
-            # itself, and suppressed values are NaN anyway.
-            res = compare_aggregate(prev, curr, alpha=alpha)
-            row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
-            row.update(
-                ar_fran=int(prev["ar"]),
-                ar=int(curr["ar"]),
-                varde_fran=prev.get("varde"),
-                varde=curr.get("varde"),
-                delta=res.delta,
-                p_value=res.p_value,
-                bedomning=res.bedomning,
-                forklaring=res.forklaring,
-                fa_svar=bool(prev.get("fa_svar", False) or curr.get("fa_svar", False)),
-            )
-            rows.append(row)
+    for named, prev, curr in consecutive(shown, keys):
+        # Compare on the unsuppressed values: compare_aggregate applies the rule
+        # itself, and suppressed values are NaN anyway.
+        res = compare_aggregate(prev, curr, alpha=alpha)
+        row = dict(named)
+        row.update(
+            ar_fran=int(prev["ar"]),
+            ar=int(curr["ar"]),
+            varde_fran=prev.get("varde"),
+            varde=curr.get("varde"),
+            delta=res.delta,
+            p_value=res.p_value,
+            bedomning=res.bedomning,
+            forklaring=res.forklaring,
+            fa_svar=bool(prev.get("fa_svar", False) or curr.get("fa_svar", False)),
+        )
+        rows.append(row)
     cols = [*keys, "ar_fran", "ar", "varde_fran", "varde", "delta", "p_value",
             "bedomning", "forklaring", "fa_svar"]
     out = pd.DataFrame(rows, columns=cols)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.compute.series import consecutive
 from helpers.core.fmt import number_sv, plural
 from helpers.data.fakta import (
     PLACERING,
@@ -133,23 +134,19 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     data = _validate(df)
     keys = ["kommun", "matt"] if "kommun" in data.columns else ["matt"]
     rows = []
-    for key, group in data.sort_values("ar").groupby(keys, sort=True):
-        recs = group.to_dict("records")
-        for prev, curr in zip(recs, recs[1:]):
-            delta, forandring, text = describe_change(
-                curr["matt"], prev["ar"], prev["varde"], curr["ar"], curr["varde"]
-            )
-            row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
-            row.update(
-                ar_fran=int(prev["ar"]),
-                ar=int(curr["ar"]),
-                varde_fran=float(prev["varde"]),
-                varde=float(curr["varde"]),
-                delta=delta,
-                forandring=forandring,
-                forklaring=text,
-            )
-            rows.append(row)
+    for named, prev, curr in consecutive(data, keys):
+        delta, forandring, text = describe_change(curr["matt"], prev["ar"], prev["varde"], curr["ar"], curr["varde"])
+        row = dict(named)
+        row.update(
+            ar_fran=int(prev["ar"]),
+            ar=int(curr["ar"]),
+            varde_fran=float(prev["varde"]),
+            varde=float(curr["varde"]),
+            delta=delta,
+            forandring=forandring,
+            forklaring=text,
+        )
+        rows.append(row)
     cols = [*keys[:-1], *_COLUMNS]
     out = pd.DataFrame(rows, columns=cols)
     out["delta"] = out["delta"].astype("float64")

@@ -16,6 +16,7 @@ from helpers.core.fmt import SAKNAS, number_sv, signed_sv
 from helpers.core.missing import blank
 from helpers.data import fakta
 from helpers.data.fakta import matt_namn
+from helpers.data.klimat import KOMMUN
 from helpers.present.charts import figure
 from helpers.present.html import Html, esc, exempel_banner, table, utfall_badge
 from helpers.present.names import atgard_page
@@ -72,7 +73,7 @@ def nki_chart(an) -> Html:
                                                         if not blank(r["ci_low"]) else "") for _, r in shown.iterrows())
     note = ""
     if len(hidden):
-        note = " Visas inte (färre än 7 svar): " + ", ".join(hidden["namn"]) + "."
+        note = f" Visas inte (färre än {fakta.MIN_SVAR_VISAS} svar): " + ", ".join(hidden["namn"]) + "."
     label = " (exempeldata)" if bool(data["exempeldata"].any()) else ""
     return figure(chart, f"Stapeldiagram med felstaplar: NKI per område mätår {last}{label}. {parts}.{note}",
                   f"NKI per område {last}{label}. Strecken visar 95 % konfidensintervall.{note}")
@@ -84,7 +85,7 @@ def nki_trend_chart(an) -> Html:
     if k is None or k.insikt.empty:
         return NO_DATA
     own = k.kommun_insikt
-    own = own[(own["omrade"] == fakta.TOTALT) & (own["matt"] == fakta.NKI) & own["visas"]].assign(kommun="Norrtälje")
+    own = own[(own["omrade"] == fakta.TOTALT) & (own["matt"] == fakta.NKI) & own["visas"]].assign(kommun=KOMMUN)
     riket = k.insikt[(k.insikt["kommun"] == "Riket") & (k.insikt["omrade"] == fakta.TOTALT) & (k.insikt["matt"] == fakta.NKI)]
     data = pd.concat([own, riket.assign(n=riket.get("antal_svar"))], ignore_index=True)[
         ["ar", "kommun", "varde", "ci_low", "ci_high", "exempeldata"]]
@@ -95,7 +96,7 @@ def nki_trend_chart(an) -> Html:
     # Lines are not drawn across a series break: each definition of totalt is its own segment.
     data["period"] = data["ar"].map(lambda y: sum(y >= b for b in breaks))
     x = alt.X("ar:Q", title="Mätår", axis=alt.Axis(format="d", tickMinStep=1))
-    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=["Norrtälje", "Riket"], range=["#1f5fa8", "#595959"]),
+    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[KOMMUN, "Riket"], range=["#1f5fa8", "#595959"]),
                        legend=alt.Legend(orient="bottom"))
     base = alt.Chart(data).encode(x=x, color=colour)
     layers = [base.mark_line(point=True).encode(y=alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[40, 100])),
@@ -108,7 +109,8 @@ def nki_trend_chart(an) -> Html:
     chart = alt.layer(*layers).properties(width=460, height=240, title="NKI totalt per mätår")
     points = "; ".join(f"{r.kommun} {r.ar}: {number_sv(round(r.varde))}" for r in data.sort_values(["kommun", "ar"]).itertuples())
     brk = f" Seriebrott {', '.join(map(str, breaks))}: totalt omfattar därefter färre områden och jämförs inte bakåt." if breaks else ""
-    label = " (Norrtälje 2019–2025: exempeldata)" if bool(own["exempeldata"].any()) else ""
+    invented = sorted(own.loc[own["exempeldata"].astype(bool), "ar"].astype(int))
+    label = f" ({KOMMUN} {invented[0]}–{invented[-1]}: exempeldata)" if invented else ""
     return figure(chart, f"Linjediagram: NKI totalt per mätår{label}. {points}.{brk}",
                   f"NKI totalt per mätår med 95 % konfidensintervall{label}.{brk}")
 
@@ -262,7 +264,7 @@ def history_table(an) -> Html:
                      esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
     rreal = k.ranking[~k.ranking["exempeldata"]] if len(k.ranking) else k.ranking
     for _, r in rreal.sort_values("ar").iterrows():
-        rows.append([str(int(r["ar"])), "Norrtälje", esc(matt_namn(r["matt"])), number_sv(r["varde"]),
+        rows.append([str(int(r["ar"])), KOMMUN, esc(matt_namn(r["matt"])), number_sv(r["varde"]),
                      esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
     if not rows:
         return Html("<p>Inga verkliga publicerade siffror finns i underlaget.</p>")
