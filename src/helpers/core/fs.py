@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`."""
+def write_text_atomic(path: Path, text: str, check: Callable[[Path], object] | None = None) -> Path:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`.
+
+    `check(tmp)` runs on the written temporary file first; if it raises, `path` is left as it was.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
+        if check is not None:
+            check(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
