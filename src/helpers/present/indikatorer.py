@@ -100,7 +100,9 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
     ind = _ids(an, atgard_id, indicator_ids)
     prev, cur = an.previous_year, an.year
     rows = []
-    sources = set()
+    own_sources = ind.loc[ind["serie"].map(blank), "kalla"]
+    # The table's common source is said once under it; a row names its source only when it differs.
+    usual = own_sources.mode().iloc[0] if len(own_sources) else None
     no_target = False
     for iid, meta in ind.iterrows():
         ch = an.changes[iid]
@@ -117,8 +119,8 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             now = value_text(meta, ch.varde, ch, year_label=ch.ar if serie and ch.ar != cur else None)
             before = value_text(meta, ch.varde_fore, None, year_label=ch.ar_fore if serie and ch.ar_fore else None)
             if not serie:
-                now += _period_note(ch.period, ch.ar)
-                before += _period_note(ch.period_fore, ch.ar_fore)
+                now += _period_note(ch.period, ch.ar) if not math.isnan(ch.varde) else ""
+                before += _period_note(ch.period_fore, ch.ar_fore) if not math.isnan(ch.varde_fore) else ""
         notes = []
         if meta["maltyp"] != "ingen":
             notes.append(f"Mål: {esc(register.target_text(meta))}.")
@@ -126,10 +128,8 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             no_target = True
         if serie:
             notes.append(f"Källa: {esc(serie_namn(meta['serie']))}.")
-        elif meta["kalla"] != USUAL_SOURCE:
+        elif meta["kalla"] != usual:
             notes.append(f"Källa: {esc(meta['kalla'])}.")
-        else:
-            sources.add(USUAL_SOURCE)
         if not blank(meta["varde_fran"]):
             notes.append(f"Samma mått som {esc(meta['varde_fran'])}.")
         comment = f'<br><small class="uppf-kommentar">Kommentar: {esc(ch.kommentar)}</small>' if not blank(ch.kommentar) else ""
@@ -149,8 +149,9 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
     if no_target:
         legend.append("– under Bedömning: handlingsplanen anger inget mål för indikatorn, så värdet redovisas utan "
                       "bedömning.")
-    if sources:
-        legend.append(f"Källa: {USUAL_SOURCE} (ansvarig enhets rapportering) om inget annat anges.")
+    if usual is not None:
+        who = " (ansvarig enhets rapportering)" if usual == USUAL_SOURCE else ""
+        legend.append(f"Källa: {esc(usual)}{who} om inget annat anges.")
     legend.append("Förändringar räknas bara mellan värden som avser samma del av året.")
     return Html(out + f'<p class="uppf-legend"><small>{" ".join(legend)}</small></p>')
 
