@@ -610,7 +610,7 @@ def test_dark_mode_readers_get_readable_text(browser, site, how):
     pg = ctx.new_page()
     problems = []
     try:
-        for name in ("atgard_5_1.html", "malomrade_1.html", "samlad_analys.html"):
+        for name in ("index.html", "atgard_5_1.html", "malomrade_1.html", "samlad_analys.html"):
             pg.goto(site.url(name))
             for el in pg.evaluate(TEXT_COLOURS_JS):
                 ratio = effective_contrast(el["colour"], el["bgs"])

@@ -142,7 +142,7 @@ def test_indicator_table_has_one_row_per_indicator_and_says_no_target_once(an):
 
 def test_values_for_different_periods_show_both_and_no_change(an):
     t = indikatorer.indicator_table(an, "1.1")
-    assert "Ingen jämförelse: olika perioder" in t
+    assert "<small>ej jämförbart: olika perioder</small>" in t
     assert "januari–oktober" in t  # 2026's value covers January–October
 
 
@@ -357,3 +357,12 @@ def test_ranking_chart_uses_the_whole_scale_and_names_where_each_value_comes_fro
 def test_summary_has_no_agreement_slip(an):
     s = text_of(klimat.summary(an))
     assert "vilket räknas som" in s and "nivå)" not in s
+
+
+def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_listed():
+    import pandas as pd
+
+    c = pd.Series({"uppfyllt": 0, "delvis uppfyllt": 1, "ej uppfyllt": 0, "ej bedömt": 1, "inget mål": 0,
+                   "ej aktuellt": 0, "bedomda": 1, "med_mal": 2})
+    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 försenat)"
+    assert atgard.maluppfyllelse_text(c) == "1 uppfyllt försenat av 1 mål som kunde bedömas och 1 mål kunde inte bedömas i år"

@@ -319,9 +319,10 @@ def build(an) -> Oversikt:
     figures = [
         Nyckeltal("Åtgärder enligt plan", f"{on_plan} av {current}", f"{percent_sv(share)} av de aktuella{closed}"),
         Nyckeltal("Genomförda åtgärder", f"{int(counts.get('genomförd', 0))} av {len(table)}",
-                  "status: " + _status_text(counts)),
+                  _status_text(counts.drop("genomförd", errors="ignore")) or "alla genomförda"),
         Nyckeltal("Mål uppfyllda", f"{int(total[UPPFYLLT])} av {judged}" if judged else "inget bedömt",
                   (f"{percent_sv(total[UPPFYLLT] / judged * 100)} av dem som kunde bedömas" if judged else "")
+                  + (f", ytterligare {int(total[DELVIS])} uppfyllda försenat" if int(total[DELVIS]) else "")
                   + (f"; {int(total['med_mal'] - judged)} kunde inte bedömas ({list_sv(pending)})" if pending else "")),
         *_klimat_figures(an),
         Nyckeltal("Behov av justering", plural(n_adj, "åtgärd", "åtgärder"), "enligt de ansvariga"),

@@ -24,13 +24,14 @@ def maluppfyllelse_text(counts, judgements=None) -> str:
     judged = int(counts["bedomda"])
     parts = []
     if judged:
-        met = int(counts[UPPFYLLT])
-        bits = [f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}"]
-        if int(counts[DELVIS]):
-            bits.append(f"{int(counts[DELVIS])} {'uppfyllt' if int(counts[DELVIS]) == 1 else 'uppfyllda'} försenat")
-        if int(counts[EJ_UPPFYLLT]):
-            n = int(counts[EJ_UPPFYLLT])
-            bits.append(f"{n} ej {'uppfyllt' if n == 1 else 'uppfyllda'}")
+        met, late, not_met = int(counts[UPPFYLLT]), int(counts[DELVIS]), int(counts[EJ_UPPFYLLT])
+        bits = []
+        if met:
+            bits.append(f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}")
+        if late:
+            bits.append(f"{late} {'uppfyllt' if late == 1 else 'uppfyllda'} försenat")
+        if not_met:
+            bits.append(f"{not_met} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
         parts.append(f"{list_sv(bits)} av {plural(judged, 'mål', 'mål')} som kunde bedömas")
     if int(counts[EJ_BEDOMT]):
         why = not_judged_reasons(judgements) if judgements is not None else []
@@ -50,10 +51,10 @@ def maluppfyllelse_kort(counts) -> str:
         return SAKNAS
     judged = int(counts["bedomda"])
     if judged:
-        met = int(counts[UPPFYLLT])
-        text = f"{met} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
-        if int(counts[DELVIS]):
-            text += f" ({int(counts[DELVIS])} försenat)"
+        met, late = int(counts[UPPFYLLT]), int(counts[DELVIS])
+        text = f"{met + late} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
+        if late:
+            text += f" ({late} försenat)"
         return text
     if int(counts["med_mal"]):
         return "kunde inte bedömas i år"

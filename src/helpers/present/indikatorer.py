@@ -74,7 +74,7 @@ def change_text(meta, ch: Change) -> str:
     if meta["typ"] in ("milstolpe", "kvalitativ"):
         return "–"
     if not ch.jamforbar:
-        return '<small>Ingen jämförelse: olika perioder</small>'
+        return '<small>ej jämförbart: olika perioder</small>'
     if math.isnan(ch.diff):
         return "–" if math.isnan(ch.varde) or math.isnan(ch.varde_fore) else SAKNAS
     d = decimals_for(meta["typ"], meta["enhet"]) or 0
