@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers.build.layout import Layout
+from helpers.build.pages import FIXED_PAGES
 from helpers.build.pipeline import run_year
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,8 @@ def make_project(dest: Path, data: Path | None = None) -> Layout:
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     (dest / "book").mkdir()
     shutil.copytree(ROOT / "book" / "_static", dest / "book" / "_static")
-    shutil.copy(ROOT / "book" / "om_rapporten.md", dest / "book" / "om_rapporten.md")
+    for name in FIXED_PAGES:
+        shutil.copy(ROOT / "book" / f"{name}.md", dest / "book" / f"{name}.md")
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
     shutil.copytree(data or DATA, dest / "data")
     return Layout.at(dest)

@@ -280,3 +280,34 @@ def test_shipped_data_years_are_exempeldata():
     plan = load_plan(DATA / "plan")
     years = load_years(DATA, plan, 2026)
     assert {y: d.exempeldata for y, d in years.items()} == {2025: True, 2026: True}
+
+
+# --- a value's own period (period_fran, period_till in indikatorvarden) ------------------------------
+
+
+def test_a_values_own_period_is_read(data, plan):
+    set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-10-31", period_till="2025-10-31")
+    year = load_year(data, 2025, plan)
+    assert year.varden.at["1.1-1", "period_fran"] == year.varden.at["1.1-1", "period_till"] == dt.date(2025, 10, 31)
+
+
+def test_a_values_period_needs_both_dates(data, plan):
+    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-01-01", period_till="")
+    err = rejected(data, plan)
+    assert where(err) == [(VARDEN, line, "period_till", "")]
+    assert "båda datumen (period_fran och period_till) eller inget av dem" in str(err)
+
+
+def test_a_values_period_ending_before_it_starts_is_rejected(data, plan):
+    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-06-30", period_till="2025-01-01")
+    assert where(rejected(data, plan)) == [(VARDEN, line, "period_till", "2025-01-01")]
+
+
+def test_an_older_file_without_the_period_columns_still_loads(data, plan):
+    f = data / "2025" / VARDEN
+    rows = read_rows(f)
+    write_rows(f, [{k: v for k, v in r.items() if not k.startswith("period_")} for r in rows],
+               ["indikator_id", "varde", "uppnatt_datum", "text", "kommentar"])
+    year = load_year(data, 2025, plan)
+    assert year.varden["period_fran"].map(lambda v: v is None).all()
+    assert year.varden["period_till"].map(lambda v: v is None).all()

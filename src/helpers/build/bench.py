@@ -18,12 +18,14 @@ from helpers.compute.analysis import analyse
 
 
 def _copy_project(layout, dest: Path):
+    from helpers.build.pages import FIXED_PAGES
     from helpers.build.pipeline import Layout
 
     shutil.copytree(layout.notebooks, dest / "notebooks")
     (dest / "book").mkdir()
     shutil.copytree(layout.book / "_static", dest / "book" / "_static")
-    shutil.copy(layout.book / "om_rapporten.md", dest / "book" / "om_rapporten.md")
+    for name in FIXED_PAGES:
+        shutil.copy(layout.book / f"{name}.md", dest / "book" / f"{name}.md")
     shutil.copy(layout.config, dest / "_config.yml")
     shutil.copytree(layout.data, dest / "data")
     return Layout.at(dest)

@@ -12,6 +12,9 @@ import yaml
 
 from helpers.present.names import atgard_page, malomrade_page
 
+# Fixed markdown pages of every edition (book/<name>.md), in the part "Om rapporten".
+FIXED_PAGES = ("om_rapporten", "metod")
+
 TEMPLATES = {
     "samlad": "samlad_analys.ipynb",
     "klimat": "foretagsklimat.ipynb",
@@ -56,7 +59,7 @@ def toc(plan, page_list: list[Page]) -> dict:
         if sections:
             chapter["sections"] = sections
         parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
-    parts.append({"caption": "Om rapporten", "chapters": [{"file": "om_rapporten"}]})
+    parts.append({"caption": "Om rapporten", "chapters": [{"file": name} for name in FIXED_PAGES]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 

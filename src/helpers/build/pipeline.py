@@ -53,7 +53,8 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     timings = execute_all(page_list, layout, staging, jobs)
 
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    shutil.copy(layout.book / "om_rapporten.md", staging / "om_rapporten.md")
+    for name in book.FIXED_PAGES:
+        shutil.copy(layout.book / f"{name}.md", staging / f"{name}.md")
     shutil.copytree(layout.book / "_static", staging / "_static")
     book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")

@@ -71,8 +71,11 @@ def _delimiter(path: Path, header: str) -> str:
     return ";"
 
 
-def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+def read_table(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read a CSV file as strings with exactly `columns` (extra or missing columns are errors).
+
+    Columns named in `optional` may be left out of the file (added later to a format, so older
+    files stay valid); they are then read as empty.
 
     Returns a frame indexed by the file's line number (header = line 1), so every later message
     can point at the row the analyst sees in Excel.
@@ -99,7 +102,7 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     except csv.Error as exc:
         raise InputError([Problem(shown, "giltig CSV (citattecken parvis)", row=reader.line_num, value=str(exc))]) from None
     header = [h.strip() for h in rows[0]]
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [h for h in header if h not in columns]
     if missing:
         problems.append(
@@ -130,6 +133,9 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     if frame.empty:
         frame = pd.DataFrame(columns=header, dtype=object)
     frame.index.name = "rad"
+    for c in columns:
+        if c not in frame.columns:
+            frame[c] = ""
     return frame[columns]
 
 

@@ -146,6 +146,20 @@ STATUS = TableSpec(
     ),
 )
 
+def _value_period_rules(row: pd.Series) -> list[tuple[str, object, str]]:
+    """A value's own period is given whole (both dates) and in order, or not at all."""
+    start, end = row["period_fran"], row["period_till"]
+    if blank(start) != blank(end):
+        column = "period_till" if blank(end) else "period_fran"
+        return [(column, "", "båda datumen (period_fran och period_till) eller inget av dem")]
+    if not blank(start) and end < start:
+        return [("period_till", end.isoformat(), f"ett datum som är samma som eller efter period_fran ({start})")]
+    return []
+
+
+# period_fran/period_till: the period the value covers, when it is not the åtgärd's uppföljningsperiod
+# (a count at one date, a month of another register). Changes are only computed between values that
+# cover the same part of the year. Added later to the format: older files without them stay valid.
 VARDEN = TableSpec(
     (
         Col("indikator_id", required=True, unique=True, describe="ett indikator-id från data/plan/indikatorer.csv"),
@@ -153,7 +167,10 @@ VARDEN = TableSpec(
         Col("uppnatt_datum", "date"),
         Col("text"),
         Col("kommentar"),
-    )
+        Col("period_fran", "date", may_be_absent=True),
+        Col("period_till", "date", may_be_absent=True),
+    ),
+    row_rules=(_value_period_rules,),
 )
 
 LARDOM_TYPER = ("lärdom", "förslag")

@@ -37,6 +37,7 @@ class Col:
     unique: bool = False
     pattern: str | None = None
     describe: str | None = None  # Swedish description of an allowed value, overrides the default
+    may_be_absent: bool = False  # a column added to the format later: older files without it stay valid
 
     def expected(self) -> str:
         if self.describe:
@@ -129,7 +130,7 @@ _CHECK_TEXT = {
 
 def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     """Read, parse and check one file; raise InputError listing every problem in it."""
-    raw = read_table(path, spec.names)
+    raw = read_table(path, spec.names, tuple(c.name for c in spec.columns if c.may_be_absent))
     shown = display_path(path)
     problems: list[Problem] = []
     unparsable: set[tuple[int, str]] = set()

@@ -25,6 +25,7 @@ from helpers.data.excel.layout import (
     BLAD_STATUS,
     IND_COLUMNS,
     IND_INPUTS,
+    IND_OPTIONAL,
     JA_NEJ,
     LARDOM_COLUMNS,
     STATUS_COLUMNS,
@@ -134,7 +135,8 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
                                 row=3, column="Uppföljningsår", value=stored_int))
     required = {
         BLAD_STATUS: ["atgard_id", *STATUS_INPUTS],
-        BLAD_INDIKATORER: ["indikator_id", "atgard_id", *IND_INPUTS],
+        # The value periods came later: a mall without them is still read (blank = the åtgärd's period).
+        BLAD_INDIKATORER: ["indikator_id", "atgard_id", *(c for c in IND_INPUTS if c not in IND_OPTIONAL)],
         BLAD_LARDOMAR: [c[0] for c in LARDOM_COLUMNS],
     }
     sheets: dict[str, _Sheet] = {}
@@ -159,6 +161,8 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
 
 
 def _read(sheet: _Sheet, r: int, name: str, kind: str, choices: tuple[str, ...] = ()) -> str:
+    if name not in sheet.columns:  # an optional column the filled-in mall does not have
+        return ""
     return cell_text(sheet.ws.cell(row=r, column=sheet.columns[name]).value, kind, choices)
 
 
@@ -167,7 +171,8 @@ _STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_t
                  "behov_av_justering": ("choice", JA_NEJ), "justering": ("text", ()),
                  "uppgiftslamnare": ("text", ())}
 _VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_datum": ("date", ()),
-                 "text": ("text", ()), "kommentar": ("text", ())}
+                 "text": ("text", ()), "kommentar": ("text", ()), "period_fran": ("date", ()),
+                 "period_till": ("date", ())}
 _LARDOM_KINDS = {"typ": ("choice", LARDOM_TYPER), "atgard_id": ("id", ()), "text": ("text", ())}
 
 
