@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from helpers.core.text import md_literal
 from helpers.present.names import atgard_page, malomrade_page
 
 
@@ -38,9 +41,9 @@ def index_markdown(an, page_list) -> str:
         "- [Företagsklimatet](foretagsklimat.ipynb)",
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
-        lines.append(f"- [Målområde {mo}. {m['namn']}]({malomrade_page(mo)}.ipynb)")
+        lines.append(f"- [Målområde {mo}. {md_literal(m['namn'])}]({malomrade_page(mo)}.ipynb)")
         for aid in [a for a in plan.order if int(plan.atgarder.at[a, "malomrade_id"]) == mo]:
-            lines.append(f"  - [{plan.heading(aid)}]({atgard_page(aid)}.ipynb)")
+            lines.append(f"  - [{md_literal(plan.heading(aid))}]({atgard_page(aid)}.ipynb)")
     lines += ["- [Om rapporten: metod, begrepp och källor](om_rapporten.md)", ""]
     return "\n".join(lines)
 
@@ -50,7 +53,9 @@ def landing_html(editions: list[dict]) -> str:
     items = []
     for e in editions:
         note = " <span class=\"ex\">(exempeldata)</span>" if e["exempeldata"] else ""
-        when = f" <small>byggd {e['byggd'][:10]}</small>" if e["byggd"] else ""
+        if e.get("skadat"):
+            note += " <span class=\"ex\">(manifestet är skadat – utgåvan kan inte kontrolleras)</span>"
+        when = f" <small>byggd {html.escape(str(e['byggd'])[:10])}</small>" if e["byggd"] else ""
         items.append(f'<li><a href="{e["ar"]}/index.html">Uppföljningsrapport {e["ar"]}</a>{note}{when}</li>')
     return f"""<!DOCTYPE html>
 <html lang="sv">
