@@ -375,9 +375,9 @@ def mall_data(tmp_path: Path) -> Path:
     return data
 
 
-def filled_mall(data: Path, target: Path, edit=None) -> Path:
-    """The mall for YEAR with every status filled in, then `edit(wb)` as a unit would in Excel."""
-    template = write_template(data, YEAR, target.with_name("mall.xlsx"))
+def filled_mall(data: Path, target: Path, edit=None, year: int = YEAR) -> Path:
+    """The mall for `year` with every status filled in, then `edit(wb)` as a unit would in Excel."""
+    template = write_template(data, year, target.with_name("mall.xlsx"))
     wb = openpyxl.load_workbook(template)
     ws = wb[BLAD_STATUS]
     col = {c.value: c.column for c in ws[1]}
