@@ -150,6 +150,14 @@ def append_line(rel: str, line: str) -> Mutation:
     return mutate
 
 
+def folder_instead(rel: str) -> Mutation:
+    def mutate(root: Path) -> dict:
+        (root / "data" / rel).unlink()
+        (root / "data" / rel).mkdir()
+        return {}
+    return mutate
+
+
 def copy_to(rel: str, new_rel: str) -> Mutation:
     def mutate(root: Path) -> dict:
         shutil.copy(root / "data" / rel, root / "data" / new_rel)
@@ -242,6 +250,10 @@ CORPUS = [
          ("lardomar.exempeldata.csv: värdet 'filen är tom'", "en rubrikrad")),
     Case("lardomar-excelfil", bytes_edit(f"data/{LD}", lambda b: b"PK\x03\x04" + b"\x00" * 60),
          ("lardomar.exempeldata.csv: värdet 'filen är en Excelarbetsbok (.xlsx), inte CSV'", "importera")),
+    Case("lardomar-ar-en-mapp", folder_instead(LD),
+         ("lardomar.exempeldata.csv: värdet 'det är en mapp, inte en fil'",)),
+    Case("status-bara-vagnretur", text_edit(f"data/{ST}", lambda t: t.replace("\n", "\r")), ("giltiga",), code=0,
+         args=VALIDERA, stream="out"),
     Case("historiskt-ar-felaktigt-varde", cell("2025/indikatorvarden.exempeldata.csv", ("indikator_id", "1.1-2"),
                                                "varde", "hög"),
          ("2025/indikatorvarden.exempeldata.csv, rad {rad}, kolumn 'varde': värdet 'hög'",)),
@@ -317,8 +329,9 @@ def test_malformed_input_gets_a_clear_swedish_answer_and_changes_nothing(case: C
     cwd_before = sorted(os.listdir())
     code, out, err = run_cli(capsys, project, *case.args)
     assert code == case.code, err
+    shown = out if case.stream == "out" else err
     for expected in case.expect:
-        assert expected.format(**values) in err, f"{expected!r} saknas i:\n{err}"
+        assert expected.format(**values) in shown, f"{expected!r} saknas i:\n{shown}"
     assert "Traceback" not in out + err
     # Inputs, the published editions and the landing page are exactly as before; no lock is left.
     assert tree_digest(project.root) == before

@@ -200,7 +200,13 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     shown = display_path(path)
     if not path.exists():
         raise InputError([Problem(shown, "filen finns", value="filen saknas")])
-    text = _decode(path, path.read_bytes())
+    if not path.is_file():
+        raise InputError([Problem(shown, "en CSV-fil", value="det är en mapp, inte en fil")])
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise InputError([Problem(shown, "en fil som går att läsa", value="saknar behörighet att läsa filen")]) from None
+    text = _decode(path, raw)
     if not text.strip():
         raise InputError([Problem(shown, f"en rubrikrad med kolumnerna {';'.join(columns)}", value="filen är tom")])
     header_line = text.splitlines()[0]
