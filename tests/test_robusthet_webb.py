@@ -31,6 +31,7 @@ TITEL_2 = f"Uppföljning {SCRIPT} {{{{ x }}}} $y$"
 NAMN_1 = "Service <img src=x onerror=alert(3)><script>alert(4)</script> [länk](javascript:alert(5))"
 KOMMENTAR = "<img src=x onerror=alert(6)> `kod` <b>fet</b>"
 INDIKATOR = "<svg onload=alert(7)>Antal</svg>"
+OVRIGT = "Se <img src=x onerror=alert({n})> nedan"  # justering, kopplingar, källor, lärdomar
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,16 @@ def hostile_book(tmp_path_factory):
     status = data / str(YEAR) / "status.exempeldata.csv"
     rows = read_rows(status)
     rows[0]["kommentar"] = KOMMENTAR
+    rows[1]["behov_av_justering"], rows[1]["justering"] = "ja", OVRIGT.format(n=8)
     write_rows(status, rows)
+    for path, column in ((plan / "kopplingar.csv", "beskrivning"),
+                         (data / "foretagsklimat" / "insikt_publicerat.csv", "kalla")):
+        rows = read_rows(path)
+        for r in rows:
+            r[column] = OVRIGT.format(n=9)
+        write_rows(path, rows)
+    lardomar = data / str(YEAR) / "lardomar.exempeldata.csv"
+    lardomar.write_text(lardomar.read_text(encoding="utf-8") + f"förslag;1.1;{OVRIGT.format(n=10)}\n", encoding="utf-8")
     layout = make_project(base / "projekt", data)
     run_year(YEAR, layout, jobs=2, log=lambda *_: None)
     return layout
@@ -142,3 +152,6 @@ def test_comments_and_indicator_texts_show_as_text(pages_read):
     body = read["atgard_1_1.html"]["body"]
     assert KOMMENTAR in body
     assert INDIKATOR in body
+    assert OVRIGT.format(n=8) in read["atgard_1_2.html"]["body"]
+    assert OVRIGT.format(n=9) in read["foretagsklimat.html"]["body"]
+    assert OVRIGT.format(n=10) in read["samlad_analys.html"]["body"]
