@@ -703,7 +703,8 @@ def test_text_from_data_is_literal_markdown(text: str):
 # --- properties of the loaders (hypothesis) --------------------------------------------------------------
 
 SPEC = TableSpec((Col("id", "int", required=True), Col("namn"), Col("varde", "decimal"), Col("datum", "date")))
-_PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No example database: the runs leave no .hypothesis folder in the project.
+_PROPS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @_PROPS
@@ -778,7 +779,7 @@ def excel_base(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["varde", "uppnatt_datum", "text", "kommentar"]), _excel_value),
                 min_size=1, max_size=6))
 def test_any_cell_values_either_import_or_give_a_swedish_input_error(excel_base, tmp_path_factory, edits):
@@ -807,7 +808,7 @@ def test_any_cell_values_either_import_or_give_a_swedish_input_error(excel_base,
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=60).map(str.strip)
        .filter(bool))
 def test_any_register_text_reaches_the_mall_as_the_same_string(tmp_path_factory, text: str):
