@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from helpers.core import fs
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import exact_sv
 from helpers.data.excel import BLAD_INDIKATORER, BLAD_LARDOMAR, BLAD_STATUS, cell_text, import_workbook, write_template
@@ -338,7 +339,14 @@ def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_pa
             raise OSError("simulerat fel")
         return real_replace(src, dst)
 
+    def exchange(a, b):
+        if Path(b) == folder:
+            raise OSError("simulerat fel")
+        return real_exchange(a, b)
+
+    real_exchange = fs.exchange
     monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(fs, "exchange", exchange)
     with pytest.raises(RunError, match="orörda"):
         import_workbook(workbook, data_dir, YEAR, overwrite=True)
     assert {p.name: digest(p) for p in folder.iterdir()} == before

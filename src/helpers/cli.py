@@ -1,19 +1,45 @@
 """The one command-line interface: `python -m helpers <kommando>` (Swedish help and messages).
 
-Exit codes: 0 klart, 1 körningen misslyckades, 2 fel i indata eller anrop.
+Exit codes: 0 klart, 1 körningen misslyckades, 2 fel i indata eller anrop (130 avbruten med Ctrl-C).
+Whatever goes wrong, the user gets a Swedish message and never a traceback: an unexpected
+exception is written to a log file and named there (`helpers.core.crash`).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
+from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort
 from helpers.core.errors import InputError, RunError
+from helpers.core.lock import LockBusy
 
 # What makes a folder a project: the command refuses to run anywhere else rather than guess.
 PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
 DATA_ONLY = ("validera", "mall", "importera", "hamta")
+# Commands that write into the project: one at a time, and they clean up after killed runs.
+LOCKED = ("rapport", "importera")
+MAX_JOBS = 16
+
+# argparse's fixed English texts and their Swedish versions (Python 3.11).
+_ARGPARSE_SV = (
+    ("the following arguments are required", "följande argument krävs"),
+    ("invalid choice", "ogiltigt val"),
+    ("choose from", "välj bland"),
+    ("unrecognized arguments", "okända argument"),
+    ("expected one argument", "ett värde krävs efter flaggan"),
+    ("expected at most one argument", "högst ett värde efter flaggan"),
+    ("expected at least one argument", "minst ett värde efter flaggan"),
+    ("ignored explicit argument", "flaggan tar inget värde"),
+    ("not allowed with argument", "får inte användas tillsammans med"),
+    ("ambiguous option", "tvetydig flagga"),
+    ("could match", "kan betyda"),
+    ("one of the arguments", "ett av argumenten"),
+    ("is required", "krävs"),
+    ("invalid int value", "ogiltigt heltal"),
+)
 
 
 class SvenskParser(argparse.ArgumentParser):
@@ -32,18 +58,39 @@ class SvenskParser(argparse.ArgumentParser):
         return text.replace("positional arguments:", "argument:").replace("options:", "flaggor:")
 
     def error(self, message: str):
-        message = (message.replace("the following arguments are required", "följande argument krävs")
-                   .replace("invalid choice", "ogiltigt val").replace("choose from", "välj bland")
-                   .replace("unrecognized arguments", "okända argument")
-                   .replace("invalid int value", "ogiltigt heltal"))
+        for en, sv in _ARGPARSE_SV:
+            message = message.replace(en, sv)
+        message = re.sub(r"invalid \w+ value", "ogiltigt värde", message)
         if message.startswith("argument "):
             message = "argumentet " + message[len("argument "):]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: fel: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: fel: {message}\n")
+
+
+def year_argument(text: str) -> int:
+    """The follow-up year: exactly four digits and a year of the plan, checked before anything runs."""
+    from helpers.data.inputs import PLANENS_AR
+
+    first, last = PLANENS_AR
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if not re.fullmatch(r"[0-9]{4}", text):
+        what = "tomt värde" if text == "" else f"'{shown}'"
+        raise argparse.ArgumentTypeError(f"{what} är inget år – förväntat: fyra siffror, t.ex. 2026")
+    year = int(text)
+    if not first <= year <= last:
+        raise argparse.ArgumentTypeError(f"{year} ligger utanför handlingsplanens år – förväntat: ett uppföljningsår "
+                                         f"från {first} till {last}")
+    return year
+
+
+def jobs_argument(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' – förväntat: ett heltal från 1 till {MAX_JOBS}")
+    return int(text)
 
 
 def _year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ar", type=int, required=True, metavar="ÅR", help="uppföljningsåret, t.ex. 2026")
+    parser.add_argument("--ar", type=year_argument, required=True, metavar="ÅR", help="uppföljningsåret, t.ex. 2026")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "bygger Jupyter Book och publicerar till book/<år>/ och _build/html/<år>/ "
                                    "först när allt lyckats.")
     _year(r)
-    r.add_argument("--jobb", type=int, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
+    r.add_argument("--jobb", type=jobs_argument, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -83,33 +130,66 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every failure ends as a Swedish message and an exit code, never a traceback."""
+    context: dict = {}
+    try:
+        return _main(argv, context)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 – the last resort is the point
+        code, message = last_resort(exc, context.get("log_dir"), argv)
+        print(message, file=sys.stderr)
+        return code
+
+
+def _main(argv: list[str] | None, context: dict) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.kommando:
         parser.print_help()
-        return 2
+        return EXIT_BAD_INPUT
     from helpers.build.layout import Layout
 
     root = (args.rot or Path.cwd()).resolve()
+    if (root / PROJECT_MARKERS[0]).exists():
+        context["log_dir"] = root / "_build" / "logg"
     # Commands that only read and write data need a data folder; the others need the whole project.
     needs = ("data",) if args.data is not None and args.kommando in DATA_ONLY else PROJECT_MARKERS
     missing = [m for m in needs if not ((args.data or root / "data") if m == "data" else root / m).exists()]
     if missing:
         print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
               "Kör kommandot i projektmappen eller ange den med --rot MAPP.", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     layout = Layout.at(root, args.data)
     try:
+        if args.kommando in LOCKED:
+            return _locked(args, layout)
         return _dispatch(args, layout)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)
         print("Inget har ändrats: rätta felen ovan och kör igen.", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except LockBusy as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except RunError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         if args.kommando == "rapport":
             print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
-        return 1
+        return EXIT_RUN_FAILED
+
+
+def _locked(args, layout) -> int:
+    """Commands that write: hold the project's lock, and first clean up after killed runs."""
+    from helpers.build.guard import project_lock, tidy
+
+    command = f"{args.kommando} --ar {args.ar}"
+    with project_lock(layout, command, log=lambda m: print(m, file=sys.stderr)):
+        done = tidy(layout)
+        if done:
+            print("Städat efter en avbruten körning: " + "; ".join(done[:5])
+                  + (f" (och {len(done) - 5} till)" if len(done) > 5 else ""), file=sys.stderr)
+        return _dispatch(args, layout)
 
 
 def _dispatch(args, layout) -> int:
@@ -117,39 +197,42 @@ def _dispatch(args, layout) -> int:
         from helpers.build.pipeline import run_year
 
         run_year(args.ar, layout, jobs=args.jobb)
-        return 0
+        return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
 
         an = analyse(args.ar, layout.data)
+        for warning in an.warnings():
+            print(f"Varning: {warning}", file=sys.stderr)
         files = ", ".join(str(f.relative_to(layout.data)) for f in an.input_files())
         print(f"Indata för {args.ar} är giltiga ({len(an.plan.atgarder)} åtgärder, "
               f"{len(an.plan.indikatorer)} indikatorer). Filer: {files}")
-        return 0
+        return EXIT_OK
     if args.kommando == "mall":
         from helpers.data.excel import write_template
 
         target = args.fil or Path(f"uppfoljningsmall_{args.ar}.xlsx")
         write_template(layout.data, args.ar, target)
         print(f"Mallen för {args.ar} är sparad: {target}")
-        return 0
+        return EXIT_OK
     if args.kommando == "importera":
         from helpers.data.excel import import_workbook
 
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
-        return 0
+        return EXIT_OK
     if args.kommando == "verifiera":
         from helpers.build.archive import verify
+        from helpers.core.text import lines_capped
 
         problems = verify(layout.edition(args.ar))
         if problems:
-            print(f"Utgåvan {args.ar} stämmer INTE med sitt manifest:", file=sys.stderr)
-            for p in problems:
-                print(f"  • {p}", file=sys.stderr)
-            return 1
+            print(f"Utgåvan {args.ar} stämmer INTE med sitt manifest ({len(problems)} avvikelser):", file=sys.stderr)
+            for line in lines_capped([f"  • {p}" for p in problems], 40, "avvikelser"):
+                print(line, file=sys.stderr)
+            return EXIT_RUN_FAILED
         print(f"Utgåvan {args.ar} är oförändrad: alla filer stämmer med manifestet.")
-        return 0
+        return EXIT_OK
     if args.kommando == "hamta":
         return _hamta(args, layout)
     if args.kommando == "bench":

@@ -13,15 +13,20 @@ import nbformat
 from helpers.build.layout import Layout
 from helpers.build.pages import Page
 from helpers.core.errors import RunError
+from helpers.core.lock import die_with_parent
+from helpers.core.text import md_literal
 
 REMOVE_CELL = "remove-cell"
 REMOVE_INPUT = "remove-input"
 
 
 def prepare(template: Path, title: str) -> nbformat.NotebookNode:
-    """The template with the page title as its first cell (myst-nb takes titles from markdown cells)."""
+    """The template with the page title as its first cell (myst-nb takes titles from markdown cells).
+
+    The title comes from the register: it is made literal Markdown, so markup in it shows as text.
+    """
     nb = nbformat.read(template, as_version=4)
-    title_cell = nbformat.v4.new_markdown_cell(f"# {title}", metadata={"tags": ["titel"]})
+    title_cell = nbformat.v4.new_markdown_cell(f"# {md_literal(title)}", metadata={"tags": ["titel"]})
     title_cell["id"] = "titel"  # a fixed id keeps executed notebooks reproducible
     nb.cells.insert(0, title_cell)
     return nb
@@ -85,7 +90,8 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int) -> 
     timings: dict[str, float] = {}
     failures: list[str] = []
     # Always in worker processes: papermill chdirs and the kernels' stderr is redirected per process.
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Workers die with the run: a killed run leaves no notebooks executing into its staging folder.
+    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=die_with_parent) as pool:
         results = list(pool.map(_execute, work))
     for name, seconds, problems in results:
         timings[name] = seconds

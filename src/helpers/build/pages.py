@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from helpers.core.errors import InputError, Problem, display_path
 from helpers.present.names import atgard_page, malomrade_page
 
 # Fixed markdown pages of every edition (book/<name>.md), in the part "Om rapporten".
@@ -65,12 +66,45 @@ def toc(plan, page_list: list[Page]) -> dict:
 
 def config(base: Path, year: int, *, exempeldata: bool) -> dict:
     """The top-level _config.yml with this edition's title; the file itself stays the one source."""
-    cfg = yaml.safe_load(Path(base).read_text(encoding="utf-8"))
+    cfg = read_config(base)
     cfg["title"] = f"Uppföljningsrapport {year}" + (" (exempeldata)" if exempeldata else "")
     cfg["copyright"] = str(cfg.get("copyright", "")).replace("{year}", str(year))
     cfg.pop("exclude_patterns", None)
     cfg["only_build_toc_files"] = True
     return cfg
+
+
+def read_config(path: Path) -> dict:
+    """The project's _config.yml, or an InputError naming the line and what is wrong with it."""
+    path = Path(path)
+    shown = display_path(path)
+    expected = "giltig YAML för Jupyter Book (jämför med _config.yml i projektets versionshantering)"
+    try:
+        cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError([Problem(shown, "teckenkodning UTF-8", value="filen är inte sparad som UTF-8")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f" (tecken {mark.column + 1} på raden)" if mark else ""
+        raise InputError([Problem(shown, expected, row=mark.line + 1 if mark else None,
+                                  value=_YAML_SV.get(what, what) + where)]) from None
+    if not isinstance(cfg, dict):
+        raise InputError([Problem(shown, expected + " med nycklar som 'title:' och 'sphinx:'",
+                                  value="filen är tom" if cfg is None else f"filen innehåller bara {str(cfg)[:60]!r}")])
+    return cfg
+
+
+# PyYAML's most common complaints, in Swedish (others are shown as they are).
+_YAML_SV = {
+    "mapping values are not allowed here": "ett kolon där det inte får stå (saknas citattecken runt texten?)",
+    "found character '\\t' that cannot start any token": "ett tabbtecken (YAML kräver blanksteg för indrag)",
+    "could not find expected ':'": "ett kolon saknas efter nyckeln",
+    "found unexpected end of stream": "filen tar slut mitt i ett värde (ett citattecken stängs inte?)",
+    "expected <block end>, but found '<block mapping start>'": "fel indrag",
+    "expected ',' or ']', but got '<stream end>'": "en lista [ … ] stängs aldrig",
+    "expected ',' or '}', but got '<stream end>'": "en { … } stängs aldrig",
+}
 
 
 def write_yaml(data: dict, path: Path) -> None:

@@ -42,6 +42,9 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     t0 = time.perf_counter()
     log(f"Kontrollerar indata för {year} …")
     an = analyse(year, layout.data)
+    for warning in an.warnings():
+        log(f"Varning: {warning}")
+    config = book.config(layout.config, year, exempeldata=an.exempeldata)  # a broken _config.yml stops here
     data_param = os.path.relpath(layout.data, layout.root)
     page_list = book.pages(an.plan, year, data_param)
 
@@ -56,7 +59,7 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     for name in book.FIXED_PAGES:
         shutil.copy(layout.book / f"{name}.md", staging / f"{name}.md")
     shutil.copytree(layout.book / "_static", staging / "_static")
-    book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
+    book.write_yaml(config, staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
     log("Bygger boken med Jupyter Book …")
     build_html(staging)
@@ -72,7 +75,7 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     write_manifest(staging, an, layout, timings)
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))
-    write_landing(layout)
+    write_landing(layout, log=log)
     result = Result(year, layout.html(year) / "index.html", layout.edition(year), timings, time.perf_counter() - t0)
     log(f"Klart på {result.seconds:.0f} s. Rapporten: {result.html_index}")
     return result

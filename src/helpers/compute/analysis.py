@@ -103,6 +103,10 @@ class Analysis:
             files += list(self.klimat.files)
         return files
 
+    def warnings(self) -> list:
+        """Things the analyst must be told but that do not stop the report (e.g. an empty year file)."""
+        return [w for y in sorted(self.years) for w in self.years[y].warnings]
+
     def example_files(self) -> list[Path]:
         return [f for f in self.input_files() if is_example(f)]
 

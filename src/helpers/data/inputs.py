@@ -18,6 +18,9 @@ from helpers.data.schema import Col, TableSpec
 
 # --- the register: data/plan/ ------------------------------------------------------------------
 
+# Handlingsplan 2025–2030: the follow-up years the register covers (first, last).
+PLANENS_AR = (2025, 2030)
+
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
 TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from helpers.core.text import md_literal
 from helpers.present import samlad
 from helpers.present.names import malomrade_page
 
@@ -52,7 +55,7 @@ def index_markdown(an, page_list) -> str:
         "- [Företagsklimatet](foretagsklimat.ipynb): NKI och Svenskt Näringslivs ranking",
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
-        lines.append(f"- [Målområde {mo}. {m['namn']}]({malomrade_page(mo)}.ipynb)")
+        lines.append(f"- [Målområde {mo}. {md_literal(m['namn'])}]({malomrade_page(mo)}.ipynb)")
     lines += ["- [Om rapporten: så läser du den](om_rapporten.md)", ""]
     return "\n".join(lines)
 
@@ -62,7 +65,9 @@ def landing_html(editions: list[dict]) -> str:
     items = []
     for e in editions:
         note = " <span class=\"ex\">(exempeldata)</span>" if e["exempeldata"] else ""
-        when = f" <small>byggd {e['byggd'][:10]}</small>" if e["byggd"] else ""
+        if e.get("skadat"):
+            note += " <span class=\"ex\">(manifestet är skadat – utgåvan kan inte kontrolleras)</span>"
+        when = f" <small>byggd {html.escape(str(e['byggd'])[:10])}</small>" if e["byggd"] else ""
         items.append(f'<li><a href="{e["ar"]}/index.html">Uppföljningsrapport {e["ar"]}</a>{note}{when}</li>')
     return f"""<!DOCTYPE html>
 <html lang="sv">

@@ -311,7 +311,23 @@ def build_template(plan: Plan, year: int) -> Workbook:
     wb.properties.creator = "Uppföljningsboken"
     wb.security = WorkbookProtection(lockStructure=True)  # sheets can't be renamed or removed
     wb.active = 0
+    _text_is_text(wb)
     return wb
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_is_text(wb: Workbook) -> None:
+    """Every text is a string cell: openpyxl would store '=HYPERLINK(…)' from the register as a live
+    formula and '#N/A' as an error value. No cell of the mall is meant to compute anything."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value[:1] in _FORMULA_STARTS:
+                        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
 
 
 def write_template(data_dir: Path, year: int, target: Path) -> Path:
