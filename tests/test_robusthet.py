@@ -342,7 +342,8 @@ def test_malformed_input_gets_a_clear_swedish_answer_and_changes_nothing(case: C
 def test_a_file_with_60000_bad_rows_is_summarised_not_printed(project: Layout, capsys):
     path = project.data / IV
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(lines + [f"1.1-1;ca {i};;;" for i in range(60_000)]) + "\n", encoding="utf-8")
+    blanks = ";" * (lines[0].count(";") - 1)  # every column after indikator_id and varde left empty
+    path.write_text("\n".join(lines + [f"1.1-1;ca {i}{blanks}" for i in range(60_000)]) + "\n", encoding="utf-8")
     code, out, err = run_cli(capsys, project, *VALIDERA)
     assert code == 2
     # Each added row repeats the id of row 2 and has no number: 2 problems per row, plus row 2 itself.
