@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installerad
 YEAR ?= 2026
+UPPREPA ?= 3
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
@@ -45,8 +46,8 @@ test: $(STAMP) browser lint ## Kör alla tester (kodgranskning, enhet, notebooks
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-bench: $(STAMP) ## Mät körtider (papermill, bokbygge) och skriv bench/resultat.json
-	$(BIN)/python -m helpers bench
+bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
+	$(BIN)/python -m helpers bench --ar $(YEAR) --upprepa $(UPPREPA)
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build
