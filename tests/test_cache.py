@@ -246,3 +246,26 @@ def test_the_store_keeps_what_the_last_good_run_used_per_year(tmp_path):
     assert c26.get("a") == c26.path("a") and c26.get("b") is None and c25.get("c") is None
     assert c26.path("a").read_text(encoding="utf-8") == "{}"
     assert runcache.PageCache(layout, 2026, read=False).get("a") is None  # --utan-cache reads nothing
+
+
+def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_changed(project, monkeypatch):
+    from helpers.compute import analysis as module
+    from helpers.core.errors import InputError
+
+    calls = []
+    real = module.analyse
+    monkeypatch.setattr(module, "analyse", lambda year, data: calls.append(year) or real(year, data))
+    first = runcache.analysis(2026, project)
+    again = runcache.analysis(2026, project)
+    assert calls == [2026] and again.plan.order == first.plan.order  # stored: not analysed twice
+    runcache.analysis(2026, project, reuse=False)  # --utan-cache
+    runcache.analysis(2026, project, code="annan kod")
+    runcache.analysis(2026, project, environment="annan miljö")
+    assert calls == [2026] * 4
+    set_cell(project.data / "2025" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "3")
+    assert runcache.analysis(2026, project).changes["5.1-1"].varde_fore == 3 and len(calls) == 5
+    set_cell(project.data / "2026" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "-1")
+    with pytest.raises(InputError):
+        runcache.analysis(2026, project)
+    with pytest.raises(InputError):  # bad data is never stored as checked
+        runcache.analysis(2026, project)

@@ -164,3 +164,9 @@ def test_the_cli_offers_a_run_without_the_cache():
 
     assert build_parser().parse_args(["rapport", "--ar", "2026", "--utan-cache"]).utan_cache is True
     assert build_parser().parse_args(["rapport", "--ar", "2026"]).utan_cache is False
+
+
+def test_the_pipeline_names_the_engine_it_registers():
+    from helpers.build.execute import WARM_ENGINE
+
+    assert WARM_ENGINE == engine.ENGINE

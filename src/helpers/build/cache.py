@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
 import uuid
@@ -31,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from helpers.build.deps import KEY_COLUMNS, Reads
-from helpers.build.kernel import code_digest
+from helpers.build.kernel import code_digest, tree_digest
 from helpers.build.layout import Layout
 from helpers.data.csvio import EXEMPEL_SUFFIX, read_table
 from helpers.data.inputs import PLAN, YEAR, entry, files_in
@@ -66,6 +67,34 @@ def environment_digest(root: Path, kernel: str = KERNEL) -> str:
     return sha256_bytes("\n".join(parts).encode())
 
 
+def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None = None, environment: str | None = None):
+    """`analyse(year, data)`, or its stored result when nothing it could read or run has changed:
+    the key is the year, the data folder's path and every byte under it, the helpers code and
+    the environment. Validation is part of `analyse`, so stored means checked; bad data is
+    never stored (it raises)."""
+    from helpers.compute.analysis import analyse
+
+    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(layout.data), tree_digest(layout.data),
+                                   code or code_digest(), environment or environment_digest(layout.root)]).encode())
+    path = layout.build / "cache" / "analys" / f"{year}.pickle"
+    if reuse and path.is_file():
+        try:
+            stored_key, an = pickle.loads(path.read_bytes())
+            if stored_key == key:
+                return an
+        except Exception:  # an unreadable entry is simply not used
+            pass
+    an = analyse(year, layout.data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps((key, an), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return an
+
+
 def read_files(an, layout: Layout) -> list[Path]:
     """Exactly the files `analyse()` read for this year: the register and `an.input_files()`."""
     plan = [layout.data / PLAN / f"{f.stem}.csv" for f in files_in(PLAN)]
@@ -85,13 +114,14 @@ def _year_stem(path: Path) -> str | None:
 class Fingerprint:
     """Everything a run's pages can depend on, read once; `key(page)` picks each page's part."""
 
-    def __init__(self, layout: Layout, files: list[Path], kernel: str = KERNEL):
+    def __init__(self, layout: Layout, files: list[Path], kernel: str = KERNEL, *, code: str | None = None,
+                 environment: str | None = None):
         self.layout = layout
         self.kernel = kernel
         self.files = [Path(f).resolve() for f in files]
         self.names = [self._name(f) for f in self.files]
-        self.code = code_digest()
-        self.environment = environment_digest(layout.root)
+        self.code = code or code_digest()
+        self.environment = environment or environment_digest(layout.root, kernel)
         self._whole = {f: sha256_bytes(f.read_bytes()) for f in self.files}
         self._tables: dict[Path, tuple[list[str], list[list[str]]]] = {}
 

@@ -21,7 +21,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-ENGINE = "uppfoljning"
+ENGINE = "uppfoljning"  # == helpers.build.execute.WARM_ENGINE
 
 
 class WarmKernel:

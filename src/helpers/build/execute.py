@@ -11,13 +11,13 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.build import engine
 from helpers.build.cache import KERNEL, Fingerprint, PageCache
 from helpers.build.layout import Layout
 from helpers.build.pages import Page
 from helpers.build.progress import Silent
 from helpers.core.errors import RunError
 
+WARM_ENGINE = "uppfoljning"  # helpers.build.engine.ENGINE (imported only where notebooks run)
 REMOVE_CELL = "remove-cell"
 REMOVE_INPUT = "remove-input"
 
@@ -62,6 +62,8 @@ def _init_worker(kernel_log: str) -> None:
     from multiprocessing.util import Finalize
 
     from jupyter_core import utils as jupyter_utils
+
+    from helpers.build import engine
 
     log = os.open(kernel_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)  # kernels inherit this process's stderr
@@ -150,7 +152,7 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int | No
                 timings[page.name] = 0.0
                 hits.append(page.name)
                 continue
-        work.append((page.name, str(src), str(dst), page.parameters, str(layout.root), engine.ENGINE))
+        work.append((page.name, str(src), str(dst), page.parameters, str(layout.root), WARM_ENGINE))
     progress.begin(len(pages))
     for name in hits:
         progress.page(name, 0.0, cached=True)

@@ -17,12 +17,11 @@ from pathlib import Path
 from helpers.build import pages as book
 from helpers.build import progress as forlopp
 from helpers.build.archive import write_manifest
-from helpers.build.cache import Fingerprint, PageCache, read_files
+from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
 from helpers.build.execute import default_jobs, execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
 from helpers.build.publish import write_landing
-from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
@@ -48,7 +47,8 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     """
     t0 = time.perf_counter()
     log(f"Kontrollerar indata för {year} …")
-    an = analyse(year, layout.data)
+    code, environment = code_digest(), environment_digest(layout.root)
+    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
     data_param = os.path.relpath(layout.data, layout.root)
     page_list = book.pages(an.plan, year, data_param)
 
@@ -57,7 +57,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     jobs = jobs or default_jobs()
-    fingerprint = Fingerprint(layout, read_files(an, layout))
+    fingerprint = Fingerprint(layout, read_files(an, layout), code=code, environment=environment)
     log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
