@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installerad
 YEAR ?= 2026
+UPPREPA ?= 3
 CHROMIUM ?= /usr/bin/chromium
 # Values from the command line reach the shell only as quoted environment variables ("$$YEAR"),
 # never pasted into a command: `make report YEAR='2026;touch x'` runs nothing but the check of
@@ -49,8 +50,8 @@ test: $(STAMP) browser lint ## Kör alla tester (kodgranskning, enhet, notebooks
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-bench: $(STAMP) ## Mät körtider (papermill, bokbygge) och skriv bench/resultat.json
-	$(BIN)/python -m helpers bench
+bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
+	$(BIN)/python -m helpers bench --ar $(YEAR) --upprepa $(UPPREPA)
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build

@@ -107,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "bygger Jupyter Book och publicerar till book/<år>/ och _build/html/<år>/ "
                                    "först när allt lyckats.")
     _year(r)
-    r.add_argument("--jobb", type=jobs_argument, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
+    r.add_argument("--jobb", type=jobs_argument, default=None, metavar="N",
+                   help="antal varma kärnor som kör notebooks parallellt (standard: antalet processorkärnor)")
+    r.add_argument("--utan-cache", action="store_true",
+                   help="kör alla notebooks och bygg hela boken på nytt, även sidor vars indata inte ändrats")
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -124,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("verifiera", help="kontrollera att en publicerad utgåva är oförändrad (manifestet)")
     _year(f)
 
-    sub.add_parser("bench", help="mät körtider och skriv bench/resultat.json")
+    b = sub.add_parser("bench", help="mät körtider (vanliga sättet, kall, oförändrad, ett ändrat värde, sex utgåvor) "
+                                      "och skriv docs/prestanda.md och bench/resultat.json")
+    b.add_argument("--ar", type=year_argument, default=2026, metavar="ÅR", help="utgåvan som mäts (standard 2026)")
+    b.add_argument("--upprepa", type=jobs_argument, default=3, metavar="N",
+                   help="antal mätningar per fall; medianen redovisas (standard 3)")
     _hamta_parser(sub)
     return p
 
@@ -196,7 +203,7 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
         from helpers.build.pipeline import run_year
 
-        run_year(args.ar, layout, jobs=args.jobb)
+        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True)
         return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
@@ -238,7 +245,7 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "bench":
         from helpers.build.bench import main as bench_main
 
-        return bench_main(layout)
+        return bench_main(layout, year=args.ar, repeat=args.upprepa)
     raise AssertionError(args.kommando)
 
 

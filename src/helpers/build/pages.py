@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from helpers.build import deps
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.present.names import atgard_page, malomrade_page
 
@@ -26,12 +27,14 @@ TEMPLATES = {
 
 @dataclass(frozen=True)
 class Page:
-    """One executed notebook of the edition: its file stem, template, parameters and title."""
+    """One executed notebook of the edition: its file stem, template, parameters and title, and
+    the rows of the year files it reads (the run cache's declared inputs, see `deps`)."""
 
     name: str
     template: str
     title: str
     parameters: dict = field(default_factory=dict)
+    inputs: deps.Reads = deps.EVERYTHING
 
 
 def pages(plan, year: int, data_dir: str) -> list[Page]:
@@ -39,13 +42,14 @@ def pages(plan, year: int, data_dir: str) -> list[Page]:
     common = {"year": year, "data_dir": data_dir}
     out = [
         Page("samlad_analys", TEMPLATES["samlad"], f"Samlad analys {year}", dict(common)),
-        Page("foretagsklimat", TEMPLATES["klimat"], "Företagsklimatet", dict(common)),
+        Page("foretagsklimat", TEMPLATES["klimat"], "Företagsklimatet", dict(common), deps.for_klimat(plan)),
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
         out.append(Page(malomrade_page(mo), TEMPLATES["malomrade"], f"{mo}. {m['namn']}",
-                        {**common, "malomrade_id": int(mo)}))
+                        {**common, "malomrade_id": int(mo)}, deps.for_malomrade(plan, int(mo))))
         for aid in [a for a in plan.order if int(plan.atgarder.at[a, "malomrade_id"]) == mo]:
-            out.append(Page(atgard_page(aid), TEMPLATES["atgard"], plan.heading(aid), {**common, "atgard_id": aid}))
+            out.append(Page(atgard_page(aid), TEMPLATES["atgard"], plan.heading(aid), {**common, "atgard_id": aid},
+                            deps.for_atgard(plan, aid)))
     return out
 
 

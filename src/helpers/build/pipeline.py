@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.build import pages as book
+from helpers.build import progress as forlopp
 from helpers.build.archive import write_manifest
-from helpers.build.execute import execute_all
+from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
+from helpers.build.execute import default_jobs, execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
 from helpers.build.publish import write_landing
-from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
@@ -37,11 +38,17 @@ class Result:
     seconds: float
 
 
-def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
-    """The one command behind `make report`. Raises InputError (bad data) or RunError."""
+def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
+             show_progress: bool = False) -> Result:
+    """The one command behind `make report`. Raises InputError (bad data) or RunError.
+
+    Pages whose inputs did not change come from the run cache and the book is built
+    incrementally; `use_cache=False` (`--utan-cache`) executes every page and builds the book clean.
+    """
     t0 = time.perf_counter()
     log(f"Kontrollerar indata för {year} …")
-    an = analyse(year, layout.data)
+    code, environment = code_digest(), environment_digest(layout.root)
+    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
     for warning in an.warnings():
         log(f"Varning: {warning}")
     config = book.config(layout.config, year, exempeldata=an.exempeldata)  # a broken _config.yml stops here
@@ -52,8 +59,12 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    log(f"Kör {len(page_list)} notebooks med papermill ({jobs} parallella) …")
-    timings = execute_all(page_list, layout, staging, jobs)
+    jobs = jobs or default_jobs()
+    fingerprint = Fingerprint(layout, read_files(an, layout), code=code, environment=environment)
+    log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
+        + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
+    timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
+                          cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
 
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     for name in book.FIXED_PAGES:
@@ -62,7 +73,9 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     book.write_yaml(config, staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
     log("Bygger boken med Jupyter Book …")
-    build_html(staging)
+    if not build_html(staging, layout.build / "bok" / str(year), fresh=not use_cache,
+                      tools=fingerprint.code + fingerprint.environment):
+        log("Boken är oförändrad: inget behövde byggas om.")
     missing = [p.name for p in page_list if not (staging / "_build" / "html" / f"{p.name}.html").exists()]
     if missing or not (staging / "_build" / "html" / "index.html").exists():
         raise RunError(f"Bokbygget saknar sidor: {', '.join(missing) or 'index'}")
