@@ -4,7 +4,10 @@ namespace per notebook, a fresh kernel after a failure, and progress that suits 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -88,11 +91,23 @@ def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_
 def test_the_engine_is_registered_under_papermills_entry_point():
     entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
     module, _, attr = entry["papermill.engine"][engine.ENGINE].partition(":")
-    assert getattr(__import__(module, fromlist=[attr]), attr) is engine.WarmEngine
+    registered = getattr(__import__(module, fromlist=[attr]), attr)
+    # The entry point is a stand-in that imports no papermill, delegating every call papermill makes.
+    source = (ROOT / "src" / Path(*module.split("."))).with_suffix(".py").read_text(encoding="utf-8")
+    assert "import papermill" not in source and "from papermill" not in source
+    for call in ("execute_notebook", "nb_kernel_name", "nb_language"):
+        assert callable(getattr(registered, call))
     from papermill.engines import papermill_engines
 
     engine.register()
-    assert papermill_engines.get_engine(engine.ENGINE) is engine.WarmEngine
+    assert papermill_engines.get_engine(engine.ENGINE) in (engine.WarmEngine, registered)
+
+
+def test_importing_the_engine_first_does_not_break_papermills_entry_points():
+    """papermill loads entry points while it is imported: the engine module must not be half-initialised then."""
+    code = "import helpers.build.engine, papermill.engines as e; print(e.papermill_engines.get_engine('uppfoljning'))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_a_kernel_with_stale_helper_code_refuses_to_run(monkeypatch, tmp_path):

@@ -47,11 +47,12 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     """
     t0 = time.perf_counter()
     log(f"Kontrollerar indata för {year} …")
+    book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
     code, environment = code_digest(), environment_digest(layout.root)
     an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
     for warning in an.warnings():
         log(f"Varning: {warning}")
-    config = book.config(layout.config, year, exempeldata=an.exempeldata)  # a broken _config.yml stops here
+    config = book.config(layout.config, year, exempeldata=an.exempeldata)
     data_param = os.path.relpath(layout.data, layout.root)
     page_list = book.pages(an.plan, year, data_param)
 
