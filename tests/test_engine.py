@@ -4,6 +4,7 @@ namespace per notebook, a fresh kernel after a failure, and progress that suits 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import tomllib
@@ -89,25 +90,29 @@ def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_
 
 
 def test_the_engine_is_registered_under_papermills_entry_point():
+    from helpers.build import engine_entry
+
     entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
     module, _, attr = entry["papermill.engine"][engine.ENGINE].partition(":")
-    registered = getattr(__import__(module, fromlist=[attr]), attr)
-    # The entry point is a stand-in that imports no papermill, delegating every call papermill makes.
-    source = (ROOT / "src" / Path(*module.split("."))).with_suffix(".py").read_text(encoding="utf-8")
-    assert "import papermill" not in source and "from papermill" not in source
-    for call in ("execute_notebook", "nb_kernel_name", "nb_language"):
-        assert callable(getattr(registered, call))
+    assert getattr(__import__(module, fromlist=[attr]), attr) is engine_entry.WarmEngine
+    assert engine_entry._engine() is engine.WarmEngine  # the stand-in hands papermill's calls to the engine
     from papermill.engines import papermill_engines
 
     engine.register()
-    assert papermill_engines.get_engine(engine.ENGINE) in (engine.WarmEngine, registered)
+    assert papermill_engines.get_engine(engine.ENGINE) in (engine_entry.WarmEngine, engine.WarmEngine)
 
 
-def test_importing_the_engine_first_does_not_break_papermills_entry_points():
-    """papermill loads entry points while it is imported: the engine module must not be half-initialised then."""
-    code = "import helpers.build.engine, papermill.engines as e; print(e.papermill_engines.get_engine('uppfoljning'))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+@pytest.mark.parametrize("first", ["helpers.build.engine", "papermill", "helpers.build.engine_entry"])
+def test_papermill_and_the_engine_import_in_any_order(first):
+    """papermill loads entry points while it is itself being imported: no order may deadlock them."""
+    code = (f"import {first}\nimport helpers.build.engine, papermill, sys\n"
+            "from papermill.engines import papermill_engines\n"
+            "helpers.build.engine.register()\n"
+            "print(papermill_engines.get_engine('uppfoljning').__module__)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() in ("helpers.build.engine_entry", "helpers.build.engine")
 
 
 def test_a_kernel_with_stale_helper_code_refuses_to_run(monkeypatch, tmp_path):
@@ -185,3 +190,12 @@ def test_the_pipeline_names_the_engine_it_registers():
     from helpers.build.execute import WARM_ENGINE
 
     assert WARM_ENGINE == engine.ENGINE
+
+
+def test_a_warning_while_warming_up_fails_like_it_would_in_a_pages_first_cell(monkeypatch, tmp_path):
+    (tmp_path / "varnande_modul.py").write_text("import warnings\nwarnings.warn('gammalt gränssnitt', UserWarning)\n",
+                                               encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(kernel, "HEAVY", ("varnande_modul",))
+    with pytest.raises(RuntimeError, match="gammalt gränssnitt"):
+        kernel.warm_up()

@@ -19,6 +19,7 @@ from helpers.core.errors import RunError
 from helpers.core.lock import die_with_parent
 from helpers.core.text import md_literal
 
+PAGES_PER_KERNEL = 3
 WARM_ENGINE = "uppfoljning"  # helpers.build.engine.ENGINE (imported only where notebooks run)
 REMOVE_CELL = "remove-cell"
 REMOVE_INPUT = "remove-input"
@@ -101,8 +102,8 @@ def _execute(job: Job) -> tuple[str, float, list[str]]:
                             progress_bar=False, log_output=False, language="python", request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
         return name, time.perf_counter() - start, [f"{exc.ename}: {exc.evalue}"]
-    except Exception as exc:  # the kernel could not be started even on the engine's retry
-        return name, time.perf_counter() - start, [f"kärnan kunde inte startas: {type(exc).__name__}: {exc}"]
+    except Exception as exc:  # no kernel even on the engine's retry, or the kernel died mid-notebook
+        return name, time.perf_counter() - start, [f"körningen avbröts: {type(exc).__name__}: {exc}"]
     nb = nbformat.read(dst, as_version=4)
     problems = hide_code(nb)
     nbformat.write(nb, dst)
@@ -114,7 +115,9 @@ def run_notebooks(work: list[Job], jobs: int, kernel_log: Path):
     with one warm kernel each; started here, shut down (kernels too) when all are done."""
     if not work:
         return
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(work))), initializer=_init_worker,
+    # A kernel's start and imports cost about as much as three pages: a few pages share one kernel.
+    workers = max(1, min(jobs, -(-len(work) // PAGES_PER_KERNEL)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(str(kernel_log),)) as pool:
         for future in as_completed([pool.submit(_execute, job) for job in work]):
             yield future.result()

@@ -64,10 +64,20 @@ def _memoised_analyse(original):
 
 
 def warm_up() -> None:
+    """Import once what every page imports. Whatever the imports print or warn (with the kernel's
+    own warning filters) fails the warm-up, as it would show in a page's first cell otherwise."""
+    import contextlib
     import importlib
+    import io
+    import warnings
 
-    for name in HEAVY:
-        importlib.import_module(name)
+    err = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err):
+        for name in HEAVY:
+            importlib.import_module(name)
+    said = [str(w.message) for w in caught] + ([err.getvalue().strip()] if err.getvalue().strip() else [])
+    if said:
+        raise RuntimeError("importen skrev till stderr: " + " | ".join(said)[:500])
     from helpers.compute import analysis
 
     if not getattr(analysis.analyse, "memoised", False):
