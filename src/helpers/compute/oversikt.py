@@ -40,7 +40,7 @@ from helpers.compute.targets import (
     SAKNAS,
     UPPFYLLT,
 )
-from helpers.core.fmt import list_sv, number_sv, percent_sv, plural
+from helpers.core.fmt import date_sv, list_sv, number_sv, percent_sv, plural
 from helpers.core.missing import blank
 from helpers.data import fakta
 
@@ -119,7 +119,8 @@ def deviation_reasons(an, atgard_id: str) -> list[str]:
             reasons.append(f"inte påbörjad, fast {why}")
     for iid, meta in ind.iterrows():
         j = an.judgements.loc[iid]
-        words = meta["deadline_text"] if not blank(meta["deadline_text"]) else ""
+        words = (meta["deadline_text"] if not blank(meta["deadline_text"])
+                 else f"senast {date_sv(meta['deadline'])}" if not blank(meta["deadline"]) else "")
         if meta["maltyp"] == "milstolpe" and j["utfall"] == EJ_UPPFYLLT:
             reasons.append(f"milstolpen med tidsgräns {words} är inte nådd")
         elif meta["maltyp"] == "milstolpe" and j["detalj"] == FORSENAT:
