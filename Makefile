@@ -9,6 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help report test test-fast lint bench validate mall clean install browser
+.PHONY: archive verify reproduce
 
 help: ## Visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +48,16 @@ test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 
 bench: $(STAMP) ## Mät körtider (papermill, bokbygge) och skriv bench/resultat.json
 	$(BIN)/python -m helpers bench
+
+# Revision and archive (issue 10). YEAR is quoted; TVINGA=1 forces a new archive version of a fastställd year.
+archive: $(STAMP) ## Arkivera (fastställ) utgåvan för YEAR: arkiv/<år>/ och arkiv/<år>.zip för diariet
+	$(BIN)/python -m helpers arkivera --ar '$(YEAR)' $(if $(TVINGA),--tvinga)
+
+verify: $(STAMP) ## Kontrollera utgåvan för YEAR (filer, webbsidor, manifest) mot manifestet
+	$(BIN)/python -m helpers verifiera --ar '$(YEAR)'
+
+reproduce: $(STAMP) ## Kör om årets arkiverade notebooks från arkivets indata och jämför varje utdata
+	$(BIN)/python -m helpers reproducera --ar '$(YEAR)'
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build

@@ -74,7 +74,7 @@ def test_readers_see_no_code_and_no_parameters(built):
 def test_executed_notebooks_carry_parameters_title_and_hidden_code(built):
     layout, _, _ = built
     nb = nbformat.read(layout.edition(2026) / "atgard_5_1.ipynb", as_version=4)
-    assert nb.metadata.papermill.parameters == {"year": 2026, "data_dir": "data", "atgard_id": "5.1"}
+    assert nb.metadata.papermill.parameters == {"year": 2026, "data_dir": "indata", "atgard_id": "5.1"}
     assert nb.cells[0].source.startswith("# 5.1 Etablera bransch/klusterträffar")
     for cell in nb.cells:
         if cell.cell_type != "code":

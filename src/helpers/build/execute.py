@@ -81,7 +81,7 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int) -> 
     for page in pages:
         src = prepared / f"{page.name}.ipynb"
         nbformat.write(prepare(layout.notebooks / page.template, page.title), src)
-        work.append((page.name, str(src), str(staging / f"{page.name}.ipynb"), page.parameters, str(layout.root)))
+        work.append((page.name, str(src), str(staging / f"{page.name}.ipynb"), page.parameters, str(staging)))
     timings: dict[str, float] = {}
     failures: list[str] = []
     # Always in worker processes: papermill chdirs and the kernels' stderr is redirected per process.

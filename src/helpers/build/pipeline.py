@@ -14,12 +14,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.build import archive
 from helpers.build import pages as book
-from helpers.build.archive import write_manifest
 from helpers.build.execute import execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
+from helpers.build.provenance import note_markdown, provenance
 from helpers.build.publish import write_landing
+from helpers.build.record import finish_notebooks
 from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
@@ -37,23 +39,33 @@ class Result:
     seconds: float
 
 
-def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
-    """The one command behind `make report`. Raises InputError (bad data) or RunError."""
+def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print, force: bool = False) -> Result:
+    """The one command behind `make report`. Raises InputError (bad data) or RunError.
+
+    An archived (fastställd) year is rebuilt only with `force`; the archive itself is never touched.
+    """
     t0 = time.perf_counter()
+    rebuilt = archive.guard(layout, year, force=force)
     log(f"Kontrollerar indata för {year} …")
     an = analyse(year, layout.data)
-    data_param = os.path.relpath(layout.data, layout.root)
-    page_list = book.pages(an.plan, year, data_param)
 
     staging = layout.build / "staging" / str(year)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    # The inputs are copied first; the notebooks run in the staging edition and read only the copy.
+    archive.snapshot_inputs(an, layout, staging)
+    an = analyse(year, staging / archive.INPUTS)
+    page_list = book.pages(an.plan, year, archive.INPUTS)
+    prov = provenance(layout)
     log(f"Kör {len(page_list)} notebooks med papermill ({jobs} parallella) …")
     timings = execute_all(page_list, layout, staging, jobs)
+    tables = finish_notebooks(staging, page_list)
 
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     shutil.copy(layout.book / "om_rapporten.md", staging / "om_rapporten.md")
+    with open(staging / "om_rapporten.md", "a", encoding="utf-8") as fh:
+        fh.write(note_markdown(prov, year, rebuilt))
     shutil.copytree(layout.book / "_static", staging / "_static")
     book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
@@ -68,7 +80,8 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
         shutil.rmtree(html_new)
     os.replace(staging / "_build" / "html", html_new)
     shutil.rmtree(staging / "_build")
-    write_manifest(staging, an, layout, timings)
+    archive.write_manifest(staging, html_new, an=an, pages=page_list, timings=timings, prov=prov, tables=tables,
+                           rebuilt=rebuilt)
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))
     write_landing(layout)

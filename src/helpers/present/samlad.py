@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from helpers.compute.targets import UTFALL
+from helpers.compute.underlag import plan_totals
 from helpers.core.fmt import percent_sv
 from helpers.core.missing import blank
 from helpers.present.charts import STATUS_FARGER, UTFALL_FARGER, stacked_counts
@@ -22,7 +23,7 @@ def overview_text(an) -> Html:
     parts = [f"{int(st.get(s, 0))} {s if st.get(s, 0) == 1 else plural[s]}" for s in plural if st.get(s, 0)]
     if st.get("status saknas", 0):
         parts.append(f"{int(st['status saknas'])} utan rapporterad status")
-    total = an.per_malomrade[list(UTFALL) + ["bedomda"]].sum()
+    total = plan_totals(an)[list(UTFALL) + ["bedomda"]]
     judged = int(total["bedomda"])
     share = f" ({percent_sv(total['uppfyllt'] / judged * 100)})" if judged else ""
     adj = len(an.justeringar)
@@ -55,8 +56,8 @@ def maluppfyllelse_table(an) -> Html:
         rows.append([f'<a href="{malomrade_page(mo)}.html">{mo}. {esc(name)}</a>',
                      *(str(int(c[u])) for u in UTFALL), str(int(c["bedomda"])),
                      percent_sv(c["andel_uppfyllt"]) if not math.isnan(c["andel_uppfyllt"]) else "ingen bedömd"])
-    total = an.per_malomrade[list(UTFALL) + ["bedomda"]].sum()
-    share = total["uppfyllt"] / total["bedomda"] * 100 if total["bedomda"] else math.nan
+    total = plan_totals(an)
+    share = total["andel_uppfyllt"]
     rows.append(["<strong>Hela handlingsplanen</strong>", *(f"<strong>{int(total[u])}</strong>" for u in UTFALL),
                  f"<strong>{int(total['bedomda'])}</strong>", f"<strong>{percent_sv(share)}</strong>"])
     return table(["Målområde", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt", "Bedömda", "Andel uppfyllda"],
