@@ -283,12 +283,7 @@ def test_a_file_changed_and_rehashed_everywhere_is_caught_by_the_diarium_checksu
     package = _copy(archived, tmp_path)
     target = package / "utgava" / "tabeller" / "atgard_1_1" / "forandringar.csv"
     target.write_text(target.read_text(encoding="utf-8").replace("84,2", "94,2"), encoding="utf-8")
-    m = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
-    m["filer"]["tabeller/atgard_1_1/forandringar.csv"] = hashlib.sha256(target.read_bytes()).hexdigest()
-    (package / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    sums = {p.relative_to(package).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(package.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"}
-    (package / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())), encoding="utf-8")
+    _rehash(package, "utgava/tabeller/atgard_1_1/forandringar.csv")
     assert archive.verify_package(package) == []  # a careful forger passes the file checks …
     proc = _cli("verifiera", "--arkiv", str(package), "--kontrollsumma", result.manifest_sha256, cwd=tmp_path)
     assert proc.returncode == 1 and "diariet anger" in proc.stderr, proc.stderr  # … but not the diarium
@@ -504,17 +499,39 @@ def test_the_archive_reproduces_byte_for_byte(archived, monkeypatch):
     assert report.code_notes == [] and report.environment_notes == []
 
 
+def _rehash(package: Path, *changed: str) -> None:
+    """Re-record changed files in the manifest and the checksum list, as a careful forger would."""
+    m = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    for rel in changed:
+        digest = hashlib.sha256((package / rel).read_bytes()).hexdigest()
+        if rel.startswith("utgava/"):
+            m["filer"][rel.removeprefix("utgava/")] = digest
+        else:
+            m["arkivfiler"][rel] = digest
+    (package / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sums = {p.relative_to(package).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(package.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"}
+    (package / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_reproducing_with_the_archived_code_runs_that_code(archived, tmp_path):
+    package = _copy(archived, tmp_path)
+    code = package / "kod" / "helpers" / "compute" / "targets.py"
+    code.write_text(code.read_text(encoding="utf-8").replace("Handlingsplanen anger inget mål", "Planen har inget mål"),
+                    encoding="utf-8")
+    _rehash(package, "kod/helpers/compute/targets.py")
+    report = reproduce(package, jobs=1, only=["atgard_1_1"], archived_code=True, log=lambda *_: None)
+    assert report.code_notes == ["Körningen använde arkivets egen programkod (kod/helpers)."]
+    assert any("kolumn forklaring" in d and "Planen har inget mål" in d for d in report.differences), report.differences
+
+
 @pytest.mark.slow
 def test_a_changed_input_shows_up_as_named_differences_when_reproduced(archived, tmp_path):
     package = _copy(archived, tmp_path)
     f = package / "utgava" / "indata" / "2026" / "indikatorvarden.exempeldata.csv"
     f.write_text(f.read_text(encoding="utf-8").replace("1.1-2;84,2", "1.1-2;85,2"), encoding="utf-8")
-    m = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
-    m["filer"]["indata/2026/indikatorvarden.exempeldata.csv"] = hashlib.sha256(f.read_bytes()).hexdigest()
-    (package / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    sums = {p.relative_to(package).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(package.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"}
-    (package / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())), encoding="utf-8")
+    _rehash(package, "utgava/indata/2026/indikatorvarden.exempeldata.csv")
     proc = _cli("reproducera", "--arkiv", str(package), "--sida", "atgard_1_1", "--jobb", "1", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     err = proc.stderr

@@ -241,7 +241,8 @@ def _archive_dispatch(args, layout) -> int:
         path, html, year = args.arkiv, None, None
     else:
         found = archive.archived(layout, args.ar)
-        path = found.folder if found is not None and found.folder.exists() else layout.edition(args.ar)
+        stored = [p for p in ((found.folder, found.zip) if found is not None else ()) if p.exists()]
+        path = stored[0] if stored else layout.edition(args.ar)
         html, year = layout.html(args.ar), args.ar
         if found is None:
             print(f"Året {args.ar} är inte arkiverat; utgåvan i {display_path(path)} reproduceras.")

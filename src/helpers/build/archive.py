@@ -188,7 +188,7 @@ def check_hex(value: str) -> str:
 
 # --- trees of files: a folder or a zip ------------------------------------------------------------
 
-class _Folder:
+class FolderTree:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.problems: list[str] = []
@@ -201,7 +201,7 @@ class _Folder:
         return p.read_bytes() if p.is_file() else None
 
 
-class _Zip:
+class ZipTree:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.problems: list[str] = []
@@ -359,13 +359,12 @@ def add_to_edition(layout, year: int, files: list[Path]) -> list[str]:
                 break
         else:
             raise RunError(f"{display_path(f)} ligger varken i {display_path(edition)} eller {display_path(html)}.")
-    new = {k: v for k, v in manifest.items()}
     problems = [p for p in verify(edition, html, year=year) if p.split(": ", 1)[0] not in
                 {*added, *(f"{display_path(html)}/{a}" for a in added)}]
     if problems:
         raise RunError(f"Utgåvan {year} stämmer inte med sitt manifest; inget läggs till:\n"
                        + "\n".join(f"  • {p}" for p in problems))
-    (edition / MANIFEST).write_text(_dump(new), encoding="utf-8")
+    (edition / MANIFEST).write_text(_dump(manifest), encoding="utf-8")
     return added
 
 
@@ -576,9 +575,9 @@ def _check_sums(tree, manifest_hash: str | None, recorded: dict[str, str]) -> li
 def open_package(path: Path):
     path = Path(path)
     if path.is_dir():
-        return _Folder(path)
+        return FolderTree(path)
     if path.is_file():
-        return _Zip(path)
+        return ZipTree(path)
     raise ManifestError(f"{display_path(path)} finns inte: ange en arkivmapp eller en zip-fil.")
 
 

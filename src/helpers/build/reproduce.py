@@ -61,7 +61,7 @@ class _Source:
             and self.path.is_dir()
         if self.is_edition:
             problems = archive.verify(self.path, html, year=year)
-            self.tree = archive._Folder(self.path)
+            self.tree = archive.FolderTree(self.path)
             self.prefix = ""
         else:
             problems = archive.verify_package(self.path, year=year)
