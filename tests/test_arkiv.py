@@ -153,6 +153,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def archived(tmp_path_factory):
     base = tmp_path_factory.mktemp("arkiv")
     layout = make_project(base / "projekt", small_data(base / "src", ATGARDER))
+    for lock in ("constraints.txt", "pyproject.toml", "environment.yml"):
+        shutil.copy(ROOT / lock, layout.root / lock)
     before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
@@ -187,8 +189,10 @@ def test_the_manifest_closes_the_chain(archived):
     assert m["tidskalla"] == "SOURCE_DATE_EPOCH"
     assert "atgard_1_1.html" in m["html"] and "om_rapporten.html" in m["html"]
     assert "indata/2026/status.exempeldata.csv" in m["filer"] and "tabeller/atgard_1_1/forandringar.csv" in m["filer"]
-    assert "helpers/compute/targets.py" in m["kod"]["helpers"] and m["kod"]["lasfiler"]["constraints.txt"]
-    assert m["kod"]["git"]["kod"]["commit"] and isinstance(m["kod"]["git"]["kod"]["ren"], bool)
+    assert "helpers/compute/targets.py" in m["kod"]["helpers"]
+    assert m["kod"]["lasfiler"]["constraints.txt"] == hashlib.sha256((ROOT / "constraints.txt").read_bytes()).hexdigest()
+    git = m["kod"]["git"]["kod"]
+    assert (git["commit"] is None and git["ren"] is None) or (len(git["commit"]) == 40 and isinstance(git["ren"], bool))
     assert m["miljo"]["paket"]["pandas"] and m["miljo"]["paket"]["papermill"] and len(m["miljo"]["paket"]) > 50
     assert m["parametrar"]["atgard_5_1"] == {"year": 2026, "data_dir": "indata", "atgard_id": "5.1"}
     assert m["arkiv"]["version"] == 1 and m["arkiv"]["tidigare"] is None
@@ -212,9 +216,10 @@ def test_the_om_rapporten_page_says_which_code_built_it(archived):
     layout, _ = archived
     m = json.loads((layout.edition(2026) / "manifest.json").read_text(encoding="utf-8"))
     page = html.unescape((layout.html(2026) / "om_rapporten.html").read_text(encoding="utf-8"))
-    assert "Utgåvans spårbarhet" in page and m["kod"]["git"]["kod"]["commit"][:12] in page
-    dirty = not m["kod"]["git"]["kod"]["ren"]
-    assert ("Byggd från kod som inte var incheckad" in page) == dirty
+    git = m["kod"]["git"]["kod"]
+    assert "Utgåvans spårbarhet" in page and m["kod"]["helpers_sha256"][:16] in page
+    assert (git["commit"][:12] if git["commit"] else "programkod som inte låg i ett git-arkiv") in page
+    assert ("Byggd från kod som inte var incheckad" in page) == bool(git["andrade_filer"])
 
 
 FLIPPED = ["utgava/atgard_1_1.ipynb", "utgava/indata/2026/status.exempeldata.csv",

@@ -67,7 +67,11 @@ def snapshot_inputs(an, layout, staging: Path) -> list[str]:
     files = []
     for entry in CATALOGUE:
         for folder in folders[entry.folder]:
-            path = find_input(folder, entry.stem, required=False) if folder.is_dir() else None
+            if entry.folder == PLAN:  # the register is read as <stem>.csv only (plan.load_plan)
+                path = folder / f"{entry.stem}.csv"
+                path = path if path.is_file() else None
+            else:
+                path = find_input(folder, entry.stem, required=False) if folder.is_dir() else None
             if path is not None:
                 files.append(path)
     read = {Path(p).resolve() for p in an.input_files()}

@@ -78,8 +78,8 @@ def _files(an, stem: str, years: set[int] | None = None) -> list[Path]:
     """The files the analysis read for one catalogue entry (yearly files: of `years`, default all)."""
     entry = inputs.entry(next(f.folder for f in inputs.CATALOGUE if f.stem == stem), stem)
     if entry.folder == inputs.PLAN:
-        folder = Path(an.plan.folder)
-        return [p for p in (folder / f"{stem}.csv", folder / f"{stem}.exempeldata.csv") if p.exists()]
+        path = Path(an.plan.folder) / f"{stem}.csv"  # the register is read as <stem>.csv only
+        return [path] if path.exists() else []
     if entry.folder == inputs.YEAR:
         return [f for y in sorted(an.years) if years is None or y in years
                 for f in an.years[y].files if _stem_of(f) == stem]
