@@ -6,14 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installerad
 YEAR ?= 2026
 UPPREPA ?= 3
+TVINGA ?=
 CHROMIUM ?= /usr/bin/chromium
 # Values from the command line reach the shell only as quoted environment variables ("$$YEAR"),
 # never pasted into a command: `make report YEAR='2026;touch x'` runs nothing but the check of
 # the year, which refuses it. make itself reports any failed command with exit code 2.
-export YEAR CHROMIUM PYTHON
+export YEAR UPPREPA TVINGA CHROMIUM PYTHON
 
 .DEFAULT_GOAL := help
 .PHONY: help report test test-fast lint bench validate mall clean install browser
+.PHONY: archive verify reproduce
 
 help: ## Visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,7 +53,17 @@ test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
-	$(BIN)/python -m helpers bench --ar $(YEAR) --upprepa $(UPPREPA)
+	$(BIN)/python -m helpers bench --ar "$$YEAR" --upprepa "$$UPPREPA"
+
+# Revision and archive. TVINGA=1 forces a new archive version of a fastställd year.
+archive: $(STAMP) ## Arkivera (fastställ) utgåvan för YEAR: arkiv/<år>/ och arkiv/<år>.zip för diariet
+	$(BIN)/python -m helpers arkivera --ar "$$YEAR" $${TVINGA:+--tvinga}
+
+verify: $(STAMP) ## Kontrollera utgåvan för YEAR (filer, webbsidor, manifest) mot manifestet
+	$(BIN)/python -m helpers verifiera --ar "$$YEAR"
+
+reproduce: $(STAMP) ## Kör om årets arkiverade notebooks från arkivets indata och jämför varje utdata
+	$(BIN)/python -m helpers reproducera --ar "$$YEAR"
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build

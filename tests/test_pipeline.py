@@ -75,7 +75,7 @@ def test_readers_see_no_code_and_no_parameters(built):
 def test_executed_notebooks_carry_parameters_title_and_hidden_code(built):
     layout, _, _ = built
     nb = nbformat.read(layout.edition(2026) / "atgard_5_1.ipynb", as_version=4)
-    assert nb.metadata.papermill.parameters == {"year": 2026, "data_dir": "data", "atgard_id": "5.1"}
+    assert nb.metadata.papermill.parameters == {"year": 2026, "data_dir": "indata", "atgard_id": "5.1"}
     assert nb.cells[0].source.startswith("# 5.1 Etablera bransch/klusterträffar")
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -159,8 +159,9 @@ def test_a_failing_notebook_publishes_nothing_and_keeps_the_last_good_book(tmp_p
     assert archive.verify(layout.edition(2026)) == []
 
 
-def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducible(built):
+def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducible(built, monkeypatch):
     layout, _, _ = built
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # a reproducible build: same inputs, same bytes
     html_2026 = tree_digest(layout.html(2026))
     edition_2026 = tree_digest(layout.edition(2026))
     run_year(2025, layout, jobs=2, log=lambda *_: None)
@@ -170,6 +171,13 @@ def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducibl
     assert landing.index("2026/index.html") < landing.index("2025/index.html")
     # Re-running 2025 gives the same executed outputs: the notebooks are deterministic.
     first = {p.name: outputs_only(p) for p in layout.edition(2025).glob("*.ipynb")}
+    first_edition, first_html = tree_digest(layout.edition(2025)), tree_digest(layout.html(2025))
     run_year(2025, layout, jobs=1, log=lambda *_: None)
     second = {p.name: outputs_only(p) for p in layout.edition(2025).glob("*.ipynb")}
     assert first == second
+    # With SOURCE_DATE_EPOCH every file is the same bytes, but the run's record (run times).
+    assert tree_digest(layout.html(2025)) == first_html
+    run_record = {"manifest.json", "korning.json"}
+    second_edition = tree_digest(layout.edition(2025))
+    assert {k: v for k, v in second_edition.items() if k not in run_record} == \
+        {k: v for k, v in first_edition.items() if k not in run_record}

@@ -93,6 +93,46 @@ def _year(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ar", type=year_argument, required=True, metavar="ÅR", help="uppföljningsåret, t.ex. 2026")
 
 
+def _sha256_arg(value: str) -> str:
+    text = value.strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise argparse.ArgumentTypeError(f"'{value}' är ingen SHA-256-kontrollsumma (64 tecken 0–9 och a–f)")
+    return text
+
+
+def _archive_commands(sub) -> None:
+    """verifiera, arkivera, reproducera: the edition as evidence (see helpers.build.archive)."""
+    f = sub.add_parser("verifiera", help="kontrollera att en utgåva eller ett arkiv är oförändrat (manifestet)",
+                       description="Kontrollerar varje fil mot manifestets SHA-256, namnger ändrade, saknade och "
+                                   "extra filer och kontrollerar manifestets egna fält. Med --kontrollsumma "
+                                   "kontrolleras också manifestet mot kontrollsumman i diariet. Slutkod 1 vid "
+                                   "minsta avvikelse.")
+    which = f.add_mutually_exclusive_group(required=True)
+    which.add_argument("--ar", type=year_argument, metavar="ÅR", help="utgåvan i book/<år>/ med webbsidorna i _build/html/<år>/")
+    which.add_argument("--arkiv", type=Path, metavar="SÖKVÄG", help="en arkivmapp eller arkivets zip-fil")
+    f.add_argument("--kontrollsumma", type=_sha256_arg, metavar="SHA256",
+                   help="manifestets SHA-256 enligt diariet (skrivs ut av arkivera)")
+
+    a = sub.add_parser("arkivera", help="skriv arkivpaketet för ett års utgåva (mapp och zip för diariet)",
+                       description="Skriver arkiv/<år>/ och arkiv/<år>.zip: manifestet i roten, en kontrollsummelista "
+                                   "för sha256sum -c, utgåvan, webbsidorna och programkoden. Året blir fastställt: "
+                                   "det byggs inte om och arkiveras inte igen utan --tvinga.")
+    _year(a)
+    a.add_argument("--tvinga", action="store_true",
+                   help="arkivera en ny version av ett fastställt år; den tidigare sparas som numrerad version")
+
+    p = sub.add_parser("reproducera", help="kör om ett arkiverat års notebooks från arkivets indata och jämför",
+                       description="Kör om notebooks från arkivets indata i en tillfällig mapp och jämför varje utdata "
+                                   "(tabeller, siffror, diagram, sidtext). Säger också om programkoden eller miljön "
+                                   "skiljer sig från den som byggde utgåvan. Utan arkiv används utgåvan i book/<år>/.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--ar", type=year_argument, metavar="ÅR", help="året: arkiv/<år>/ om det finns, annars book/<år>/")
+    which.add_argument("--arkiv", type=Path, metavar="SÖKVÄG", help="en arkivmapp eller arkivets zip-fil")
+    p.add_argument("--jobb", type=jobs_argument, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
+    p.add_argument("--arkivets-kod", action="store_true", help="kör med programkoden i arkivet i stället för den installerade")
+    p.add_argument("--sida", action="append", metavar="NAMN", help="bara den här sidan (t.ex. atgard_1_1); kan upprepas")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = SvenskParser(prog="python -m helpers",
                      description="Uppföljningsboken: årlig uppföljningsrapport för Norrtälje kommuns "
@@ -111,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="antal varma kärnor som kör notebooks parallellt (standard: antalet processorkärnor)")
     r.add_argument("--utan-cache", action="store_true",
                    help="kör alla notebooks och bygg hela boken på nytt, även sidor vars indata inte ändrats")
+    r.add_argument("--tvinga", action="store_true",
+                   help="bygg om även ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -124,8 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     _year(i)
     i.add_argument("--skriv-over", action="store_true", help="ersätt befintliga filer i data/<år>/")
 
-    f = sub.add_parser("verifiera", help="kontrollera att en publicerad utgåva är oförändrad (manifestet)")
-    _year(f)
+    _archive_commands(sub)
 
     b = sub.add_parser("bench", help="mät körtider (vanliga sättet, kall, oförändrad, ett ändrat värde, sex utgåvor) "
                                       "och skriv docs/prestanda.md och bench/resultat.json")
@@ -162,6 +203,8 @@ def _main(argv: list[str] | None, context: dict) -> int:
         context["log_dir"] = root / "_build" / "logg"
     # Commands that only read and write data need a data folder; the others need the whole project.
     needs = ("data",) if args.data is not None and args.kommando in DATA_ONLY else PROJECT_MARKERS
+    if getattr(args, "arkiv", None) is not None:
+        needs = ()  # an archive is checked or reproduced wherever it lies, no project needed
     missing = [m for m in needs if not ((args.data or root / "data") if m == "data" else root / m).exists()]
     if missing:
         print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
@@ -203,7 +246,7 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
         from helpers.build.pipeline import run_year
 
-        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True)
+        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga)
         return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
@@ -228,18 +271,8 @@ def _dispatch(args, layout) -> int:
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
         return EXIT_OK
-    if args.kommando == "verifiera":
-        from helpers.build.archive import verify
-        from helpers.core.text import lines_capped
-
-        problems = verify(layout.edition(args.ar))
-        if problems:
-            print(f"Utgåvan {args.ar} stämmer INTE med sitt manifest ({len(problems)} avvikelser):", file=sys.stderr)
-            for line in lines_capped([f"  • {p}" for p in problems], 40, "avvikelser"):
-                print(line, file=sys.stderr)
-            return EXIT_RUN_FAILED
-        print(f"Utgåvan {args.ar} är oförändrad: alla filer stämmer med manifestet.")
-        return EXIT_OK
+    if args.kommando in ("verifiera", "arkivera", "reproducera"):
+        return _archive_dispatch(args, layout)
     if args.kommando == "hamta":
         return _hamta(args, layout)
     if args.kommando == "bench":
@@ -340,4 +373,74 @@ def _hamta(args, layout) -> int:
     for w in res.varningar:
         print(f"Varning: {w}", file=sys.stderr)
     print("Källa: Kolada.")
+
+
+def _archive_dispatch(args, layout) -> int:
+    import json
+
+    from helpers.build import archive
+    from helpers.core.errors import display_path
+    from helpers.core.text import lines_capped
+
+    if args.kommando == "verifiera":
+        if args.arkiv is not None:
+            what, same = f"Arkivet {display_path(args.arkiv)}", "oförändrat"
+            problems = archive.verify_package(args.arkiv, expected_sha=args.kontrollsumma)
+            raw = archive.open_package(args.arkiv).read(archive.MANIFEST)
+        else:
+            what, same = f"Utgåvan {args.ar}", "oförändrad"
+            problems = archive.verify(layout.edition(args.ar), layout.html(args.ar), year=args.ar,
+                                      expected_sha=args.kontrollsumma)
+            raw = (layout.edition(args.ar) / archive.MANIFEST).read_bytes()
+        if problems:
+            print(f"{what} stämmer INTE med sitt manifest ({len(problems)} avvikelser):", file=sys.stderr)
+            for line in lines_capped([f"  • {p}" for p in problems], 40, "avvikelser"):
+                print(line, file=sys.stderr)
+            return EXIT_RUN_FAILED
+        print(f"{what} är {same}: alla filer stämmer med manifestet och manifestets fält stämmer.")
+        digest = archive.sha256_bytes(raw)
+        found = archive.archived(layout, args.ar) if args.arkiv is None else None
+        if found is not None:
+            record = archive.open_package(found.folder).read(archive.ARCHIVE_RECORD) if found.folder.is_dir() else None
+            kept = json.loads(record).get("utgavans_manifest_sha256") if record else None
+            print(f"Året är fastställt och arkiverat i {display_path(found.folder)} (version {found.version}); utgåvan i "
+                  f"book/ {'är den som arkiverades' if kept == digest else 'är INTE den som arkiverades (ombyggd efteråt)'}.")
+        if args.kontrollsumma:
+            print("Manifestet stämmer med kontrollsumman i diariet.")
+        else:
+            print(f"Manifestets SHA-256: {digest} (jämför med diariet, eller ange --kontrollsumma).")
+        return 0
+    if args.kommando == "arkivera":
+        res = archive.archive_year(layout, args.ar, force=args.tvinga)
+        print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
+        print(f"  mapp: {display_path(res.folder)}/")
+        print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")
+        if res.previous is not None:
+            print(f"  tidigare version sparad som {display_path(res.previous)}/ och {display_path(res.previous)}.zip")
+        print(f"Manifestets SHA-256 (för diariet): {res.manifest_sha256}")
+        print(f"Kontrollera senare med: python -m helpers verifiera --arkiv {display_path(res.zip)} "
+              f"--kontrollsumma {res.manifest_sha256}")
+        return 0
+    from helpers.build.reproduce import reproduce
+
+    if args.arkiv is not None:
+        path, html, year = args.arkiv, None, None
+    else:
+        found = archive.archived(layout, args.ar)
+        stored = [p for p in ((found.folder, found.zip) if found is not None else ()) if p.exists()]
+        path = stored[0] if stored else layout.edition(args.ar)
+        html, year = layout.html(args.ar), args.ar
+        if found is None:
+            print(f"Året {args.ar} är inte arkiverat; utgåvan i {display_path(path)} reproduceras.")
+    report = reproduce(path, html=html, year=year, jobs=args.jobb, archived_code=args.arkivets_kod, only=args.sida)
+    for note in report.code_notes + report.environment_notes:
+        print(f"Obs: {note}")
+    if report.differences:
+        print(f"{report.source} reproducerades INTE: {len(report.differences)} skillnader "
+              f"({report.notebooks} notebooks, {report.cells} celler):", file=sys.stderr)
+        for d in report.differences:
+            print(f"  • {d}", file=sys.stderr)
+        return 1
+    print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
+          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}.")
     return 0

@@ -161,7 +161,8 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int | No
                 timings[page.name] = 0.0
                 hits.append(page.name)
                 continue
-        work.append((page.name, str(src), str(dst), page.parameters, str(layout.root), WARM_ENGINE))
+        # Notebooks run inside the staging edition and read only its input snapshot (indata/).
+        work.append((page.name, str(src), str(dst), page.parameters, str(staging), WARM_ENGINE))
     progress.begin(len(pages))
     for name in hits:
         progress.page(name, 0.0, cached=True)

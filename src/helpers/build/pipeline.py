@@ -14,14 +14,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.build import archive
 from helpers.build import pages as book
 from helpers.build import progress as forlopp
-from helpers.build.archive import write_manifest
 from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
 from helpers.build.execute import default_jobs, execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
+from helpers.build.provenance import note_markdown, provenance
 from helpers.build.publish import write_landing
+from helpers.build.record import finish_notebooks
+from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
@@ -39,13 +42,15 @@ class Result:
 
 
 def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
-             show_progress: bool = False) -> Result:
+             show_progress: bool = False, force: bool = False) -> Result:
     """The one command behind `make report`. Raises InputError (bad data) or RunError.
 
     Pages whose inputs did not change come from the run cache and the book is built
     incrementally; `use_cache=False` (`--utan-cache`) executes every page and builds the book clean.
+    An archived (fastställd) year is rebuilt only with `force`; the archive itself is never touched.
     """
     t0 = time.perf_counter()
+    rebuilt = archive.guard(layout, year, force=force)
     log(f"Kontrollerar indata för {year} …")
     book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
     code, environment = code_digest(), environment_digest(layout.root)
@@ -53,23 +58,30 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     for warning in an.warnings():
         log(f"Varning: {warning}")
     config = book.config(layout.config, year, exempeldata=an.exempeldata)
-    data_param = os.path.relpath(layout.data, layout.root)
-    page_list = book.pages(an.plan, year, data_param)
 
     staging = layout.build / "staging" / str(year)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    # The inputs are copied first; the notebooks run in the staging edition and read only the copy.
+    archive.snapshot_inputs(an, layout, staging)
+    read = read_files(an, layout)  # the bytes the cache keys on: the same bytes as the snapshot
+    an = analyse(year, staging / archive.INPUTS)
+    page_list = book.pages(an.plan, year, archive.INPUTS)
+    prov = provenance(layout)
     jobs = jobs or default_jobs()
-    fingerprint = Fingerprint(layout, read_files(an, layout), code=code, environment=environment)
+    fingerprint = Fingerprint(layout, read, code=code, environment=environment)
     log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
                           cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
+    tables = finish_notebooks(staging, page_list)
 
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     for name in book.FIXED_PAGES:
         shutil.copy(layout.book / f"{name}.md", staging / f"{name}.md")
+    with open(staging / "om_rapporten.md", "a", encoding="utf-8") as fh:
+        fh.write(note_markdown(prov, year, rebuilt))
     shutil.copytree(layout.book / "_static", staging / "_static")
     book.write_yaml(config, staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
@@ -86,7 +98,8 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         shutil.rmtree(html_new)
     os.replace(staging / "_build" / "html", html_new)
     shutil.rmtree(staging / "_build")
-    write_manifest(staging, an, layout, timings)
+    archive.write_manifest(staging, html_new, an=an, pages=page_list, timings=timings, prov=prov, tables=tables,
+                           rebuilt=rebuilt)
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))
     write_landing(layout, log=log)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.build.archive import read_manifest
+from helpers.build.archive import load_manifest as read_manifest
 from helpers.build.layout import Layout
 from helpers.core.errors import RunError
 from helpers.core.fs import write_text_atomic
