@@ -373,6 +373,7 @@ def _hamta(args, layout) -> int:
     for w in res.varningar:
         print(f"Varning: {w}", file=sys.stderr)
     print("Källa: Kolada.")
+    return EXIT_OK
 
 
 def _archive_dispatch(args, layout) -> int:
