@@ -297,11 +297,11 @@ CORPUS = [
     Case("jobb-noll", None, ("argumentet --jobb", "från 1 till 16"), args=("rapport", "--ar", "2026", "--jobb", "0")),
     # an edition's manifest
     Case("manifest-avkortat", bytes_edit("book/2026/manifest.json", lambda b: b[: len(b) // 2]),
-         ("manifest.json är skadat eller avkortat", "ogiltig JSON på rad"), code=1, args=("verifiera", "--ar", "2026")),
+         ("manifest.json är skadat eller ofullständigt", "fel på rad"), code=1, args=("verifiera", "--ar", "2026")),
     Case("manifest-utan-filer", text_edit("book/2026/manifest.json", lambda t: '{"ar": 2026}'),
-         ("listan 'filer'",), code=1, args=("verifiera", "--ar", "2026")),
+         ("saknar fält eller har fel typ i fälten", "filer"), code=1, args=("verifiera", "--ar", "2026")),
     Case("manifest-lista", text_edit("book/2026/manifest.json", lambda t: "[1, 2]"),
-         ("manifest.json är skadat",), code=1, args=("verifiera", "--ar", "2026")),
+         ("manifest.json har fel form",), code=1, args=("verifiera", "--ar", "2026")),
     Case("manifest-saknas", None, ("manifest.json saknas",), code=1, args=("verifiera", "--ar", "2027")),
     Case("manifest-pekar-utanfor", text_edit("book/2026/manifest.json",
                                              lambda t: t.replace('"indata/status.csv"', '"../../data/plan/atgarder.csv"')),
@@ -657,7 +657,7 @@ def test_no_traceback_reaches_the_terminal_even_from_a_real_process(tmp_path: Pa
     proc = subprocess.run([sys.executable, "-m", "helpers", "verifiera", "--ar", "2026"], cwd=proj,
                           capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "skadat eller avkortat" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+    assert "skadat eller ofullständigt" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
 
 
 def test_another_years_damaged_manifest_does_not_stop_the_landing_page(project: Layout):

@@ -235,7 +235,9 @@ class ZipTree:
 def _compare(expected: dict[str, str], actual: dict[str, str], name=lambda rel: rel) -> list[str]:
     problems = []
     for rel, digest in sorted(expected.items()):
-        if rel not in actual:
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            problems.append(f"{name(rel)}: sökvägen pekar utanför utgåvan (manifestet är ändrat)")
+        elif rel not in actual:
             problems.append(f"{name(rel)}: filen saknas")
         elif actual[rel] != digest:
             problems.append(f"{name(rel)}: innehållet har ändrats (kontrollsumman stämmer inte)")
