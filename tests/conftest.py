@@ -21,7 +21,8 @@ def make_project(dest: Path, data: Path | None = None) -> Layout:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     (dest / "book").mkdir()
-    shutil.copytree(ROOT / "book" / "_static", dest / "book" / "_static")
+    for fixed in ("_static", "_templates", "_locale"):
+        shutil.copytree(ROOT / "book" / fixed, dest / "book" / fixed)
     shutil.copy(ROOT / "book" / "om_rapporten.md", dest / "book" / "om_rapporten.md")
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
     shutil.copytree(data or DATA, dest / "data")

@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     _year(i)
     i.add_argument("--skriv-over", action="store_true", help="ersätt befintliga filer i data/<år>/")
 
+    pdf = sub.add_parser("pdf", help="skriv hela årets rapport som en PDF (A4) i utgåvan",
+                         description="Skriver den byggda utgåvan som en PDF-fil i A4 med titelsida, innehållsförteckning, "
+                                     "sidnummer och bokmärken, med Debians Chromium. Filen hamnar i book/<år>/ (utgåvans "
+                                     "arkiv, med i manifestet) och i _build/html/<år>/ (länkad från varje sida). "
+                                     "Kör make report först.")
+    _year(pdf)
+
     f = sub.add_parser("verifiera", help="kontrollera att en publicerad utgåva är oförändrad (manifestet)")
     _year(f)
 
@@ -137,6 +144,11 @@ def _dispatch(args, layout) -> int:
 
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
+        return 0
+    if args.kommando == "pdf":
+        from helpers.build.pdf import build_pdf
+
+        build_pdf(args.ar, layout)
         return 0
     if args.kommando == "verifiera":
         from helpers.build.archive import verify

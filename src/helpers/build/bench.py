@@ -22,7 +22,8 @@ def _copy_project(layout, dest: Path):
 
     shutil.copytree(layout.notebooks, dest / "notebooks")
     (dest / "book").mkdir()
-    shutil.copytree(layout.book / "_static", dest / "book" / "_static")
+    for fixed in ("_static", "_templates", "_locale"):
+        shutil.copytree(layout.book / fixed, dest / "book" / fixed)
     shutil.copy(layout.book / "om_rapporten.md", dest / "book" / "om_rapporten.md")
     shutil.copy(layout.config, dest / "_config.yml")
     shutil.copytree(layout.data, dest / "data")

@@ -56,7 +56,7 @@ def toc(plan, page_list: list[Page]) -> dict:
         if sections:
             chapter["sections"] = sections
         parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
-    parts.append({"caption": "Om rapporten", "chapters": [{"file": "om_rapporten"}]})
+    parts.append({"caption": "Om rapporten", "chapters": [{"file": "om_rapporten"}, {"file": "tillganglighet"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 
@@ -66,6 +66,7 @@ def config(base: Path, year: int, *, exempeldata: bool) -> dict:
     cfg["title"] = f"Uppföljningsrapport {year}" + (" (exempeldata)" if exempeldata else "")
     cfg["copyright"] = str(cfg.get("copyright", "")).replace("{year}", str(year))
     cfg.pop("exclude_patterns", None)
+    cfg.setdefault("sphinx", {}).setdefault("config", {})["uppf_ar"] = year  # the edition's PDF and editions links
     cfg["only_build_toc_files"] = True
     return cfg
 

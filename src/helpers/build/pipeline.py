@@ -19,7 +19,7 @@ from helpers.build.archive import write_manifest
 from helpers.build.execute import execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
-from helpers.build.publish import write_landing
+from helpers.build.publish import write_landing, write_redogorelse
 from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
@@ -55,6 +55,9 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     shutil.copy(layout.book / "om_rapporten.md", staging / "om_rapporten.md")
     shutil.copytree(layout.book / "_static", staging / "_static")
+    for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
+        shutil.copytree(layout.book / fixed, staging / fixed)
+    write_redogorelse(layout.config, year, staging)
     book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
     log("Bygger boken med Jupyter Book …")
