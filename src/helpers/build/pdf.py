@@ -175,7 +175,8 @@ PDF_CSS = """
 .uppf-liggande table { font-size: 8pt; }
 
 html, body { background: #fff !important; }
-body.uppf-pdf { display: block !important; margin: 0; padding: 0; font-size: 10pt; line-height: 1.45; color: #1a1a1a; }
+body.uppf-pdf { display: block !important; margin: 0; padding: 0; font-size: 10pt; line-height: 1.45; color: #1a1a1a;
+  font-variant-ligatures: none; }  /* "ff" stays two letters: the diarium's full-text search finds the words */
 body.uppf-pdf .bd-article-container, body.uppf-pdf .bd-article { max-width: none; width: auto; padding: 0; margin: 0; }
 
 .uppf-titelsida { height: 245mm; display: flex; flex-direction: column; }
@@ -343,7 +344,18 @@ def _chromium_outline(pdf: bytes) -> list[tuple[int, str, int, float | None]]:
 
 
 def render(document: Path, *, passes: int = 3) -> tuple[bytes, dict[str, int], list[str], str]:
-    """Print the document with Chromium until the table of contents' page numbers are stable."""
+    """Print the document with Chromium until the table of contents' page numbers are stable.
+
+    Runs in a thread of its own: Playwright's sync API refuses to run where an asyncio loop is
+    already running (a Jupyter kernel, a test that drives its own browser).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_render, document, passes).result()
+
+
+def _render(document: Path, passes: int) -> tuple[bytes, dict[str, int], list[str], str]:
     if not CHROMIUM.exists():
         raise RunError(f"{CHROMIUM} saknas. PDF:en skrivs med Debians Chromium: "
                        "apt-get install chromium (eller make browser).")
