@@ -220,3 +220,18 @@ def test_swedish_catalog_translates_every_english_string_the_theme_shows():
                     "Table %s", "Please activate JavaScript to enable the search functionality."):
         assert ids.get(english), f"{english!r} is not translated"
     assert ids["Table %s"] == "Tabell %s"
+
+
+def test_pdf_of_a_year_that_is_not_built_says_what_to_run_in_swedish(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import make_project, small_data
+
+    layout = make_project(tmp_path / "projekt", small_data(tmp_path / "src", ("1.1",)))
+    proc = subprocess.run([sys.executable, "-m", "helpers", "pdf", "--ar", "2026"], capture_output=True, text=True,
+                          cwd=layout.root)
+    assert proc.returncode == 1, proc.stderr
+    assert "Utgåvan 2026 är inte byggd" in proc.stderr and "make report YEAR=2026" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not any(layout.root.rglob("*.pdf"))
