@@ -191,11 +191,11 @@ body.uppf-pdf .bd-article-container, body.uppf-pdf .bd-article { max-width: none
 .uppf-titelsida dd { margin: 0; }
 .uppf-titelsida .fot { margin-top: auto; font-size: 9pt; color: #3d3d3d; max-width: 160mm; }
 
-.uppf-innehall { break-before: page; }
+.uppf-innehall { break-before: page; font-size: 9.5pt; }
 .uppf-innehall h2 { font-size: 20pt; margin: 0 0 6mm 0; }
 .uppf-innehall ol { list-style: none; padding: 0; margin: 0; }
-.uppf-innehall li.del { font-weight: 700; margin: 4mm 0 1mm 0; break-after: avoid; }
-.uppf-innehall li.kapitel { display: flex; align-items: baseline; gap: 2mm; margin: 0.8mm 0; break-inside: avoid; }
+.uppf-innehall li.del { font-weight: 700; margin: 3mm 0 0.5mm 0; break-after: avoid; }
+.uppf-innehall li.kapitel { display: flex; align-items: baseline; gap: 2mm; margin: 0.5mm 0; break-inside: avoid; }
 .uppf-innehall li.kapitel.i-del { padding-left: 5mm; }
 .uppf-innehall li.kapitel a { color: #1a1a1a; text-decoration: none; }
 .uppf-innehall li.kapitel .fyll { flex: 1; border-bottom: 1px dotted #777; transform: translateY(-1mm); }
