@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installerad
 YEAR ?= 2026
+UPPREPA ?= 3
 CHROMIUM ?= /usr/bin/chromium
+# Values from the command line reach the shell only as quoted environment variables ("$$YEAR"),
+# never pasted into a command: `make report YEAR='2026;touch x'` runs nothing but the check of
+# the year, which refuses it. make itself reports any failed command with exit code 2.
+export YEAR CHROMIUM PYTHON
 
 .DEFAULT_GOAL := help
 .PHONY: help report pdf test test-fast lint bench validate mall clean install browser axe
@@ -14,7 +19,7 @@ help: ## Visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || "$$PYTHON" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
@@ -23,19 +28,19 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP) ## Skapa .venv och installera låsta beroenden
 
 report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2025
-	$(BIN)/python -m helpers rapport --ar $(YEAR)
+	$(BIN)/python -m helpers rapport --ar "$$YEAR"
 
 pdf: $(STAMP) browser ## Skriv YEAR:s byggda rapport som en PDF (A4) i utgåvan: make pdf YEAR=2026
 	$(BIN)/python -m helpers pdf --ar "$(YEAR)"
 
 validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
-	$(BIN)/python -m helpers validera --ar $(YEAR)
+	$(BIN)/python -m helpers validera --ar "$$YEAR"
 
 mall: $(STAMP) ## Skriv Excelmallen (standardmallen) för YEAR
-	$(BIN)/python -m helpers mall --ar $(YEAR)
+	$(BIN)/python -m helpers mall --ar "$$YEAR"
 
 browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
-	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+	@test -x "$$CHROMIUM" || { command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
 
 AXE := node_modules/axe-core/axe.min.js
@@ -57,8 +62,8 @@ test: $(STAMP) browser axe lint ## Kör alla tester (kodgranskning, enhet, noteb
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-bench: $(STAMP) ## Mät körtider (papermill, bokbygge) och skriv bench/resultat.json
-	$(BIN)/python -m helpers bench
+bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
+	$(BIN)/python -m helpers bench --ar $(YEAR) --upprepa $(UPPREPA)
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers.build.layout import Layout
+from helpers.build.pages import FIXED_PAGES
 from helpers.build.pipeline import run_year
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,8 @@ def make_project(dest: Path, data: Path | None = None) -> Layout:
     (dest / "book").mkdir()
     for fixed in ("_static", "_templates", "_locale"):
         shutil.copytree(ROOT / "book" / fixed, dest / "book" / fixed)
-    shutil.copy(ROOT / "book" / "om_rapporten.md", dest / "book" / "om_rapporten.md")
+    for name in FIXED_PAGES:
+        shutil.copy(ROOT / "book" / f"{name}.md", dest / "book" / f"{name}.md")
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
     shutil.copytree(data or DATA, dest / "data")
     return Layout.at(dest)

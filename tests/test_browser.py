@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 STATUSES = {"Ej påbörjad", "Pågående", "Genomförd", "Avslutad"}
-ATGARD_SECTIONS = ("Kommentar från ansvarig", "Behov av justering", "Samverkan med andra åtgärder")
+ATGARD_SECTIONS = ("Resultat enligt ansvarig", "Behov av justering", "Samverkan med andra åtgärder")
 
 
 # --- the plan, read straight from the register the book is built from --------------------------
@@ -55,7 +55,7 @@ def atgard_page(atgard_id: str) -> str:
 ATGARD_PAGES = [atgard_page(r["atgard_id"]) for r in ATGARDER]
 MALOMRADE_PAGES = [f"malomrade_{r['malomrade_id']}.html" for r in MALOMRADEN]
 BOOK_PAGES = ["index.html", "samlad_analys.html", "foretagsklimat.html", *MALOMRADE_PAGES, *ATGARD_PAGES,
-              "om_rapporten.html"]
+              "om_rapporten.html", "metod.html"]
 
 
 # Sphinx "smartquotes" typesets the register's straight quotes ("starta eget-dagen") as Swedish
@@ -613,7 +613,7 @@ def test_dark_mode_readers_get_readable_text(browser, site, how):
     pg = ctx.new_page()
     problems = []
     try:
-        for name in ("atgard_5_1.html", "malomrade_1.html", "samlad_analys.html"):
+        for name in ("index.html", "atgard_5_1.html", "malomrade_1.html", "samlad_analys.html"):
             pg.goto(site.url(name))
             for el in pg.evaluate(TEXT_COLOURS_JS):
                 ratio = effective_contrast(el["colour"], el["bgs"])

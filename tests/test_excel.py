@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from helpers.core import fs
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import exact_sv
 from helpers.data.excel import BLAD_INDIKATORER, BLAD_LARDOMAR, BLAD_STATUS, cell_text, import_workbook, write_template
@@ -188,7 +189,7 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
         put(ind, "1.1-1", varde=37.0, kommentar="Hela året")
         put(ind, "1.1-2", varde=72.5)
         put(ind, "1.1-3", text=qualitative)
-        put(ind, "1.2-2", varde=2.25)
+        put(ind, "1.2-2", varde=2.25, period_fran=dt.datetime(YEAR, 10, 31), period_till=dt.datetime(YEAR, 10, 31))
         put(ind, "4.2-3", uppnatt_datum=dt.datetime(YEAR, 5, 3))
         put(ind, "3.1-1", varde="3")  # typed as text: still a number
         lar = wb[BLAD_LARDOMAR]
@@ -227,6 +228,8 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert v.at["1.1-1", "kommentar"] == "Hela året"
     assert v.at["1.1-2", "varde"] == 72.5
     assert v.at["1.2-2", "varde"] == 2.25
+    assert v.at["1.2-2", "period_fran"] == v.at["1.2-2", "period_till"] == dt.date(YEAR, 10, 31)  # a count at one date
+    assert v.at["1.1-1", "period_fran"] is None  # blank: the åtgärd's uppföljningsperiod
     assert v.at["3.1-1", "varde"] == 3
     assert v.at["4.2-3", "uppnatt_datum"] == dt.date(YEAR, 5, 3)
     assert v.at["1.1-3", "text"] == qualitative
@@ -237,8 +240,9 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert lar.iloc[1]["text"] == "Sprid genomförandet över året."
 
     raw = (folder / "indikatorvarden.csv").read_text(encoding="utf-8")
-    assert raw.splitlines()[0] == "indikator_id;varde;uppnatt_datum;text;kommentar"
+    assert raw.splitlines()[0] == "indikator_id;varde;uppnatt_datum;text;kommentar;period_fran;period_till"
     assert "1.1-2;72,5;;;" in raw and "1.1-1;37;;;Hela året" in raw and "1.2-2;2,25;" in raw
+    assert f"1.2-2;2,25;;;;{YEAR}-10-31;{YEAR}-10-31" in raw
     assert "\r" not in raw and not raw.startswith("\ufeff")
     assert (folder / "status.csv").read_text(encoding="utf-8").splitlines()[0] == (
         "atgard_id;period_fran;period_till;status;kommentar;behov_av_justering;justering;uppgiftslamnare")
@@ -335,7 +339,14 @@ def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_pa
             raise OSError("simulerat fel")
         return real_replace(src, dst)
 
+    def exchange(a, b):
+        if Path(b) == folder:
+            raise OSError("simulerat fel")
+        return real_exchange(a, b)
+
+    real_exchange = fs.exchange
     monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(fs, "exchange", exchange)
     with pytest.raises(RunError, match="orörda"):
         import_workbook(workbook, data_dir, YEAR, overwrite=True)
     assert {p.name: digest(p) for p in folder.iterdir()} == before
@@ -448,3 +459,18 @@ def test_cli_broken_file_exits_2_in_swedish(data_dir: Path, plan, tmp_path: Path
     assert "trasig.xlsx, blad Indikatorer" in out.stderr and "kolumn 'varde'" in out.stderr
     assert "Inget har ändrats" in out.stderr
     assert not (data_dir / str(YEAR)).exists()
+
+
+def test_a_mall_without_the_value_period_columns_still_imports(mall: Path, plan, data_dir: Path, tmp_path: Path):
+    """Malls filled in before the value periods were added keep working; blank = the åtgärd's period."""
+
+    def edit(wb):
+        ind = wb[BLAD_INDIKATORER]
+        put(ind, "1.1-1", varde=12.0)
+        first = headers(ind)["period_fran"]
+        ind.delete_cols(first, 2)
+        assert "period_fran" not in headers(ind) and "period_till" not in headers(ind)
+
+    import_workbook(filled(mall, plan, tmp_path / "gammal.xlsx", edit), data_dir, YEAR)
+    v = load_year(data_dir, YEAR, plan).varden
+    assert v.at["1.1-1", "varde"] == 12 and v.at["1.1-1", "period_fran"] is None

@@ -53,7 +53,7 @@ def test_ranking_is_used_up_to_the_report_year(shipped):
 def test_shipped_klimat_is_exempeldata_but_published_rows_are_real(shipped):
     assert shipped.exempeldata
     real = shipped.insikt[~shipped.insikt["exempeldata"]]
-    assert set(real["ar"]) == {2016, 2017, 2021, 2022, 2023}
+    assert set(real["ar"]) == {2016, 2017, 2018, 2019, 2021, 2022, 2023}
     assert not real["kalla"].str.contains("exempeldata").any()
 
 
@@ -61,9 +61,13 @@ def test_series_values_hold_the_plans_nki_and_ranking_series(shipped):
     sv = shipped.series_values()
     assert list(sv.columns) == ["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran"]
     nki_total = sv[sv["serie"] == "insikt:totalt:nki"]
-    assert set(nki_total["ar"]) == {2016, 2017, 2019, 2020, 2021, 2022, 2023, 2024, 2025}
+    assert set(nki_total["ar"]) == set(range(2016, 2026))
     real_2017 = nki_total[nki_total["ar"] == 2017].iloc[0]
     assert (real_2017["varde"], bool(real_2017["exempeldata"])) == (72.0, False)
+    # NKI 74 for 2019's cases: Norrtälje kommun, 2020-04-22 (replaces the invented 2019 value).
+    real_2019 = nki_total[nki_total["ar"] == 2019].iloc[0]
+    assert (real_2019["varde"], bool(real_2019["exempeldata"])) == (74.0, False)
+    assert "2020-04-22" in real_2019["kalla"]
     infra = sv[sv["serie"] == "ranking:infrastruktur"].set_index("ar")["varde"]
     assert infra.to_dict() == {2022: 3.02, 2023: 2.96, 2024: 3.08, 2025: 3.11, 2026: 3.15}
     for serie in ("insikt:totalt:bemotande", "insikt:totalt:information", "ranking:dialog_beslutsfattare"):

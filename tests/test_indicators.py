@@ -250,3 +250,110 @@ def test_baseline_and_trend_never_cross_a_series_break():
     assert (ch.baslinje_ar, ch.baslinje, ch.trend) == (2024, 70.0, "ökande")
     first = change_for(frame, "1.2-1", 2024, latest_available=True)
     assert first.ar == 2024 and first.ar_fore is None and math.isnan(first.diff)
+
+
+# --- periods: a change only between values covering the same part of the year -----------------
+
+D = dt.date
+YEAR_25 = (D(2025, 1, 1), D(2025, 12, 31))
+JAN_OCT_25 = (D(2025, 1, 1), D(2025, 10, 31))
+JAN_OCT_26 = (D(2026, 1, 1), D(2026, 10, 31))
+
+
+def periodic(*rows) -> pd.DataFrame:
+    """rows: (indikator_id, ar, varde, (period_fran, period_till))."""
+    return values(*({"indikator_id": i, "ar": a, "varde": v, "period_fran": p[0], "period_till": p[1]}
+                    for i, a, v, p in rows))
+
+
+@pytest.mark.parametrize("a, b, same", [
+    (JAN_OCT_25, JAN_OCT_26, True),
+    (YEAR_25, JAN_OCT_26, False),
+    ((D(2025, 10, 31), D(2025, 10, 31)), (D(2026, 10, 31), D(2026, 10, 31)), True),
+    ((D(2025, 12, 1), D(2025, 12, 31)), (D(2026, 9, 1), D(2026, 9, 30)), False),
+    ((D(2024, 7, 1), D(2025, 6, 30)), (D(2025, 7, 1), D(2026, 6, 30)), True),
+    ((D(2024, 7, 1), D(2025, 6, 30)), (D(2025, 7, 1), D(2025, 12, 31)), False),
+    (None, JAN_OCT_26, True),
+])
+def test_same_part_of_year(a, b, same):
+    from helpers.compute.indicators import same_part_of_year
+
+    assert same_part_of_year(a, b) is same
+
+
+@pytest.mark.parametrize("period, text", [
+    (YEAR_25, "helår 2025"),
+    (JAN_OCT_26, "januari–oktober 2026"),
+    ((D(2026, 9, 1), D(2026, 9, 30)), "september 2026"),
+    ((D(2026, 10, 31), D(2026, 10, 31)), "31 oktober 2026"),
+    ((D(2026, 3, 15), D(2026, 10, 31)), "15 mars–31 oktober 2026"),
+    ((D(2025, 7, 1), D(2026, 6, 30)), "juli 2025–juni 2026"),
+    (None, "okänd period"),
+])
+def test_period_in_words(period, text):
+    from helpers.compute.indicators import period_sv
+
+    assert period_sv(period) == text
+
+
+def test_values_for_different_periods_are_both_kept_but_no_change_is_computed():
+    c = change_for(periodic(("x", 2025, 46.0, YEAR_25), ("x", 2026, 58.0, JAN_OCT_26)), "x", 2026)
+    assert (c.varde, c.varde_fore) == (58.0, 46.0)
+    assert not c.jamforbar
+    assert math.isnan(c.diff) and math.isnan(c.diff_rel)
+    assert c.ej_jamforbar_text == ("Värdena avser olika perioder (helår 2025 och januari–oktober 2026), "
+                                   "så ingen förändring beräknas.")
+
+
+def test_values_for_the_same_period_are_compared():
+    c = change_for(periodic(("x", 2025, 40.0, JAN_OCT_25), ("x", 2026, 58.0, JAN_OCT_26)), "x", 2026)
+    assert c.jamforbar and c.diff == 18.0 and c.ej_jamforbar_text == ""
+
+
+def test_baseline_and_trend_use_only_values_for_the_same_part_of_the_year():
+    v = periodic(("x", 2024, 10.0, (D(2024, 1, 1), D(2024, 10, 31))), ("x", 2025, 99.0, YEAR_25),
+                 ("x", 2026, 5.0, JAN_OCT_26))
+    c = change_for(v, "x", 2026)
+    assert (c.baslinje_ar, c.baslinje, c.trend) == (2024, 10.0, "minskande")
+
+
+def test_a_value_takes_its_atgards_period_unless_it_has_its_own(loaded_small):
+    plan, years = loaded_small
+    v = indicator_values(plan, years).set_index(["indikator_id", "ar"])
+    # 1.1-1 has no own period: the åtgärd's uppföljningsperiod (helår 2025, januari–oktober 2026).
+    assert (v.loc[("1.1-1", 2025), "period_fran"], v.loc[("1.1-1", 2025), "period_till"]) == YEAR_25
+    assert (v.loc[("1.1-1", 2026), "period_fran"], v.loc[("1.1-1", 2026), "period_till"]) == JAN_OCT_26
+
+
+def test_own_period_in_the_file_wins(tmp_path):
+    from conftest import read_rows, write_rows
+
+    data = small_data(tmp_path, atgarder=("1.1",))
+    f = data / "2026" / "indikatorvarden.exempeldata.csv"
+    rows = read_rows(f)
+    for r in rows:
+        if r["indikator_id"] == "1.1-1":
+            r["period_fran"] = r["period_till"] = "2026-10-31"
+    write_rows(f, rows)
+    plan = load_plan(data / "plan")
+    v = indicator_values(plan, load_years(data, plan, 2026)).set_index(["indikator_id", "ar"])
+    assert v.loc[("1.1-1", 2026), "period_till"] == D(2026, 10, 31)
+    assert v.loc[("1.1-1", 2026), "period_fran"] == D(2026, 10, 31)
+
+
+def test_series_values_cover_their_measurement_year(loaded_small):
+    plan, years = loaded_small
+    klimat = pd.DataFrame({"serie": ["insikt:totalt:nki"], "ar": [2025], "varde": [74.0], "exempeldata": [True],
+                           "kalla": ["exempeldata"]})
+    v = indicator_values(plan, years, klimat)
+    row = v[v["indikator_id"] == "1.2-1"].iloc[0]
+    assert (row["period_fran"], row["period_till"]) == YEAR_25
+
+
+@pytest.mark.parametrize("typ, enhet, decimals", [
+    ("antal", "st", 0), ("antal", "medelvärde", 1), ("andel", "%", 1), ("index", "index", 0), ("betyg", "betyg", 2),
+])
+def test_one_number_of_decimals_per_measure(typ, enhet, decimals):
+    from helpers.compute.indicators import decimals_for
+
+    assert decimals_for(typ, enhet) == decimals

@@ -424,13 +424,17 @@ def test_published_insikt_file_holds_exactly_the_real_figures():
         (2017, "Norrtälje", "markupplatelse", "nki", 77),
         (2021, "Riket", "totalt", "nki", 74), (2022, "Riket", "totalt", "nki", 75),
         (2023, "Riket", "totalt", "nki", 75),
+        # Norrtälje kommun 2019-04-10 (ärenden 2018, bygglov 2017 as "jämfört med 71 år 2017") and 2020-04-22.
+        (2017, "Norrtälje", "bygglov", "nki", 71), (2018, "Norrtälje", "bygglov", "nki", 75),
+        (2018, "Norrtälje", "serveringstillstand", "nki", 80), (2018, "Norrtälje", "totalt", "nki", 72),
+        (2019, "Norrtälje", "totalt", "nki", 74),
     }
-    assert len(df) == 7
+    assert len(df) == 12
     assert df[["antal_svar", "ci_low", "ci_high"]].isna().all().all()
     assert set(df["harledd"]) <= {"ja", "nej"}
     assert df["kalla"].notna().all() and not df["kalla"].str.contains("exempeldata").any()
     norrtalje = df[df["kommun"] == "Norrtälje"]
-    assert norrtalje["kalla"].str.contains("pressmeddelande 2018-05-02").all()
+    assert norrtalje["kalla"].str.contains("pressmeddelande 2018-05-02|nyhet 2019-04-10|nyhet 2020-04-22").all()
     assert df[df["kommun"] == "Riket"]["kalla"].str.contains("Öppna jämförelser").all()
 
 

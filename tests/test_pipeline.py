@@ -46,7 +46,8 @@ def test_report_publishes_one_page_per_atgard_and_the_overview(built):
     assert result.html_index == html / "index.html" and result.html_index.exists()
     for aid in ATGARDER:
         assert (html / f"{book.atgard_page(aid)}.html").exists()
-    for page in ("samlad_analys", "foretagsklimat", "malomrade_1", "malomrade_5", "malomrade_6", "om_rapporten"):
+    for page in ("samlad_analys", "foretagsklimat", "malomrade_1", "malomrade_5", "malomrade_6", "om_rapporten",
+                 "metod"):
         assert (html / f"{page}.html").exists(), page
     assert (layout.build / "html" / "index.html").read_text(encoding="utf-8").count('href="2026/index.html"') == 1
 
@@ -55,7 +56,7 @@ def test_atgard_page_is_headed_with_number_and_title_and_shows_the_parts_the_pla
     layout, _, _ = built
     page = (layout.html(2026) / "atgard_1_1.html").read_text(encoding="utf-8")
     assert "1.1 Fortsatt utveckling av företagslotsen" in page
-    for part in ("Genomförandestatus", "Indikatorer och måluppfyllelse", "Kommentar från ansvarig",
+    for part in ("Status 2026", "Indikatorer och måluppfyllelse", "Resultat enligt ansvarig",
                  "Behov av justering", "Samverkan med andra åtgärder", "uppf-indikatorer", "Exempeldata"):
         assert part in page, part
     # 1.2 names 1.1 (the företagslots working group): the link shows on both pages

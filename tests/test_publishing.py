@@ -127,7 +127,7 @@ def _fake_edition(layout: Layout, year: int, *, pdf: bool, pages=("index", "atga
     (html / "tillganglighet.html").write_text("<html></html>", encoding="utf-8")
     edition = layout.edition(year)
     edition.mkdir(parents=True)
-    manifest = {"ar": year, "byggd": f"{year}-11-30T08:00:00+00:00", "exempeldata": year == 2026}
+    manifest = {"ar": year, "byggd": f"{year}-11-30T08:00:00+00:00", "exempeldata": year == 2026, "filer": {}}
     if pdf:
         (html / publish.pdf_name(year)).write_bytes(b"%PDF-1.7")
         manifest["pdf"] = {"fil": publish.pdf_name(year), "sidor": 42}

@@ -50,12 +50,35 @@ def test_higher_placering_number_is_a_decline():
     assert row["forklaring"].startswith("Ner 13 placeringar")
 
 
-def test_omdome_decrease_is_a_decline():
-    row = only(ranking_deltas(frame([(2021, "omdome", 3.19), (2022, "omdome", 3.07)])))
-    assert row["delta"] == pytest.approx(-0.12)
+def test_omdome_decrease_larger_than_the_margin_is_a_decline():
+    row = only(ranking_deltas(frame([(2021, "omdome", 3.19), (2022, "omdome", 2.94)])))
+    assert row["delta"] == pytest.approx(-0.25)
     assert row["forandring"] == "försämring"
-    assert "sjönk med 0,12 till 3,07" in row["forklaring"]
+    assert "sjönk med 0,25 till 2,94" in row["forklaring"]
     assert row["forklaring"].startswith("Sammanfattande omdöme")
+
+
+@pytest.mark.parametrize("before, after", [(3.19, 3.07), (3.51, 3.47), (3.11, 3.15), (2.93, 3.12)])
+def test_score_change_within_the_margin_is_neither_improvement_nor_decline(before, after):
+    row = only(ranking_deltas(frame([(2021, "omdome", before), (2022, "omdome", after)])))
+    assert row["forandring"] == "inom felmarginalen"
+    assert "felmarginal (±0,2)" in row["forklaring"]
+    assert "förbättring eller försämring" in row["forklaring"]
+
+
+def test_the_margin_is_derived_from_questionnaires_answer_share_and_spread():
+    from helpers.data import fakta
+
+    # 1,96 · 1,0 · √(2 / (400 · 0,5)) = 0,196 ≈ 0,2
+    assert (fakta.RANKING_ENKATER, fakta.RANKING_SVARSANDEL, fakta.RANKING_SPRIDNING_ANTAGEN) == (400, 0.5, 1.0)
+    assert fakta.RANKING_FELMARGINAL == 0.2
+
+
+def test_a_change_of_exactly_the_margin_counts_and_placering_has_no_margin():
+    out = ranking_deltas(frame([(2021, "omdome", 3.0), (2022, "omdome", 3.2),
+                                (2021, "placering", 150), (2022, "placering", 151)]))
+    assert only(out, matt="omdome")["forandring"] == "förbättring"
+    assert only(out, matt="placering")["forandring"] == "försämring"
 
 
 def test_factor_increase_is_an_improvement_and_equal_is_unchanged():
@@ -113,14 +136,23 @@ def test_published_ranking_file_holds_exactly_the_real_figures():
     assert got == {
         (2017, "kommunens_service", 2.48, "nej"),
         (2017, "dialog_beslutsfattare", 2.44, "nej"),
+        (2017, "omdome", 2.87, "nej"),
+        (2018, "omdome", 2.98, "nej"),
         (2018, "placering", 198, "ja"),
         (2019, "placering", 196, "nej"),
         (2020, "placering", 209, "ja"),
         (2021, "placering", 169, "nej"),
         (2021, "omdome", 3.19, "nej"),
     }
-    assert len(df) == 7
+    assert len(df) == 9
     assert df["kalla"].notna().all() and not df["kalla"].str.contains("exempeldata").any()
+    # The 2017 survey figures were published by Norrteljenyheter, not Norrtelje Tidning.
+    survey = df[(df["ar"] == 2017) & df["matt"].isin(["kommunens_service", "dialog_beslutsfattare"])]
+    assert survey["kalla"].str.startswith("Norrteljenyheter").all()
+    # The omdöme years are inferred from an undated editorial ("i fjol", "årets"), and say so.
+    omdome = df[(df["matt"] == "omdome") & df["ar"].isin([2017, 2018])]
+    assert omdome["kalla"].str.contains("Norrtelje Tidning").all()
+    assert omdome["kalla"].str.contains("härlett").all()
     assert df[df["ar"] == 2019]["kalla"].str.contains("pressmeddelande 2019-09-24").all()
     assert df[df["ar"] == 2021]["kalla"].str.contains("Roslagens Tidning 2021-09-22").all()
 

@@ -125,38 +125,53 @@ def test_load_years_loads_history_up_to_the_report_year(data, plan):
 # --- Values checked against the register ------------------------------------------------------
 
 
-def test_share_over_100_is_rejected_with_file_row_and_column(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-2", varde="100,5")
+
+
+
+
+
+
+
+
+
+
+# One bad cell each: the problem names the file, the row as Excel shows it, the column, the value
+# as typed, and what was expected. (file, key column, row id, changed cells, column, value, expected)
+ONE_BAD_CELL = [
+    pytest.param(VARDEN, "indikator_id", "1.1-2", {"varde": "100,5"}, "varde", "100,5",
+                 "en andel i procent från 0 till 100 för indikator 1.1-2", id="share-over-100"),
+    pytest.param(VARDEN, "indikator_id", "1.1-1", {"varde": "-3"}, "varde", -3,
+                 "ett heltal som är minst 0 (antal) för indikator 1.1-1", id="negative-count"),
+    pytest.param(VARDEN, "indikator_id", "1.1-1", {"varde": "4,5"}, "varde", "4,5",
+                 "ett heltal som är minst 0 (antal)", id="decimal-count-for-unit-st"),
+    pytest.param(VARDEN, "indikator_id", "9.9-1", {"varde": "1"}, "indikator_id", "9.9-1",
+                 "ett indikator-id från data/plan/indikatorer.csv", id="unknown-indicator"),
+    pytest.param(VARDEN, "indikator_id", "1.2-1", {"varde": "70"}, "indikator_id", "1.2-1",
+                 "hämtas från företagsklimatdata (insikt:totalt:nki)", id="row-for-a-series-indicator"),
+    pytest.param(VARDEN, "indikator_id", "1.1-1", {"uppnatt_datum": "2025-06-01"}, "uppnatt_datum", "2025-06-01",
+                 "uppnatt_datum gäller bara milstolpar (1.1-1 är antal)", id="achieved-date-for-a-count"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"status": "klar"}, "status", "klar",
+                 "'ej påbörjad', 'pågående', 'genomförd', 'avslutad'", id="status-not-in-the-list"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": ""}, "justering", "",
+                 "en beskrivning av justeringen när behov_av_justering är 'ja'", id="adjustment-without-description"),
+    pytest.param(STATUS, "atgard_id", "1.3",  # 1.3 is not in the small register
+                 {"period_fran": "2025-01-01", "period_till": "2025-12-31", "status": "pågående",
+                  "behov_av_justering": "nej"}, "atgard_id", "1.3", "1.1, 1.2, 5.1, 6.1", id="atgard-not-in-the-plan"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"period_till": "2024-06-30"}, "period_till", "2024-06-30",
+                 "ett datum efter period_fran", id="period-ends-before-it-starts"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"period_fran": "2021-01-01"}, "period_fran", "2021-01-01",
+                 "nära uppföljningsåret 2025", id="period-far-from-the-year"),
+]
+
+
+@pytest.mark.parametrize(("file", "key", "ident", "cells", "column", "value", "expected"), ONE_BAD_CELL)
+def test_one_bad_cell_is_named_with_file_row_column_value_and_expectation(data, plan, file, key, ident, cells,
+                                                                          column, value, expected):
+    line = set_row(data / "2025" / file, key, ident, **cells)
     err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "varde", "100,5")]
-    assert "en andel i procent från 0 till 100 för indikator 1.1-2" in str(err)
-    assert f"rad {line}, kolumn 'varde'" in str(err)
-
-
-def test_negative_count_is_rejected(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", varde="-3")
-    err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "varde", -3)]
-    assert "ett heltal som är minst 0 (antal) för indikator 1.1-1" in str(err)
-
-
-def test_decimal_count_is_rejected_for_unit_st(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", varde="4,5")
-    assert where(rejected(data, plan)) == [(VARDEN, line, "varde", "4,5")]
-
-
-def test_unknown_indicator_id_is_rejected(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "9.9-1", varde="1")
-    err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "indikator_id", "9.9-1")]
-    assert "ett indikator-id från data/plan/indikatorer.csv" in str(err)
-
-
-def test_row_for_a_series_indicator_is_rejected(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.2-1", varde="70")
-    err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "indikator_id", "1.2-1")]
-    assert "hämtas från företagsklimatdata (insikt:totalt:nki)" in str(err)
+    assert where(err) == [(file, line, column, value)]
+    assert expected in str(err)
+    assert f"rad {line}, kolumn '{column}'" in str(err)
 
 
 def test_row_for_a_varde_fran_indicator_is_rejected(tmp_path):
@@ -182,11 +197,6 @@ def test_number_for_a_qualitative_indicator_is_shown_as_typed(data, plan):
     assert "värdet '3' – förväntat: tomt: 1.1-3 är en kvalitativ och anges i kolumnen 'text'" in str(err)
 
 
-def test_achieved_date_for_a_non_milestone_is_rejected(data, plan):
-    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", uppnatt_datum="2025-06-01")
-    err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "uppnatt_datum", "2025-06-01")]
-    assert "uppnatt_datum gäller bara milstolpar (1.1-1 är antal)" in str(err)
 
 
 def test_all_value_problems_of_a_file_are_reported_together(data, plan):
@@ -201,18 +211,8 @@ def test_all_value_problems_of_a_file_are_reported_together(data, plan):
 # --- Status -----------------------------------------------------------------------------------
 
 
-def test_status_not_in_the_list_is_rejected(data, plan):
-    line = set_row(data / "2025" / STATUS, "atgard_id", "1.1", status="klar")
-    err = rejected(data, plan)
-    assert where(err) == [(STATUS, line, "status", "klar")]
-    assert "'ej påbörjad', 'pågående', 'genomförd', 'avslutad'" in str(err)
 
 
-def test_need_for_adjustment_requires_the_adjustment(data, plan):
-    line = set_row(data / "2025" / STATUS, "atgard_id", "1.1", behov_av_justering="ja", justering="")
-    err = rejected(data, plan)
-    assert where(err) == [(STATUS, line, "justering", "")]
-    assert "en beskrivning av justeringen när behov_av_justering är 'ja'" in str(err)
 
 
 def test_need_for_adjustment_with_description_is_accepted_case_insensitively(data, plan):
@@ -220,24 +220,10 @@ def test_need_for_adjustment_with_description_is_accepted_case_insensitively(dat
     assert load_year(data, 2025, plan).status.loc["1.1", "behov_av_justering"] == "ja"
 
 
-def test_status_for_an_atgard_not_in_the_plan_is_rejected(data, plan):
-    line = set_row(data / "2025" / STATUS, "atgard_id", "1.3", period_fran="2025-01-01", period_till="2025-12-31",
-                   status="pågående", behov_av_justering="nej")  # 1.3 is not in the small register
-    err = rejected(data, plan)
-    assert where(err) == [(STATUS, line, "atgard_id", "1.3")]
-    assert "1.1, 1.2, 5.1, 6.1" in str(err)
 
 
-def test_period_ending_before_it_starts_is_rejected(data, plan):
-    line = set_row(data / "2025" / STATUS, "atgard_id", "1.1", period_till="2024-06-30")
-    assert where(rejected(data, plan)) == [(STATUS, line, "period_till", "2024-06-30")]
 
 
-def test_period_far_from_the_follow_up_year_is_rejected(data, plan):
-    line = set_row(data / "2025" / STATUS, "atgard_id", "1.1", period_fran="2021-01-01")
-    err = rejected(data, plan)
-    assert where(err) == [(STATUS, line, "period_fran", "2021-01-01")]
-    assert "nära uppföljningsåret 2025" in str(err)
 
 
 def test_cell_problems_in_several_files_of_a_year_are_reported_together(data, plan):
@@ -294,3 +280,34 @@ def test_shipped_data_years_are_exempeldata():
     plan = load_plan(DATA / "plan")
     years = load_years(DATA, plan, 2026)
     assert {y: d.exempeldata for y, d in years.items()} == {2025: True, 2026: True}
+
+
+# --- a value's own period (period_fran, period_till in indikatorvarden) ------------------------------
+
+
+def test_a_values_own_period_is_read(data, plan):
+    set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-10-31", period_till="2025-10-31")
+    year = load_year(data, 2025, plan)
+    assert year.varden.at["1.1-1", "period_fran"] == year.varden.at["1.1-1", "period_till"] == dt.date(2025, 10, 31)
+
+
+def test_a_values_period_needs_both_dates(data, plan):
+    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-01-01", period_till="")
+    err = rejected(data, plan)
+    assert where(err) == [(VARDEN, line, "period_till", "")]
+    assert "båda datumen (period_fran och period_till) eller inget av dem" in str(err)
+
+
+def test_a_values_period_ending_before_it_starts_is_rejected(data, plan):
+    line = set_row(data / "2025" / VARDEN, "indikator_id", "1.1-1", period_fran="2025-06-30", period_till="2025-01-01")
+    assert where(rejected(data, plan)) == [(VARDEN, line, "period_till", "2025-01-01")]
+
+
+def test_an_older_file_without_the_period_columns_still_loads(data, plan):
+    f = data / "2025" / VARDEN
+    rows = read_rows(f)
+    write_rows(f, [{k: v for k, v in r.items() if not k.startswith("period_")} for r in rows],
+               ["indikator_id", "varde", "uppnatt_datum", "text", "kommentar"])
+    year = load_year(data, 2025, plan)
+    assert year.varden["period_fran"].map(lambda v: v is None).all()
+    assert year.varden["period_till"].map(lambda v: v is None).all()

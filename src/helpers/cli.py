@@ -1,19 +1,45 @@
 """The one command-line interface: `python -m helpers <kommando>` (Swedish help and messages).
 
-Exit codes: 0 klart, 1 körningen misslyckades, 2 fel i indata eller anrop.
+Exit codes: 0 klart, 1 körningen misslyckades, 2 fel i indata eller anrop (130 avbruten med Ctrl-C).
+Whatever goes wrong, the user gets a Swedish message and never a traceback: an unexpected
+exception is written to a log file and named there (`helpers.core.crash`).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
+from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort
 from helpers.core.errors import InputError, RunError
+from helpers.core.lock import LockBusy
 
 # What makes a folder a project: the command refuses to run anywhere else rather than guess.
 PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
-DATA_ONLY = ("validera", "mall", "importera")
+DATA_ONLY = ("validera", "mall", "importera", "hamta")
+# Commands that write into the project: one at a time, and they clean up after killed runs.
+LOCKED = ("rapport", "importera", "pdf")
+MAX_JOBS = 16
+
+# argparse's fixed English texts and their Swedish versions (Python 3.11).
+_ARGPARSE_SV = (
+    ("the following arguments are required", "följande argument krävs"),
+    ("invalid choice", "ogiltigt val"),
+    ("choose from", "välj bland"),
+    ("unrecognized arguments", "okända argument"),
+    ("expected one argument", "ett värde krävs efter flaggan"),
+    ("expected at most one argument", "högst ett värde efter flaggan"),
+    ("expected at least one argument", "minst ett värde efter flaggan"),
+    ("ignored explicit argument", "flaggan tar inget värde"),
+    ("not allowed with argument", "får inte användas tillsammans med"),
+    ("ambiguous option", "tvetydig flagga"),
+    ("could match", "kan betyda"),
+    ("one of the arguments", "ett av argumenten"),
+    ("is required", "krävs"),
+    ("invalid int value", "ogiltigt heltal"),
+)
 
 
 class SvenskParser(argparse.ArgumentParser):
@@ -32,18 +58,39 @@ class SvenskParser(argparse.ArgumentParser):
         return text.replace("positional arguments:", "argument:").replace("options:", "flaggor:")
 
     def error(self, message: str):
-        message = (message.replace("the following arguments are required", "följande argument krävs")
-                   .replace("invalid choice", "ogiltigt val").replace("choose from", "välj bland")
-                   .replace("unrecognized arguments", "okända argument")
-                   .replace("invalid int value", "ogiltigt heltal"))
+        for en, sv in _ARGPARSE_SV:
+            message = message.replace(en, sv)
+        message = re.sub(r"invalid \w+ value", "ogiltigt värde", message)
         if message.startswith("argument "):
             message = "argumentet " + message[len("argument "):]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: fel: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: fel: {message}\n")
+
+
+def year_argument(text: str) -> int:
+    """The follow-up year: exactly four digits and a year of the plan, checked before anything runs."""
+    from helpers.data.inputs import PLANENS_AR
+
+    first, last = PLANENS_AR
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if not re.fullmatch(r"[0-9]{4}", text):
+        what = "tomt värde" if text == "" else f"'{shown}'"
+        raise argparse.ArgumentTypeError(f"{what} är inget år – förväntat: fyra siffror, t.ex. 2026")
+    year = int(text)
+    if not first <= year <= last:
+        raise argparse.ArgumentTypeError(f"{year} ligger utanför handlingsplanens år – förväntat: ett uppföljningsår "
+                                         f"från {first} till {last}")
+    return year
+
+
+def jobs_argument(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' – förväntat: ett heltal från 1 till {MAX_JOBS}")
+    return int(text)
 
 
 def _year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ar", type=int, required=True, metavar="ÅR", help="uppföljningsåret, t.ex. 2026")
+    parser.add_argument("--ar", type=year_argument, required=True, metavar="ÅR", help="uppföljningsåret, t.ex. 2026")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "bygger Jupyter Book och publicerar till book/<år>/ och _build/html/<år>/ "
                                    "först när allt lyckats.")
     _year(r)
-    r.add_argument("--jobb", type=int, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
+    r.add_argument("--jobb", type=jobs_argument, default=None, metavar="N",
+                   help="antal varma kärnor som kör notebooks parallellt (standard: antalet processorkärnor)")
+    r.add_argument("--utan-cache", action="store_true",
+                   help="kör alla notebooks och bygg hela boken på nytt, även sidor vars indata inte ändrats")
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -84,85 +134,222 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("verifiera", help="kontrollera att en publicerad utgåva är oförändrad (manifestet)")
     _year(f)
 
-    sub.add_parser("bench", help="mät körtider och skriv bench/resultat.json")
+    b = sub.add_parser("bench", help="mät körtider (vanliga sättet, kall, oförändrad, ett ändrat värde, sex utgåvor) "
+                                      "och skriv docs/prestanda.md och bench/resultat.json")
+    b.add_argument("--ar", type=year_argument, default=2026, metavar="ÅR", help="utgåvan som mäts (standard 2026)")
+    b.add_argument("--upprepa", type=jobs_argument, default=3, metavar="N",
+                   help="antal mätningar per fall; medianen redovisas (standard 3)")
+    _hamta_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every failure ends as a Swedish message and an exit code, never a traceback."""
+    context: dict = {}
+    try:
+        return _main(argv, context)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 – the last resort is the point
+        code, message = last_resort(exc, context.get("log_dir"), argv)
+        print(message, file=sys.stderr)
+        return code
+
+
+def _main(argv: list[str] | None, context: dict) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.kommando:
         parser.print_help()
-        return 2
+        return EXIT_BAD_INPUT
     from helpers.build.layout import Layout
 
     root = (args.rot or Path.cwd()).resolve()
+    if (root / PROJECT_MARKERS[0]).exists():
+        context["log_dir"] = root / "_build" / "logg"
     # Commands that only read and write data need a data folder; the others need the whole project.
     needs = ("data",) if args.data is not None and args.kommando in DATA_ONLY else PROJECT_MARKERS
     missing = [m for m in needs if not ((args.data or root / "data") if m == "data" else root / m).exists()]
     if missing:
         print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
               "Kör kommandot i projektmappen eller ange den med --rot MAPP.", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     layout = Layout.at(root, args.data)
     try:
+        if args.kommando in LOCKED:
+            return _locked(args, layout)
         return _dispatch(args, layout)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)
         print("Inget har ändrats: rätta felen ovan och kör igen.", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except LockBusy as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except RunError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         if args.kommando == "rapport":
             print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
-        return 1
+        return EXIT_RUN_FAILED
+
+
+def _locked(args, layout) -> int:
+    """Commands that write: hold the project's lock, and first clean up after killed runs."""
+    from helpers.build.guard import project_lock, tidy
+
+    command = f"{args.kommando} --ar {args.ar}"
+    with project_lock(layout, command, log=lambda m: print(m, file=sys.stderr)):
+        done = tidy(layout)
+        if done:
+            print("Städat efter en avbruten körning: " + "; ".join(done[:5])
+                  + (f" (och {len(done) - 5} till)" if len(done) > 5 else ""), file=sys.stderr)
+        return _dispatch(args, layout)
 
 
 def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
         from helpers.build.pipeline import run_year
 
-        run_year(args.ar, layout, jobs=args.jobb)
-        return 0
+        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True)
+        return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
 
         an = analyse(args.ar, layout.data)
+        for warning in an.warnings():
+            print(f"Varning: {warning}", file=sys.stderr)
         files = ", ".join(str(f.relative_to(layout.data)) for f in an.input_files())
         print(f"Indata för {args.ar} är giltiga ({len(an.plan.atgarder)} åtgärder, "
               f"{len(an.plan.indikatorer)} indikatorer). Filer: {files}")
-        return 0
+        return EXIT_OK
     if args.kommando == "mall":
         from helpers.data.excel import write_template
 
         target = args.fil or Path(f"uppfoljningsmall_{args.ar}.xlsx")
         write_template(layout.data, args.ar, target)
         print(f"Mallen för {args.ar} är sparad: {target}")
-        return 0
+        return EXIT_OK
     if args.kommando == "importera":
         from helpers.data.excel import import_workbook
 
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
-        return 0
+        return EXIT_OK
     if args.kommando == "pdf":
         from helpers.build.pdf import build_pdf
 
         build_pdf(args.ar, layout)
-        return 0
+        return EXIT_OK
     if args.kommando == "verifiera":
         from helpers.build.archive import verify
+        from helpers.core.text import lines_capped
 
         problems = verify(layout.edition(args.ar))
         if problems:
-            print(f"Utgåvan {args.ar} stämmer INTE med sitt manifest:", file=sys.stderr)
-            for p in problems:
-                print(f"  • {p}", file=sys.stderr)
-            return 1
+            print(f"Utgåvan {args.ar} stämmer INTE med sitt manifest ({len(problems)} avvikelser):", file=sys.stderr)
+            for line in lines_capped([f"  • {p}" for p in problems], 40, "avvikelser"):
+                print(line, file=sys.stderr)
+            return EXIT_RUN_FAILED
         print(f"Utgåvan {args.ar} är oförändrad: alla filer stämmer med manifestet.")
-        return 0
+        return EXIT_OK
+    if args.kommando == "hamta":
+        return _hamta(args, layout)
     if args.kommando == "bench":
         from helpers.build.bench import main as bench_main
 
-        return bench_main(layout)
+        return bench_main(layout, year=args.ar, repeat=args.upprepa)
     raise AssertionError(args.kommando)
+
+
+# --- hamta: fetch published statistics into data/external/ (kept apart so it merges cleanly) ---
+
+
+def _arg(parse, *extra):
+    """An argparse type from a parser raising ValueError with a Swedish message."""
+
+    def convert(text):
+        try:
+            return parse(text, *extra)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def _hamta_parser(sub) -> None:
+    from helpers.data import inputs, kolada
+
+    h = sub.add_parser("hamta", help="hämta publicerad statistik (Kolada) till data/external/",
+                       description="Hämtar publicerad statistik och sparar svaren oförändrade under data/external/. "
+                                   "Boken byggs sedan utan nät från det som sparats.")
+    sources = h.add_subparsers(dest="kalla", metavar="källa", parser_class=SvenskParser, title="källor", required=True)
+    k = sources.add_parser(
+        "kolada", help="nyckeltal från Kolada (api.kolada.se)",
+        description="Hämtar nyckeltal från Koladas öppna API (v3) med sidbläddring, tidsgränser och nya försök. "
+                    "Svaren sparas oförändrade i data/external/kolada/svar/ (med adress och tid i hamtningar.csv), "
+                    "nyckeltalens beskrivning i kpi.csv och värdena i varden.csv, som boken läser. Ett misslyckat "
+                    "anrop ändrar ingenting. Utan --kpi hämtas de nyckeltal som är bekräftade i kpi_mappning.csv.")
+    k.add_argument("--kpi", type=_arg(kolada.parse_ids, inputs.KOLADA_KPI_ID, "Kolada-id (en versal och fem siffror, t.ex. U07455)"),
+                   metavar="ID[,ID…]", help="nyckeltal att hämta (standard: de bekräftade i kpi_mappning.csv)")
+    k.add_argument("--kommun", type=_arg(kolada.parse_ids, r"^[0-9]{4}$", "kommunkod med fyra siffror (t.ex. 0188)"),
+                   default=[kolada.NORRTALJE], metavar="KOD[,KOD…]",
+                   help=f"Koladas kommunkoder (standard {kolada.NORRTALJE} Norrtälje; 0000 är riket)")
+    k.add_argument("--ar", type=_arg(kolada.parse_years), default=None, metavar="ÅR",
+                   help="år eller intervall, t.ex. 2016-2025 eller 2019,2021 (standard: 2010 till i år)")
+    k.add_argument("--sok", metavar="TITEL", default=None,
+                   help="slå upp nyckeltal vars titel innehåller TITEL (t.ex. \"Företagsklimat Insikt\") och spara "
+                        "deras beskrivning, i stället för att hämta värden")
+    k.add_argument("--bas-url", metavar="URL", default=None,
+                   help=f"API-adress (standard: ${kolada.ENV_BASE_URL} eller {kolada.DEFAULT_BASE_URL})")
+
+
+def _hamta(args, layout) -> int:
+    import datetime as dt
+
+    from helpers.data import kolada
+
+    try:
+        klient = kolada.Klient(args.bas_url)
+    except ValueError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    target = kolada.folder(layout.data)
+    shown = target.relative_to(layout.root) if target.is_relative_to(layout.root) else target
+    with klient:
+        if args.sok:
+            res = kolada.sok(layout.data, args.sok, klient)
+            mapping = {r["kpi_id"]: r for r in kolada.mapping_rows(target)}
+            print(f"Nyckeltal i Kolada ({klient.bas_url}) vars titel innehåller ”{args.sok}”: {len(res.kpi)}")
+            for r in res.kpi:
+                m = mapping.get(r["kpi_id"])
+                note = "" if m is None else " [bekräftad i kpi_mappning.csv]" if m["bekraftad"] == "ja" \
+                    else " [i kpi_mappning.csv, ej bekräftad]"
+                print(f"  {r['kpi_id']}  {r['titel']}{note}")
+            print(f"Beskrivningarna är sparade i {shown}/kpi.csv och svaren i {shown}/{kolada.SVAR_DIR}/. "
+                  f"Bekräfta ett id genom att skriva in det i {shown}/kpi_mappning.csv med bekraftad=ja och källa.")
+            return 0
+        kpis = args.kpi or [r["kpi_id"] for r in kolada.mapping_rows(target) if r["bekraftad"] == "ja"]
+        if not kpis:
+            print(f"Fel: inga nyckeltal att hämta: ange --kpi ID eller bekräfta id:n i {shown}/kpi_mappning.csv.", file=sys.stderr)
+            return 2
+        years = args.ar or list(range(2010, dt.date.today().year + 1))
+        res = kolada.hamta(layout.data, kpis, args.kommun, years, klient)
+    titles = {r["kpi_id"]: r["titel"] for r in res.kpi}
+    print(f"Hämtat från Kolada ({klient.bas_url}), kommun {', '.join(args.kommun)}, år {kolada.years_text(years)}:")
+    for k_id in kpis:
+        empty = res.tomma.get(k_id, 0)
+        print(f"  {k_id} {titles.get(k_id, '(okänd titel)')}: {res.per_kpi.get(k_id, 0)} värden"
+              + (f", {empty} utan värde (Koladas status anger varför)" if empty else ""))
+    print(f"Sparat i {shown}/: varden.csv ({res.nya} nya, {res.andrade} ändrade, {res.oforandrade} oförändrade), "
+          f"kpi.csv, {len(res.svar)} svar i {kolada.SVAR_DIR}/ (förtecknade i {kolada.INDEX}).")
+    mapping = {r["kpi_id"]: r for r in kolada.mapping_rows(target)}
+    for k_id in kpis:
+        m = mapping.get(k_id)
+        if m is not None and m["bekraftad"] == "ja" and m["serie"]:
+            print(f"  {k_id} används i boken som {m['serie']}.")
+        else:
+            print(f"  {k_id} används inte i boken (inte bekräftat i kpi_mappning.csv).")
+    for w in res.varningar:
+        print(f"Varning: {w}", file=sys.stderr)
+    print("Källa: Kolada.")
+    return 0

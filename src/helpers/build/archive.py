@@ -14,7 +14,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
-from helpers.core.errors import RunError
+from helpers.core.errors import RunError, display_path
 from helpers.data.inputs import PLAN, files_in
 
 PACKAGES = ("jupyter-book", "papermill", "pandas", "numpy", "scipy", "altair", "vl-convert-python", "pandera",
@@ -66,17 +66,35 @@ def write_manifest(edition: Path, an, layout, timings: dict[str, float]) -> Path
     return target
 
 
+def read_manifest(path: Path) -> dict:
+    """A manifest as written by `write_manifest`, or a Swedish RunError saying how it is damaged."""
+    shown = display_path(path)
+    if not path.is_file():
+        raise RunError(f"{shown} saknas: utgåvan har inget manifest att kontrollera mot.")
+    damaged = f"{shown} är skadat eller avkortat och kan inte användas för att kontrollera utgåvan"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise RunError(f"{damaged} (filen är inte UTF-8-text).") from None
+    except json.JSONDecodeError as exc:
+        raise RunError(f"{damaged} (ogiltig JSON på rad {exc.lineno}, tecken {exc.colno}). Bygg om utgåvan med "
+                       "'make report' eller hämta manifestet från en säkerhetskopia.") from None
+    files = manifest.get("filer") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise RunError(f"{damaged} (listan 'filer' med kontrollsummor saknas eller har fel form).")
+    return manifest
+
+
 def verify(edition: Path) -> list[str]:
     """Differences between an edition and its manifest (empty list: intact)."""
-    path = edition / MANIFEST
-    if not path.exists():
-        raise RunError(f"{path} saknas: utgåvan har inget manifest att kontrollera mot.")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest = read_manifest(edition / MANIFEST)
     problems = []
     recorded = manifest["filer"]
     for rel, digest in recorded.items():
         p = edition / rel
-        if not p.exists():
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            problems.append(f"{rel}: sökvägen pekar utanför utgåvan (manifestet är ändrat)")
+        elif not p.is_file():
             problems.append(f"{rel}: filen saknas")
         elif sha256(p) != digest:
             problems.append(f"{rel}: innehållet har ändrats (kontrollsumman stämmer inte)")

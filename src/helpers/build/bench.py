@@ -1,70 +1,388 @@
-"""`make bench`: measure where a report run spends its time, serial and parallel.
+"""`make bench`: what a report run costs, measured on the shipped data, in one run.
 
-Runs the shipped data in a throwaway copy of the project (never touching published editions)
-and writes bench/resultat.json, so performance is measured and compared, not asserted in tests.
+Four cases, each measured `repeat` times, interleaved so that load from other programs hits
+them alike, reported as medians and as ratios to the plain way:
+
+(a) the plain way: every page through the `papermill` CLI one after another, then a clean
+    `jupyter-book build`;
+(b) `make report` cold: a fresh copy of the project, no cache, no earlier build;
+(c) `make report` again with nothing changed;
+(d) `make report` after one changed indicator value (one åtgärd).
+
+Peak memory is the largest sum of resident memory over a run's process tree (sampled with
+psutil every 50 ms; shared pages are counted in every process, so it errs high). Then six
+editions, 2025–2030, are built one after another in one project, the years 2027–2030 filled
+with exempeldata generated here for the benchmark (labelled `.exempeldata.csv`, never shipped):
+how the cost of one more edition grows.
+
+Everything runs in a temporary copy of the project; the project's own published editions, data
+and build folder are never touched. Results go to bench/resultat.json and docs/prestanda.md.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
+import os
 import platform
+import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from helpers.compute.analysis import analyse
+import nbformat
+
+from helpers.build import pages as book
+from helpers.build.execute import prepare
+from helpers.build.layout import Layout
+
+TARGETS = {"kall": 0.20, "oforandrad": 0.05, "ett_varde": 0.15}
+EDITIONS = range(2025, 2031)
+CHANGED = ("1.1-1", "58", "59")  # indicator, shipped value, the value it is corrected to (and back)
 
 
-def _copy_project(layout, dest: Path):
-    from helpers.build.pipeline import Layout
+# --- measuring ------------------------------------------------------------------------------------
 
+class Peak:
+    """The largest total RSS of a process tree while it runs (a sampling thread)."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self.thread.join()
+        return self.peak
+
+
+def run_measured(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
+    """Run commands one after another; wall seconds in total and the peak memory of any of them."""
+    t0 = time.perf_counter()
+    peak = 0
+    for cmd in commands:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env={**os.environ, "CI": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+        sampler = Peak(proc.pid)
+        out, _ = proc.communicate()
+        peak = max(peak, sampler.stop())
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[:4])} … misslyckades (kod {proc.returncode}):\n{out[-3000:]}")
+    return time.perf_counter() - t0, peak
+
+
+def report_cmd(root: Path, year: int) -> list[str]:
+    return [sys.executable, "-m", "helpers", "--rot", str(root), "rapport", "--ar", str(year)]
+
+
+# --- the project copies -----------------------------------------------------------------------------
+
+def copy_project(layout: Layout, dest: Path, data: Path | None = None) -> Layout:
+    """A throwaway project: templates, book sources, config, the lock file and the data."""
+    dest.mkdir(parents=True)
     shutil.copytree(layout.notebooks, dest / "notebooks")
-    (dest / "book").mkdir()
-    for fixed in ("_static", "_templates", "_locale"):
-        shutil.copytree(layout.book / fixed, dest / "book" / fixed)
-    shutil.copy(layout.book / "om_rapporten.md", dest / "book" / "om_rapporten.md")
+    shutil.copytree(layout.book, dest / "book", ignore=lambda d, names: [n for n in names if n[:1].isdigit() or n[:1] == "."])
     shutil.copy(layout.config, dest / "_config.yml")
-    shutil.copytree(layout.data, dest / "data")
+    if (layout.root / "constraints.txt").exists():
+        shutil.copy(layout.root / "constraints.txt", dest / "constraints.txt")
+    shutil.copytree(data or layout.data, dest / "data")
     return Layout.at(dest)
 
 
-def _time(fn, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+def plain_commands(layout: Layout, year: int, work: Path) -> list[list[str]]:
+    """The plain way: prepared notebooks, one `papermill` CLI call per page, then a clean build."""
+    from helpers.compute.analysis import analyse
+    from helpers.present.startsida import index_markdown
+
+    an = analyse(year, layout.data)
+    page_list = book.pages(an.plan, year, os.path.relpath(layout.data, layout.root))
+    src, out = work / "mallar", work / "bok"
+    src.mkdir(parents=True)
+    out.mkdir(parents=True)
+    papermill = Path(sys.executable).with_name("papermill")
+    commands = []
+    for page in page_list:
+        nbformat.write(prepare(layout.notebooks / page.template, page.title), src / f"{page.name}.ipynb")
+        cmd = [str(papermill), str(src / f"{page.name}.ipynb"), str(out / f"{page.name}.ipynb"), "--cwd", str(layout.root),
+               "-k", "python3", "--no-progress-bar"]
+        for k, v in page.parameters.items():
+            cmd += ["-p" if isinstance(v, int) else "-r", k, str(v)]
+        commands.append(cmd)
+    (out / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
+    for name in book.FIXED_PAGES:
+        shutil.copy(layout.book / f"{name}.md", out / f"{name}.md")
+    shutil.copytree(layout.book / "_static", out / "_static")
+    book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), out / "_config.yml")
+    book.write_yaml(book.toc(an.plan, page_list), out / "_toc.yml")
+    hide = [sys.executable, "-c", "import sys, nbformat\nfrom helpers.build.execute import hide_code\n"
+            "for p in sys.argv[1:]:\n    nb = nbformat.read(p, as_version=4); hide_code(nb); nbformat.write(nb, p)",
+            *[str(out / f"{p.name}.ipynb") for p in page_list]]
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return [*commands, hide, [str(jb), "build", str(out), "--builder", "html", "-W", "-n", "--keep-going"]]
 
 
-def main(layout, year: int = 2026, out: Path | None = None) -> int:
-    from helpers.build.pipeline import run_year
+def set_value(data: Path, year: int, indicator: str, value: str) -> None:
+    """Correct one indicator value in place (the benchmark's copy only)."""
+    path = next((data / str(year)).glob("indikatorvarden*.csv"))
+    rows, fields = _read(path)
+    for r in rows:
+        if r["indikator_id"] == indicator:
+            r["varde"] = value
+    _write(path, rows, fields)
 
-    results: dict = {"ar": year, "python": platform.python_version(), "karnor": __import__("os").cpu_count()}
-    results["analys_s"] = round(_time(lambda: analyse(year, layout.data)), 3)
-    print(f"Kontroll och beräkning (analyse): {results['analys_s']} s (median av 3)")
-    for jobs in (1, 2):
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = _copy_project(layout, Path(tmp))
-            t = time.perf_counter()
-            res = run_year(year, copy, jobs=jobs, log=lambda *_: None)
-            total = time.perf_counter() - t
-            per_nb = sorted(res.timings.values())
-            results[f"jobb_{jobs}"] = {
-                "totalt_s": round(total, 1),
-                "notebooks": len(per_nb),
-                "notebook_median_s": round(statistics.median(per_nb), 2),
-                "notebook_max_s": round(per_nb[-1], 2),
-                "notebook_summa_s": round(sum(per_nb), 1),
-            }
-            print(f"{jobs} parallella: totalt {total:.1f} s, {len(per_nb)} notebooks, "
-                  f"median {statistics.median(per_nb):.2f} s per notebook")
-    speedup = results["jobb_1"]["totalt_s"] / results["jobb_2"]["totalt_s"]
-    results["uppsnabbning_2_jobb"] = round(speedup, 2)
+
+def _read(path: Path) -> tuple[list[dict], list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=";")
+        return list(reader), list(reader.fieldnames or [])
+
+
+def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, delimiter=";", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+# --- exempeldata for later editions ---------------------------------------------------------------
+
+NEXT_STATUS = {"ej påbörjad": "pågående", "pågående": "genomförd"}
+
+
+def _shift(date: str, years: int) -> str:
+    if not date:
+        return date
+    d = dt.date.fromisoformat(date)
+    return d.replace(year=d.year + years, day=min(d.day, 28) if d.month == 2 else d.day).isoformat()
+
+
+def _number(text: str) -> float | None:
+    return float(text.replace(",", ".")) if text.strip() else None
+
+
+def _swedish(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",") if decimals else str(int(round(value)))
+
+
+def generate_year(data: Path, year: int, seed: int = 12) -> None:
+    """data/<year>/ as exempeldata, from the year before: periods a year on, statuses a step
+    further now and then, values drifting a few per cent, within each indicator's allowed range."""
+    rng = random.Random(seed * 10000 + year)
+    src, dst = data / str(year - 1), data / str(year)
+    dst.mkdir()
+    meta = {r["indikator_id"]: r for r in _read(data / "plan" / "indikatorer.csv")[0]}
+    status, fields = _read(next(src.glob("status*.csv")))
+    for r in status:
+        r["period_fran"], r["period_till"] = _shift(r["period_fran"], 1), _shift(r["period_till"], 1)
+        if r["status"] in NEXT_STATUS and rng.random() < 0.4:
+            r["status"] = NEXT_STATUS[r["status"]]
+        r["kommentar"] = f"Exempeldata för {year}, genererad för prestandamätningen (make bench)."
+    _write(dst / "status.exempeldata.csv", status, fields)
+    values, fields = _read(next(src.glob("indikatorvarden*.csv")))
+    for r in values:
+        m, v = meta.get(r["indikator_id"], {}), _number(r["varde"])
+        if v is None or m.get("typ") not in ("antal", "andel", "index", "betyg"):
+            continue
+        v *= 1 + rng.uniform(-0.05, 0.10)
+        low, high = {"andel": (0, 100), "index": (0, 100), "betyg": (1, 6)}.get(m["typ"], (0, float("inf")))
+        v = min(max(v, low), high)
+        whole = m["typ"] == "antal" and m.get("enhet") == "st"
+        r["varde"] = _swedish(v, 0 if whole else 1)
+    _write(dst / "indikatorvarden.exempeldata.csv", values, fields)
+    lardomar = next(src.glob("lardomar*.csv"), None)
+    if lardomar is not None:
+        shutil.copy(lardomar, dst / "lardomar.exempeldata.csv")
+
+
+# --- the benchmark ------------------------------------------------------------------------------------
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def main(layout: Layout, year: int = 2026, repeat: int = 3, out: Path | None = None, doc: Path | None = None) -> int:
+    repeat = max(1, repeat)
+    runs: dict[str, list[tuple[float, int]]] = {"vanligt": [], "kall": [], "oforandrad": [], "ett_varde": []}
+    load_before = os.getloadavg()
+    t_all = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="uppf-bench-") as tmp:
+        tmp = Path(tmp)
+        for r in range(repeat):
+            plain = copy_project(layout, tmp / f"vanligt{r}")
+            runs["vanligt"].append(run_measured(plain_commands(plain, year, tmp / f"vanligt{r}-arbete"), plain.root))
+            _say("a) vanliga sättet", r, repeat, runs["vanligt"][-1])
+            proj = copy_project(layout, tmp / f"rapport{r}")
+            runs["kall"].append(run_measured([report_cmd(proj.root, year)], proj.root))
+            _say("b) make report, kall", r, repeat, runs["kall"][-1])
+            runs["oforandrad"].append(run_measured([report_cmd(proj.root, year)], proj.root))
+            _say("c) inget ändrat", r, repeat, runs["oforandrad"][-1])
+            indicator, shipped, corrected = CHANGED
+            set_value(proj.data, year, indicator, corrected)
+            runs["ett_varde"].append(run_measured([report_cmd(proj.root, year)], proj.root))
+            _say("d) ett ändrat värde", r, repeat, runs["ett_varde"][-1])
+            shutil.rmtree(plain.root)
+            shutil.rmtree(tmp / f"vanligt{r}-arbete")
+            shutil.rmtree(proj.root)
+        editions = _editions(layout, tmp / "utgavor", repeat)
+    results = _summary(year, repeat, runs, editions, load_before, time.perf_counter() - t_all)
     out = out or layout.root / "bench" / "resultat.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"Uppsnabbning med 2 parallella: {speedup:.2f}×. Resultat: {out}")
-    return 0
+    doc = doc or layout.root / "docs" / "prestanda.md"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(markdown(results), encoding="utf-8")
+    print()
+    print(table(results))
+    print(f"\nResultat: {out}\nTabell: {doc}")
+    return 0 if results["mal_uppfyllda"] else 1
+
+
+def _say(what: str, r: int, repeat: int, run: tuple[float, int]) -> None:
+    print(f"{what} ({r + 1}/{repeat}): {run[0]:.1f} s, toppminne {run[1] / 2**20:.0f} MB", flush=True)
+
+
+def _editions(layout: Layout, root: Path, repeat: int) -> list[dict]:
+    """Six editions in one project, oldest first; each measured cold (its cache and book build
+    cleared) `repeat` times, with the earlier editions published beside it as in real use."""
+    data = root / "data-kalla"
+    shutil.copytree(layout.data, data)
+    for y in EDITIONS:
+        if not (data / str(y)).exists():
+            generate_year(data, y)
+    proj = copy_project(layout, root / "projekt", data)
+    out = []
+    for y in EDITIONS:
+        times = []
+        for r in range(repeat):
+            shutil.rmtree(proj.build / "cache", ignore_errors=True)
+            shutil.rmtree(proj.build / "bok", ignore_errors=True)
+            times.append(run_measured([report_cmd(proj.root, y)], proj.root))
+            _say(f"utgåva {y}", r, repeat, times[-1])
+        again = run_measured([report_cmd(proj.root, y)], proj.root)
+        out.append({"ar": y, "ar_med_data": len([d for d in proj.data.iterdir() if d.name.isdigit() and int(d.name) <= y]),
+                    "kall_s": round(_median([t for t, _ in times]), 1),
+                    "oforandrad_s": round(again[0], 1),
+                    "toppminne_mb": round(max(m for _, m in times) / 2**20)})
+    return out
+
+
+def _summary(year, repeat, runs, editions, load_before, total) -> dict:
+    med = {k: _median([t for t, _ in v]) for k, v in runs.items()}
+    mem = {k: max(m for _, m in v) / 2**20 for k, v in runs.items()}
+    ratios = {k: med[k] / med["vanligt"] for k in TARGETS}
+    sixth_vs_first = editions[-1]["kall_s"] / editions[0]["kall_s"] if editions else float("nan")
+    met = {f"{k} ≤ {v:.2f} × vanligt": ratios[k] <= v for k, v in TARGETS.items()}
+    met["sjätte utgåvan ≤ första"] = sixth_vs_first <= 1.0
+    met["toppminne < 2 GB"] = max(mem.values()) < 2048 and all(e["toppminne_mb"] < 2048 for e in editions)
+    return {
+        "ar": year, "upprepningar": repeat, "python": platform.python_version(), "karnor": os.cpu_count(),
+        "datum": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "last_fore": [round(x, 2) for x in load_before], "last_efter": [round(x, 2) for x in os.getloadavg()],
+        "total_tid_s": round(total),
+        "median_s": {k: round(v, 1) for k, v in med.items()},
+        "alla_s": {k: [round(t, 1) for t, _ in v] for k, v in runs.items()},
+        "kvot_mot_vanligt": {k: round(v, 3) for k, v in ratios.items()},
+        "toppminne_mb": {k: round(v) for k, v in mem.items()},
+        "utgavor": editions, "sjatte_mot_forsta": round(sixth_vs_first, 2),
+        "mal": met, "mal_uppfyllda": all(met.values()),
+    }
+
+
+CASES = [("vanligt", "a) vanliga sättet: papermill-CLI per sida, sedan rent jupyter-book build"),
+         ("kall", "b) `make report` kall (ingen cache, inget tidigare bygge)"),
+         ("oforandrad", "c) `make report` igen, inget ändrat"),
+         ("ett_varde", "d) `make report` efter ett ändrat indikatorvärde")]
+
+
+def table(res: dict) -> str:
+    lines = ["| körning | median (s) | kvot mot a | mål | toppminne (MB) |", "|---|---:|---:|---:|---:|"]
+    for key, label in CASES:
+        ratio = "1" if key == "vanligt" else f"{res['kvot_mot_vanligt'][key]:.3f}".replace(".", ",")
+        goal = f"≤ {TARGETS[key]:.2f}".replace(".", ",") if key in TARGETS else ""
+        lines.append(f"| {label} | {str(res['median_s'][key]).replace('.', ',')} | {ratio} | {goal} | "
+                     f"{res['toppminne_mb'][key]} |")
+    return "\n".join(lines)
+
+
+def markdown(res: dict) -> str:
+    eds = ["| utgåva | år med data | kall (s, median) | oförändrad (s) | toppminne (MB) |", "|---|---:|---:|---:|---:|"]
+    for e in res["utgavor"]:
+        eds.append(f"| {e['ar']} | {e['ar_med_data']} | {str(e['kall_s']).replace('.', ',')} | "
+                   f"{str(e['oforandrad_s']).replace('.', ',')} | {e['toppminne_mb']} |")
+    goals = "\n".join(f"- {k}: {'uppfyllt' if v else '**inte uppfyllt**'}" for k, v in res["mal"].items())
+    return f"""# Prestanda: hur lång tid en körning tar
+
+Skrivet av `make bench` ({res['datum']}, Python {res['python']}, {res['karnor']} kärnor). Varje fall
+mättes {res['upprepningar']} gånger, omväxlande (a, b, c, d, a, b, …) så att belastning från andra
+program drabbar alla fall lika; tabellen visar medianer. Maskinen delades med andra program under
+mätningen (belastning {str(res['last_fore'][0]).replace('.', ',')} före och
+{str(res['last_efter'][0]).replace('.', ',')} efter, medelvärde över en minut), så enskilda tider
+varierar; kvoterna inom samma mätning är det jämförbara måttet.
+
+{table(res)}
+
+Toppminne är den största summan av residentminne (RSS) för körningens alla processer (kärnor
+inräknade), mätt var 50:e ms; delat minne räknas i varje process, så siffran är snarare för hög.
+
+## Mål
+
+{goals}
+
+## Sex utgåvor, 2025–2030
+
+Alla sex utgåvorna byggdes efter varandra i samma projekt; åren 2027–2030 fylldes med
+exempeldata som genererades för mätningen (filerna heter `*.exempeldata.csv` och märks som
+exempeldata i böckerna; de finns bara i mätningens tillfälliga kopia). Varje utgåva mättes kall
+(cache och bokbygge för året rensade, tidigare utgåvor publicerade bredvid) och sedan en gång till
+utan ändringar. Sjätte utgåvan kostar {str(res['sjatte_mot_forsta']).replace('.', ',')} × den första.
+
+{chr(10).join(eds)}
+
+En utgåva till kostar ungefär lika mycket som den förra: varje sida läser alla år fram till
+utgåvans år, men det är några kilobyte CSV per år; det som kostar är kärnstart, import, diagram
+och bokbygge, och de växer inte med antalet år.
+
+## Varför det går fort
+
+- **Varma kärnor.** Sidorna körs fortfarande av papermill, men med motorn `uppfoljning`
+  (`helpers/build/engine.py`, registrerad under papermills `papermill.engine`): en pool med en
+  kärna per processorkärna startas en gång per körning och importerar pandas, scipy, altair och
+  pandera en gång. Varje notebook får ett nytt tomt namnrum; efter ett fel startas en ny kärna.
+  Årets `analyse()` görs en gång per kärna och återanvänds så länge datafilerna är byte för byte
+  desamma.
+- **En cache som känner alla indata** (`helpers/build/cache.py`): en sida körs bara om något den
+  beror på har ändrats: mallen, parametrarna, de rader i årsfilerna som sidan läser
+  (`helpers/build/deps.py`), registret, företagsklimatfilerna, hjälpkoden eller miljön
+  (`constraints.txt`, Python, installerade versioner). `--utan-cache` kör allt.
+- **En inkrementell bok** (`helpers/build/jupyterbook.py`): Sphinx läser bara om ändrade sidor;
+  är inget ändrat körs Jupyter Book inte alls och samma HTML publiceras igen.
+
+Siffrorna i `bench/resultat.json` (alla enskilda mätningar finns där).
+"""

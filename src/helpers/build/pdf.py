@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers.build.archive import MANIFEST, sha256
+from helpers.build.archive import MANIFEST, read_manifest, sha256
 from helpers.build.layout import Layout
 from helpers.build.publish import pdf_name, publication, write_landing
 from helpers.core.errors import InputError, RunError
@@ -475,7 +475,7 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
             raise RunError(f"Utgåvan {year} är inte byggd ({need.name} saknas i {need.parent}). "
                            f"Kör först: make report YEAR={year}")
     toc = yaml.safe_load((edition / "_toc.yml").read_text(encoding="utf-8"))
-    manifest = json.loads((edition / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(edition / MANIFEST)
     pub = publication(layout.config)
     order = book_order(toc)
     names = {n for n, _ in order}
@@ -493,6 +493,8 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
         byggd=dt.date.fromisoformat(byggd[:10]) if byggd else None,
         period=_data_period(edition, year),
     )
+    for stale in html_dir.glob(".uppf-pdf-*.html"):  # left by a killed run (this command holds the lock)
+        stale.unlink()
     document = html_dir / f".uppf-pdf-{uuid.uuid4().hex[:8]}.html"
     try:
         document.write_text(compose(chapters, ed, None, _stylesheets(html_dir / "index.html")), encoding="utf-8")
@@ -514,7 +516,7 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
         "liggande_tabeller": landscape,
     }
     write_text_atomic(edition / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    write_landing(layout)
+    write_landing(layout, log=log)
     result = PdfResult(year, (edition / name, html_dir / name), n_pages, len(chapters), tuple(landscape))
     log(f"Klart: {n_pages} sidor A4, {len(chapters)} kapitel. PDF: {edition / name} (och {html_dir / name})")
     return result

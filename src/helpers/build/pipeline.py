@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.build import pages as book
+from helpers.build import progress as forlopp
 from helpers.build.archive import write_manifest
-from helpers.build.execute import execute_all
+from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
+from helpers.build.execute import default_jobs, execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
-from helpers.build.publish import write_landing, write_redogorelse
-from helpers.compute.analysis import analyse
+from helpers.build.publish import publication, write_landing, write_redogorelse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
@@ -37,11 +38,22 @@ class Result:
     seconds: float
 
 
-def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
-    """The one command behind `make report`. Raises InputError (bad data) or RunError."""
+def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
+             show_progress: bool = False) -> Result:
+    """The one command behind `make report`. Raises InputError (bad data) or RunError.
+
+    Pages whose inputs did not change come from the run cache and the book is built
+    incrementally; `use_cache=False` (`--utan-cache`) executes every page and builds the book clean.
+    """
     t0 = time.perf_counter()
     log(f"Kontrollerar indata för {year} …")
-    an = analyse(year, layout.data)
+    book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
+    publication(layout.config)  # so does a broken tillgänglighetsredogörelse section
+    code, environment = code_digest(), environment_digest(layout.root)
+    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
+    for warning in an.warnings():
+        log(f"Varning: {warning}")
+    config = book.config(layout.config, year, exempeldata=an.exempeldata)
     data_param = os.path.relpath(layout.data, layout.root)
     page_list = book.pages(an.plan, year, data_param)
 
@@ -49,19 +61,26 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    log(f"Kör {len(page_list)} notebooks med papermill ({jobs} parallella) …")
-    timings = execute_all(page_list, layout, staging, jobs)
+    jobs = jobs or default_jobs()
+    fingerprint = Fingerprint(layout, read_files(an, layout), code=code, environment=environment)
+    log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
+        + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
+    timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
+                          cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
 
     (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    shutil.copy(layout.book / "om_rapporten.md", staging / "om_rapporten.md")
+    for name in book.FIXED_PAGES:
+        shutil.copy(layout.book / f"{name}.md", staging / f"{name}.md")
     shutil.copytree(layout.book / "_static", staging / "_static")
     for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
         shutil.copytree(layout.book / fixed, staging / fixed)
     write_redogorelse(layout.config, year, staging)
-    book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), staging / "_config.yml")
+    book.write_yaml(config, staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
     log("Bygger boken med Jupyter Book …")
-    build_html(staging)
+    if not build_html(staging, layout.build / "bok" / str(year), fresh=not use_cache,
+                      tools=fingerprint.code + fingerprint.environment):
+        log("Boken är oförändrad: inget behövde byggas om.")
     missing = [p.name for p in page_list if not (staging / "_build" / "html" / f"{p.name}.html").exists()]
     if missing or not (staging / "_build" / "html" / "index.html").exists():
         raise RunError(f"Bokbygget saknar sidor: {', '.join(missing) or 'index'}")
@@ -74,7 +93,7 @@ def run_year(year: int, layout: Layout, *, jobs: int = 2, log=print) -> Result:
     write_manifest(staging, an, layout, timings)
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))
-    write_landing(layout)
+    write_landing(layout, log=log)
     result = Result(year, layout.html(year) / "index.html", layout.edition(year), timings, time.perf_counter() - t0)
     log(f"Klart på {result.seconds:.0f} s. Rapporten: {result.html_index}")
     return result

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
+from helpers.build.archive import read_manifest
 from helpers.build.layout import Layout
-from helpers.core.errors import InputError, Problem, display_path
+from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fs import write_text_atomic
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import STATUSAR, redogorelse_markdown
@@ -96,8 +97,12 @@ def write_redogorelse(config: Path, year: int, folder: Path) -> Path:
 
 # --- the editions --------------------------------------------------------------------------------
 
-def editions(layout: Layout) -> list[dict]:
-    """Every published edition, newest first: year, build date, exempeldata, PDF and page names."""
+def editions(layout: Layout, log=print) -> list[dict]:
+    """Every published edition, newest first: year, build date, exempeldata, PDF and page names.
+
+    Another year's damaged manifest never stops this year's run: that edition is listed with a
+    note to check it, and the run says so.
+    """
     html_root = layout.build / "html"
     if not html_root.is_dir():
         return []
@@ -106,7 +111,14 @@ def editions(layout: Layout) -> list[dict]:
     out = []
     for y in years:
         manifest = layout.edition(y) / "manifest.json"
-        meta = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        meta, damaged = {}, False
+        if manifest.exists():
+            try:
+                meta = read_manifest(manifest)
+            except RunError as exc:
+                damaged = True
+                log(f"Varning: {exc} Startsidan visar utgåvan {y} med en anmärkning; kontrollera den med "
+                    f"'python -m helpers verifiera --ar {y}'.")
         folder = html_root / str(y)
         pdf = pdf_name(y) if (folder / pdf_name(y)).is_file() else None
         pdf_meta = meta.get("pdf") if pdf and isinstance(meta.get("pdf"), dict) else {}
@@ -118,6 +130,7 @@ def editions(layout: Layout) -> list[dict]:
             "pdf_sidor": pdf_meta.get("sidor"),
             "tillganglighet": (folder / f"{REDOGORELSE}.html").is_file(),
             "sidor": sorted(p.stem for p in folder.glob("*.html")),
+            **({"skadat": True} if damaged else {}),
         })
     return out
 
@@ -128,10 +141,10 @@ def editions_script(items: list[dict]) -> str:
     return EDITIONS_JS_TEMPLATE.replace("/*UTGAVOR*/[]", data)
 
 
-def write_landing(layout: Layout):
+def write_landing(layout: Layout, log=print):
     """_build/html/index.html and _build/html/utgavor.js: every published edition, newest first."""
     html_root = layout.build / "html"
-    items = editions(layout)
+    items = editions(layout, log=log)
     write_text_atomic(html_root / EDITIONS_JS, editions_script(items))
     return write_text_atomic(html_root / "index.html", landing_html(items))
 

@@ -12,6 +12,7 @@ publication is fixed here at its cause, never by switching an accessibility rule
 - Relative `locale_dirs` become absolute, so Sphinx finds the Swedish `sphinx.js` for the search
   page as well as the `sphinx.po` it already read (it looks the former up from the working folder).
 - Markdown tables get scoped column headers, like the tables the notebooks write.
+- Titles the theme shows unescaped are escaped, since titles come from the register.
 
 The Swedish interface strings themselves live in `book/_locale/sv/LC_MESSAGES/`, the template
 overrides in `book/_templates/`, both copied into every edition.
@@ -20,6 +21,7 @@ overrides in `book/_templates/`, both copied into every edition.
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 
@@ -49,11 +51,19 @@ def _scope_headers(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('<th class="head">', '<th class="head" scope="col">')
 
 
+def _escape_theme_titles(app, pagename, templatename, context, doctree):
+    """sphinx-book-theme puts the page title into its print header as plain text (`title.astext()`,
+    inserted unescaped): a title from the register holding `<script>` would run. Escape it here."""
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key], quote=True)
+
+
 _SUMMARY = re.compile(r"(<a\b[^>]*>(?P<title>(?:(?!</a>).)*)</a>\s*<details\b[^>]*>\s*)<summary>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def name_toc_toggles(html: str) -> str:
+def name_toc_toggles(toc: str) -> str:
     """Give every sidebar `<summary>` toggle the name of the chapter whose sections it shows.
 
     The theme writes `<a …>Title</a><details><summary><span role="presentation">…icon…</span>`:
@@ -63,7 +73,7 @@ def name_toc_toggles(html: str) -> str:
         title = " ".join(_TAGS.sub("", m.group("title")).split())
         label = f"Avsnitt i {title}".replace('"', "&quot;")
         return f'{m.group(1)}<summary aria-label="{label}">'
-    return _SUMMARY.sub(named, html)
+    return _SUMMARY.sub(named, toc)
 
 
 def _named_toc(app, pagename, templatename, context, doctree):
@@ -116,6 +126,7 @@ def _absolute_locale_dirs(app, config):
 def setup(app):
     app.add_config_value("uppf_ar", None, "html", types=[int, type(None)])
     app.connect("config-inited", _absolute_locale_dirs)
+    app.connect("html-page-context", _escape_theme_titles, priority=900)
     app.connect("html-page-context", _drop_unwanted_assets, priority=900)
     app.connect("html-page-context", _scope_headers, priority=900)
     app.connect("html-page-context", _named_toc, priority=900)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.compute import klimat as klimatcalc
+from helpers.compute import oversikt as overview
 from helpers.compute.indicators import Change, changes, indicator_values
 from helpers.compute.targets import judge_all, summarise
 from helpers.core.missing import blank
@@ -87,6 +88,11 @@ class Analysis:
         """Åtgärder whose ansvarig reports a need for adjustment: the plan's samlad analys asks for it."""
         return self.status[self.status["behov_av_justering"] == "ja"]
 
+    @cached_property
+    def oversikt(self) -> overview.Oversikt:
+        """The sammanfattande bedömning: signals, verdict, key figures, deviations, proposals."""
+        return overview.build(self)
+
     @property
     def exempeldata(self) -> bool:
         return any(y.exempeldata for y in self.years.values()) or bool(self.klimat and self.klimat.exempeldata)
@@ -96,6 +102,10 @@ class Analysis:
         if self.klimat is not None:
             files += list(self.klimat.files)
         return files
+
+    def warnings(self) -> list:
+        """Things the analyst must be told but that do not stop the report (e.g. an empty year file)."""
+        return [w for y in sorted(self.years) for w in self.years[y].warnings]
 
     def example_files(self) -> list[Path]:
         return [f for f in self.input_files() if is_example(f)]
@@ -111,5 +121,6 @@ def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     ch = changes(plan, values, year)
     period_end = {aid: r["period_till"] for aid, r in years[year].status.iterrows() if not blank(r["period_till"])}
     cmp = klimat.comparisons(year) if klimat else None
-    judgements = judge_all(plan, ch, values, year, period_end, cmp)
+    statuses = {aid: r["status"] for aid, r in years[year].status.iterrows()}
+    judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses)
     return Analysis(year, plan, years, klimat, values, ch, judgements)

@@ -134,6 +134,8 @@ def _consistency(published: pd.DataFrame, computed: pd.DataFrame) -> list[Proble
             continue
         p = match.iloc[0]
         line = int(match.index[0])
+        if bool(p["exempeldata"]) != bool(c["exempeldata"]):
+            continue  # real figures (e.g. fetched from Kolada) are not expected to match invented answers
         if not blank(p["antal_svar"]) and int(p["antal_svar"]) != int(c["antal_svar"]):
             problems.append(Problem(p["_fil"], f"{int(c['antal_svar'])} svar, som i enkätsvaren för {int(c['ar'])}",
                                     row=line, column="antal_svar", value=int(p["antal_svar"])))

@@ -4,8 +4,11 @@ Why this module exists: the ranking mixes measures where lower is better (placer
 best of 290) with survey scores where higher is better (sammanfattande omdöme and factor
 scores, 1–6). Reading "−2" as a decline is the classic mistake; this module names every
 change as "förbättring"/"försämring" with a Swedish sentence, so notebooks never interpret
-signs themselves. The ranking is published as point values without sampling intervals, so
-no significance is claimed here.
+signs themselves. The ranking is published as point values without sampling intervals; a
+survey score that moved less than the project's estimated margin of error
+(`fakta.RANKING_FELMARGINAL`, ±0,2) is called "inom felmarginalen", never an improvement or a
+decline, the same principle as for NKI. The placering is a rank, not a sample, and is described
+as it moved.
 
 Domain constants (290 kommuner, the 1–6 scale, measure names) live in :mod:`helpers.data.fakta`,
 the project's single place for företagsklimat facts.
@@ -20,6 +23,7 @@ from helpers.core.fmt import number_sv, plural
 from helpers.data.fakta import (
     PLACERING,
     RANKING_ANTAL_KOMMUNER,
+    RANKING_FELMARGINAL,
     RANKING_SKALA_MAX,
     RANKING_SKALA_MIN,
     matt_namn,
@@ -28,6 +32,7 @@ from helpers.data.fakta import (
 FORBATTRING = "förbättring"
 FORSAMRING = "försämring"
 OFORANDRAT = "oförändrat"
+INOM_FELMARGINALEN = "inom felmarginalen"
 
 _TOLERANCE = 1e-9
 _COLUMNS = ["matt", "ar_fran", "ar", "varde_fran", "varde", "delta", "forandring", "forklaring"]
@@ -108,6 +113,13 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
             )
         return delta, OFORANDRAT, f"Oförändrad placering, plats {int(curr)}, {than}."
     name = matt_namn(matt)
+    if 0 < abs(delta) < RANKING_FELMARGINAL - _TOLERANCE:
+        moved = "steg" if delta > 0 else "sjönk"
+        return delta, INOM_FELMARGINALEN, (
+            f"{name} {moved} med {_score(abs(delta))} till {_score(curr)} {than} ({_score(prev)}); "
+            f"skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}) "
+            "och räknas inte som en förbättring eller försämring."
+        )
     if delta > 0:
         return delta, FORBATTRING, (
             f"{name} steg med {_score(delta)} till {_score(curr)} {than} ({_score(prev)})."
@@ -129,7 +141,8 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     ("jämfört med 2019").
 
     Output: [kommun,] matt, ar_fran, ar, varde_fran, varde, delta (curr − prev),
-    forandring ("förbättring", "försämring", "oförändrat"), forklaring (Swedish sentence).
+    forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"), forklaring (Swedish
+    sentence).
     """
     data = _validate(df)
     keys = ["kommun", "matt"] if "kommun" in data.columns else ["matt"]

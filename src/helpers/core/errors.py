@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.fmt import exact_sv
+from helpers.core.text import capped, has_invisible, number, shown_value, visible
+
+# A message lists at most this many problems; the rest are summarised by kind.
+MAX_PROBLEMS = 40
 
 
 @dataclass(frozen=True)
@@ -27,12 +31,20 @@ class Problem:
         if self.row is not None:
             where.append(f"rad {self.row}")
         if self.column is not None:
-            where.append(f"kolumn '{self.column}'")
+            where.append(f"kolumn '{visible(str(self.column))}'")
         text = ", ".join(where)
         if self.value is not None:
-            shown = "" if self.value == "" else str(self.value)
+            raw = "" if self.value == "" else str(self.value)
+            shown = shown_value(raw)
             text += f": värdet '{shown}'" if shown else ": tomt värde"
+            if has_invisible(raw):
+                text += " (med osynliga tecken, visade som ⟨…⟩)"
         return f"{text} – förväntat: {self.expected}"
+
+    def kind(self) -> str:
+        """What a problem is, without where: problems of the same kind are summarised together."""
+        column = f", kolumn '{self.column}'" if self.column is not None else ""
+        return f"{self.file}{column} – förväntat: {self.expected}"
 
 
 class InputError(Exception):
@@ -42,10 +54,12 @@ class InputError(Exception):
         self.problems = list(problems)
         super().__init__(self.message())
 
-    def message(self) -> str:
+    def message(self, limit: int = MAX_PROBLEMS) -> str:
+        """Every problem up to `limit`, then one summary line per kind ('… och 157 000 fel till')."""
         n = len(self.problems)
-        head = "Indata innehåller 1 fel:" if n == 1 else f"Indata innehåller {n} fel:"
-        return "\n".join([head, *(f"  • {p}" for p in self.problems)])
+        head = "Indata innehåller 1 fel:" if n == 1 else f"Indata innehåller {number(n)} fel:"
+        shown, rest = capped(self.problems, limit, Problem.kind)
+        return "\n".join([head, *(f"  • {p}" for p in shown), *(f"  {line}" for line in rest)])
 
     def __str__(self) -> str:
         return self.message()

@@ -98,6 +98,20 @@ RANKING_ANTAL_KOMMUNER = 290
 # questionnaire. VERIFIED.
 RANKING_SKALA_MIN = 1
 RANKING_SKALA_MAX = 6
+# How large a change in a survey score (omdöme, factors) must be to tell it from chance. Svenskt
+# Näringsliv publishes the scores without a margin of error, so this is THIS PROJECT'S ESTIMATE,
+# built from published facts and one assumption:
+# - kommuner with more than 50 000 inhabitants (Norrtälje) get 400 questionnaires (Svenskt
+#   Näringsliv, "Metod för enkäten"). VERIFIED;
+# - about half answer (Svenskt Näringsliv 2021: 32 000 answers, "svarsfrekvens på 50 %"). VERIFIED;
+# - the spread of single answers on the 1–6 scale is taken as 1,0 (standard deviation). ASSUMPTION:
+#   not published; a 1–6 scale cannot exceed 2,5 and survey scales like it usually lie near 1.
+# Two independent years of ~200 answers: 1,96 · 1,0 · √(2/200) ≈ 0,2. A smaller change is called
+# "inom felmarginalen", never an improvement or a decline (the same principle as NKI).
+RANKING_ENKATER = 400
+RANKING_SVARSANDEL = 0.5
+RANKING_SPRIDNING_ANTAGEN = 1.0
+RANKING_FELMARGINAL = round(1.96 * RANKING_SPRIDNING_ANTAGEN * (2 / (RANKING_ENKATER * RANKING_SVARSANDEL)) ** 0.5, 1)
 RANKING_SKALA_TEXT: dict[int, str] = {
     6: "utmärkt",
     5: "mycket bra",

@@ -18,6 +18,9 @@ from helpers.data.schema import Col, TableSpec
 
 # --- the register: data/plan/ ------------------------------------------------------------------
 
+# Handlingsplan 2025–2030: the follow-up years the register covers (first, last).
+PLANENS_AR = (2025, 2030)
+
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
 TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
@@ -146,6 +149,20 @@ STATUS = TableSpec(
     ),
 )
 
+def _value_period_rules(row: pd.Series) -> list[tuple[str, object, str]]:
+    """A value's own period is given whole (both dates) and in order, or not at all."""
+    start, end = row["period_fran"], row["period_till"]
+    if blank(start) != blank(end):
+        column = "period_till" if blank(end) else "period_fran"
+        return [(column, "", "båda datumen (period_fran och period_till) eller inget av dem")]
+    if not blank(start) and end < start:
+        return [("period_till", end.isoformat(), f"ett datum som är samma som eller efter period_fran ({start})")]
+    return []
+
+
+# period_fran/period_till: the period the value covers, when it is not the åtgärd's uppföljningsperiod
+# (a count at one date, a month of another register). Changes are only computed between values that
+# cover the same part of the year. Added later to the format: older files without them stay valid.
 VARDEN = TableSpec(
     (
         Col("indikator_id", required=True, unique=True, describe="ett indikator-id från data/plan/indikatorer.csv"),
@@ -153,7 +170,10 @@ VARDEN = TableSpec(
         Col("uppnatt_datum", "date"),
         Col("text"),
         Col("kommentar"),
-    )
+        Col("period_fran", "date", may_be_absent=True),
+        Col("period_till", "date", may_be_absent=True),
+    ),
+    row_rules=(_value_period_rules,),
 )
 
 LARDOM_TYPER = ("lärdom", "förslag")
@@ -212,18 +232,66 @@ RANKING = TableSpec((
 ))
 
 
+# --- published statistics fetched from Kolada: data/external/kolada/ (helpers.data.kolada) -----
+
+KOLADA_KPI_ID = r"^[A-Z][0-9]{5}$"
+_KPI_ID = dict(pattern=KOLADA_KPI_ID, describe="ett Kolada-id: en versal och fem siffror, t.ex. 'U07455'")
+
+# Hand-kept: which Kolada KPI feeds which series, and whether the id is confirmed (with source).
+KPI_MAPPNING = TableSpec((
+    Col("kpi_id", **_KPI_ID),
+    Col("titel"),
+    Col("serie", pattern=r"^insikt:[a-z_]+:[a-z_]+$", describe="ett serie-id som 'insikt:livsmedelskontroll:nki' (tomt: bara kontext)"),
+    Col("bekraftad", "janej", required=True),
+    Col("kalla"),
+    Col("anmarkning"),
+), row_rules=(
+    lambda r: [(c, "", f"{c} när bekraftad är 'ja'") for c in ("kpi_id", "titel", "kalla") if r["bekraftad"] == "ja" and blank(r[c])],
+    lambda r: [("serie", r["serie"], "ett område i serie-id:t: " + ", ".join((*fakta.OMRADEN, fakta.TOTALT)))]
+    if not blank(r["serie"]) and r["serie"].split(":")[1] not in _OMRADEN else [],
+    lambda r: [("serie", r["serie"], "ett mått i serie-id:t: " + ", ".join(_MATT))]
+    if not blank(r["serie"]) and r["serie"].split(":")[2] not in _MATT else [],
+))
+
+# Written by `python -m helpers hamta kolada`: KPI metadata and values, one row per kpi, kommun, år, kön.
+KOLADA_KPI = TableSpec((
+    Col("kpi_id", required=True, unique=True, **_KPI_ID),
+    Col("titel", required=True),
+    Col("enhet"),
+    Col("beskrivning"),
+    Col("kon_uppdelad"),
+    Col("verksamhetsomrade"),
+    Col("publiceringsdatum"),
+    Col("prel_publiceringsdatum"),
+    Col("hamtad", "date", required=True),
+    Col("svarsfil", required=True),
+))
+KOLADA_VARDEN = TableSpec((
+    Col("kpi_id", required=True, **_KPI_ID),
+    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0188'"),
+    Col("ar", "int", required=True, min=1900, max=2100),
+    Col("kon", "choice", required=True, choices=("T", "K", "M")),
+    Col("varde", "decimal"),
+    Col("status"),
+    Col("hamtad", "date", required=True),
+    Col("kalla", "choice", required=True, choices=("Kolada",)),
+    Col("svarsfil", required=True),
+))
+
+
 # --- the catalogue ---------------------------------------------------------------------------------
 
 PLAN = "plan"
 YEAR = "år"
 KLIMAT = "foretagsklimat"
+KOLADA = "external/kolada"
 
 
 @dataclass(frozen=True)
 class InputFile:
     """One input file: `<folder>/<stem>.csv`, or `<stem>.exempeldata.csv` for invented data."""
 
-    folder: str  # PLAN, YEAR (data/<år>/) or KLIMAT
+    folder: str  # PLAN, YEAR (data/<år>/), KLIMAT or KOLADA
     stem: str
     spec: TableSpec
     required: bool
@@ -243,6 +311,9 @@ CATALOGUE: tuple[InputFile, ...] = (
     InputFile(KLIMAT, "insikt_svar", SVAR, False, "SKR Insikt, enkätsvar"),
     InputFile(KLIMAT, "ranking_publicerat", RANKING, False, "Svenskt Näringslivs ranking, verkliga publicerade värden"),
     InputFile(KLIMAT, "ranking", RANKING, False, "Svenskt Näringslivs ranking per år och mått"),
+    InputFile(KOLADA, "kpi_mappning", KPI_MAPPNING, False, "Kolada: vilket nyckeltal som hör till vilken serie"),
+    InputFile(KOLADA, "kpi", KOLADA_KPI, False, "Kolada: nyckeltalens titel och beskrivning (hämtade)"),
+    InputFile(KOLADA, "varden", KOLADA_VARDEN, False, "Kolada: hämtade värden (python -m helpers hamta kolada)"),
 )
 
 

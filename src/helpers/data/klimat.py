@@ -7,6 +7,10 @@ Files in `data/foretagsklimat/` (see docs/foretagsklimat.md):
   and significance tests are computed;
 - `ranking_publicerat.csv`, `ranking[.exempeldata].csv` ranking placering, omdöme and factors.
 
+Values fetched from Kolada (`data/external/kolada/`, :mod:`helpers.data.kolada`) for KPIs confirmed
+in `kpi_mappning.csv` join the Insikt rows as real figures with source and fetch date; the rule
+for a Kolada value and a hand-typed one for the same year, område and mått is `kolada.merge_insikt`.
+
 Timing: Insikt results for measurement year Y are published in April–May of Y+1, so the report
 for year Y uses Insikt up to Y−1; the ranking is published each September, so up to Y.
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.errors import InputError, Problem, display_path
-from helpers.data import inputs
+from helpers.data import inputs, kolada
 from helpers.data.csvio import find_input, is_example
 from helpers.data.schema import TableSpec, load_table
 
@@ -75,13 +79,26 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], problems: list[Problem], w
                                 column=keys[-1], value=key))
 
 
+def _load_kolada(data_dir: Path, problems: list[Problem], files: list[Path]) -> pd.DataFrame:
+    """Insikt rows from Kolada's stored values (empty without them); the files read join `files`."""
+    try:
+        stored = kolada.load_stored(data_dir)
+        rows = kolada.insikt_rows(stored)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return pd.DataFrame()
+    files.extend(stored.files)
+    return rows
+
+
 def load(folder: Path) -> KlimatData | None:
-    """Load every företagsklimat file; None when the folder does not exist (no such data yet)."""
+    """Load every företagsklimat file and the Kolada values that feed it; None when there is neither."""
     folder = Path(folder)
-    if not folder.is_dir():
-        return None
     problems: list[Problem] = []
     files: list[Path] = []
+    fetched = _load_kolada(folder.parent, problems, files)
+    if not folder.is_dir() and fetched.empty and not problems:
+        return None
     frames = {f.stem: _load_optional(folder, f.stem, f.spec, problems, files) for f in inputs.files_in(inputs.KLIMAT)}
     pub, agg, svar = frames["insikt_publicerat"], frames["insikt"], frames["insikt_svar"]
     rpub, rank = frames["ranking_publicerat"], frames["ranking"]
@@ -90,6 +107,8 @@ def load(folder: Path) -> KlimatData | None:
     if len(rpub):
         _real_only(rpub, rpub["_fil"].iloc[0], problems)
     insikt = pd.concat([x for x in (pub, agg) if len(x)], ignore_index=False) if len(pub) or len(agg) else agg
+    insikt, disagree = kolada.merge_insikt(insikt, fetched)
+    problems += disagree
     ranks = pd.concat([x for x in (rpub, rank) if len(x)], ignore_index=False) if len(rpub) or len(rank) else rank
     if len(insikt):
         _duplicates(insikt, ["ar", "kommun", "omrade", "matt"], problems, "år, kommun, område och mått")

@@ -22,6 +22,13 @@ from helpers.data.csvio import read_table
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# '1.000' or '1,000': a thousands separator or a decimal sign? In a whole number it can only be
+# the former; in a decimal column three zeros after the sign make it a guess either way.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+_THOUSANDS_ZEROS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]000$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+THOUSANDS_HINT = ("utan punkt eller komma som tusentalsavgränsare: '{text}' kan betyda både {big} och {small}; "
+                  "skriv {big_plain} eller {big_spaced} för tusental")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class Col:
     unique: bool = False
     pattern: str | None = None
     describe: str | None = None  # Swedish description of an allowed value, overrides the default
+    may_be_absent: bool = False  # a column added to the format later: older files without it stay valid
 
     def expected(self) -> str:
         if self.describe:
@@ -70,6 +78,22 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
+def thousands_ambiguous(text: str, whole: bool) -> bool:
+    """True for '1.000' / '1,000' (and, in whole numbers, '12.345'): refused, never guessed."""
+    compact = _SPACES.sub("", text)
+    return bool((_THOUSANDS if whole else _THOUSANDS_ZEROS).match(compact))
+
+
+def thousands_hint(text: str) -> str:
+    compact = _SPACES.sub("", text)
+    sign = "-" if compact.startswith("-") else ""
+    digits = compact.lstrip("+-")
+    big = int(digits.replace(".", "").replace(",", ""))
+    small = exact_sv(float(digits.replace(",", ".")))
+    return THOUSANDS_HINT.format(text=text, big=f"{sign}{big}", small=f"{sign}{small}", big_plain=f"{sign}{big}",
+                                 big_spaced=f"{sign}{big:,}".replace(",", " "))
+
+
 def parse_number(text: str) -> float | None:
     """Parse '1 234,5', '72.5' or '-3'; return None when it is not a number."""
     compact = _SPACES.sub("", text)
@@ -91,17 +115,33 @@ def _parse_cell(col: Col, text: str):
         return (low, True) if low in ("ja", "nej") else (text, False)
     if col.kind in ("int", "decimal"):
         number = parse_number(text)
-        if number is None:
+        if number is None or thousands_ambiguous(text, whole=col.kind == "int"):
             return text, False
         if col.kind == "int" and not number.is_integer():
             return text, False
         return number, True
     if col.kind == "date":
+        if not _ISO_DATE.match(text):  # Python also reads '20261031' and '2026-W44'; the format is one
+            return text, False
         try:
             return dt.date.fromisoformat(text), True
         except ValueError:
             return text, False
     raise ValueError(f"unknown column kind {col.kind}")
+
+
+def _expected(col: Col, text: str) -> str:
+    """What a cell should hold, with a hint for the mistakes people actually make."""
+    base = col.expected()
+    if col.kind in ("int", "decimal") and thousands_ambiguous(text, whole=col.kind == "int"):
+        return f"{base}, {thousands_hint(text)}"
+    if col.kind == "date":
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 8 and digits[:2] in ("19", "20"):
+            return f"{base} (menar du {digits[:4]}-{digits[4:6]}-{digits[6:]}?)"
+        if len(digits) == 8 and digits[4:6] in ("19", "20"):
+            return f"{base} (menar du {digits[4:]}-{digits[2:4]}-{digits[:2]}?)"
+    return base
 
 
 def _schema(spec: TableSpec) -> pa.DataFrameSchema:
@@ -129,7 +169,7 @@ _CHECK_TEXT = {
 
 def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     """Read, parse and check one file; raise InputError listing every problem in it."""
-    raw = read_table(path, spec.names)
+    raw = read_table(path, spec.names, tuple(c.name for c in spec.columns if c.may_be_absent))
     shown = display_path(path)
     problems: list[Problem] = []
     unparsable: set[tuple[int, str]] = set()
@@ -139,7 +179,7 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
         for line, text in raw[col.name].items():
             value, ok = _parse_cell(col, text)
             if not ok:
-                problems.append(Problem(shown, col.expected(), row=int(line), column=col.name, value=text))
+                problems.append(Problem(shown, _expected(col, text), row=int(line), column=col.name, value=text))
                 unparsable.add((int(line), col.name))
                 value = None
             values.append(value)
@@ -168,19 +208,21 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
 
 def _translate(failures: pd.DataFrame, frame: pd.DataFrame, spec: TableSpec, shown: str) -> list[Problem]:
     by_name = {c.name: c for c in spec.columns}
+    # Column-wise lookups: a file with 150 000 bad rows must not take minutes to report.
+    cells = {name: frame[name].to_dict() for name in set(failures["column"]) if name in frame}
     problems = []
-    for _, f in failures.iterrows():
-        col = by_name.get(f["column"])
-        expected = _CHECK_TEXT.get(str(f["check"]), str(f["check"]))
-        if str(f["check"]) == "not_nullable" and col is not None:
+    for column, check, line, failure in zip(failures["column"], failures["check"].astype(str), failures["index"],
+                                            failures["failure_case"]):
+        col = by_name.get(column)
+        expected = _CHECK_TEXT.get(check, check)
+        if check == "not_nullable" and col is not None:
             expected = f"{col.expected()} (fältet får inte vara tomt)"
-        line = f["index"]
-        value = frame.at[line, f["column"]] if line in frame.index and f["column"] in frame else f["failure_case"]
+        value = cells[column].get(line, failure) if column in cells else failure
         if blank(value):
             value = ""
         elif isinstance(value, float):
             value = typed(value)
-        problems.append(Problem(shown, expected, row=int(line) if line is not None else None, column=f["column"], value=value))
+        problems.append(Problem(shown, expected, row=int(line) if not blank(line) else None, column=column, value=value))
     return problems
 
 

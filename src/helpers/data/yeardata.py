@@ -39,6 +39,7 @@ class YearData:
     lardomar: pd.DataFrame
     files: tuple[Path, ...]
     exempeldata: bool
+    warnings: tuple[Problem, ...] = ()  # not errors, but nothing the analyst should miss
 
 
 def year_folders(data_dir: Path) -> list[int]:
@@ -82,7 +83,24 @@ def load_year(data_dir: Path, year: int, plan: Plan) -> YearData:
     status = frames["status"].reset_index().set_index("atgard_id", drop=False)
     varden = frames["indikatorvarden"].reset_index().set_index("indikator_id", drop=False)
     return YearData(year, status, varden, frames["lardomar"].reset_index(drop=True), tuple(files),
-                    any(is_example(f) for f in files))
+                    any(is_example(f) for f in files), tuple(_warnings(frames, loaded, plan, year)))
+
+
+def _warnings(frames: dict[str, pd.DataFrame], loaded: dict[str, Path], plan: Plan, year: int) -> list[Problem]:
+    """A year file with only its header row, or åtgärder without a status, is allowed but said."""
+    out = []
+    for stem, what in (("status", "en rad per åtgärd"), ("indikatorvarden", "årets indikatorvärden")):
+        if stem in loaded and frames[stem].empty:
+            out.append(Problem(display_path(loaded[stem]), f"{what} (allt för {year} redovisas som 'uppgift saknas')",
+                               value="filen har bara rubrikraden"))
+    if "status" in loaded and not frames["status"].empty:
+        reported = set(frames["status"]["atgard_id"])
+        missing = [a for a in plan.order if a not in reported]
+        if missing:
+            out.append(Problem(display_path(loaded["status"]), f"en rad per åtgärd ({len(missing)} saknas och "
+                               "redovisas som 'status saknas')", column="atgard_id",
+                               value="rader saknas för " + ", ".join(missing)))
+    return out
 
 
 def _check_status(frame: pd.DataFrame, path: Path, plan: Plan, year: int) -> list[Problem]:

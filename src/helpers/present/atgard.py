@@ -1,28 +1,95 @@
-"""The åtgärd chapter: key facts, the responsible's comment, adjustment, links and the plan's text."""
+"""The åtgärd chapter: a one-line verdict, the responsible's own account, key facts, adjustment,
+links and the plan's text – each said once."""
 
 from __future__ import annotations
 
-from helpers.core.fmt import SAKNAS, date_sv
+from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, not_judged_reasons
+from helpers.compute.targets import DELVIS, EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, INGET_MAL, UPPFYLLT
+from helpers.core.fmt import SAKNAS, date_sv, list_sv, number_sv, plural
 from helpers.core.missing import blank
-from helpers.present.html import Html, esc, facts, status_badge
+from helpers.present.html import Html, esc, facts, signal_badge, status_badge
 from helpers.present.names import atgard_page, serie_namn
+
+
+def _sentence(parts: list[str]) -> str:
+    text = list_sv(parts)
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def maluppfyllelse_text(counts, judgements=None) -> str:
+    """'1 uppfyllt av 2 mål som kunde bedömas, 1 kunde inte bedömas i år (inom felmarginalen) och
+    3 indikatorer utan mål i planen': every count with its reason."""
+    if counts is None:
+        return SAKNAS
+    judged = int(counts["bedomda"])
+    parts = []
+    if judged:
+        met, late, not_met = int(counts[UPPFYLLT]), int(counts[DELVIS]), int(counts[EJ_UPPFYLLT])
+        bits = []
+        if met:
+            bits.append(f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}")
+        if late:
+            bits.append(f"{late} {'uppfyllt' if late == 1 else 'uppfyllda'} försenat")
+        if not_met:
+            bits.append(f"{not_met} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
+        parts.append(f"{list_sv(bits)} av {plural(judged, 'mål', 'mål')} som kunde bedömas")
+    if int(counts[EJ_BEDOMT]):
+        why = not_judged_reasons(judgements) if judgements is not None else []
+        parts.append(f"{plural(int(counts[EJ_BEDOMT]), 'mål', 'mål')} kunde inte bedömas i år"
+                     + (f" ({', '.join(why)})" if why else ""))
+    if int(counts[INGET_MAL]):
+        parts.append(f"{plural(int(counts[INGET_MAL]), 'indikator', 'indikatorer')} utan mål i planen")
+    if int(counts[EJ_AKTUELLT]):
+        n = int(counts[EJ_AKTUELLT])
+        parts.append(f"{plural(n, 'indikator', 'indikatorer')} inte {'aktuell' if n == 1 else 'aktuella'} i år")
+    return _sentence(parts) or SAKNAS
+
+
+def maluppfyllelse_kort(counts) -> str:
+    """The short form for overview tables: '1 av 2 uppfyllda', 'kunde inte bedömas', 'inga mål i planen'."""
+    if counts is None:
+        return SAKNAS
+    judged = int(counts["bedomda"])
+    if judged:
+        met, late = int(counts[UPPFYLLT]), int(counts[DELVIS])
+        text = f"{met + late} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
+        if late:
+            text += f" ({late} försenat)"
+        return text
+    if int(counts["med_mal"]):
+        return "kunde inte bedömas i år"
+    if int(counts[EJ_AKTUELLT]) and not int(counts[INGET_MAL]):
+        return "ej aktuellt"
+    return "inga mål i planen"
+
+
+def atgard_verdict(an, atgard_id: str) -> Html:
+    """The chapter's first line: the signal and why, then status, targets and adjustment in brief."""
+    row = an.oversikt.table.loc[atgard_id]
+    status = row["status"]
+    prev = an.status_prev(atgard_id)
+    since = f" (förra året: {esc(prev)})" if prev and prev != status else ""
+    if row["signal"] == AVVIKELSE:
+        lead = "Avviker från planen: " + esc("; ".join(row["skal"])) + "."
+    elif row["signal"] == EJ_AKTUELL:
+        lead = "Avslutad: åtgärden följs inte upp längre."
+    else:
+        lead = "Följer planen."
+    counts = an.per_atgard.loc[atgard_id] if atgard_id in an.per_atgard.index else None
+    adjust = " Ansvarig ser behov av justering (se nedan)." if row["behov_av_justering"] == "ja" else ""
+    return Html(f'<p class="uppf-dom">{signal_badge(row["signal"])} <strong>{lead}</strong> '
+                f"Status {an.year}: {status_badge(status)}{since}. Mål: {esc(maluppfyllelse_kort(counts))}.{adjust}</p>")
 
 
 def atgard_summary(an, atgard_id: str) -> Html:
     st = an.status.loc[atgard_id]
     plan_row = an.plan.atgard(atgard_id)
-    prev = an.status_prev(atgard_id)
     period = (f"{date_sv(st['period_fran'])} – {date_sv(st['period_till'])}"
               if not blank(st["period_fran"]) else SAKNAS)
     counts = an.per_atgard.loc[atgard_id] if atgard_id in an.per_atgard.index else None
-    malupp = SAKNAS
-    if counts is not None:
-        malupp = (f"{int(counts['uppfyllt'])} uppfyllda, {int(counts['delvis uppfyllt'])} delvis uppfyllda, "
-                  f"{int(counts['ej uppfyllt'])} ej uppfyllda och {int(counts['ej bedömt'])} ej bedömda "
-                  f"av {int(counts['totalt'])} indikatorer")
+    own = an.judgements[an.judgements["atgard_id"] == atgard_id]
     pairs = [
-        ("Genomförandestatus", status_badge(st["status"]) + (f" <small>(föregående år: {esc(prev)})</small>" if prev else "")),
-        ("Måluppfyllelse", malupp),
+        ("Måluppfyllelse", esc(maluppfyllelse_text(counts, own))),
         ("Ansvarig", esc(plan_row["ansvarig"])),
         ("Uppföljningsperiod", period),
         ("Uppföljning enligt planen", esc(plan_row["uppfoljningsfrekvens"])),
@@ -48,8 +115,36 @@ def adjustment_block(an, atgard_id: str) -> Html:
     return Html(f"<p>{SAKNAS}</p>")
 
 
+def _said_on_page(an, atgard_id: str, text: str) -> bool:
+    """True when the plan's words already stand elsewhere on the page (plan text or an indicator)."""
+    a = an.plan.atgard(atgard_id)
+    said = [a["mal_och_syfte"], a["kommentar"], a["uppfoljning"], *an.plan.indicators_of(atgard_id)["text"]]
+    words = " ".join(str(text).split()).rstrip(".")
+    return any(not blank(s) and words in " ".join(str(s).split()) for s in said)
+
+
+def _plain_series_status(an, serie: str) -> str:
+    """Latest value of a linked series and how it changed, without test names or p-values."""
+    ind = an.plan.indikatorer
+    own = ind[ind["serie"] == serie]
+    if len(own):
+        j = an.judgements.loc[own.index[0]]
+        return j["forklaring"] if j["utfall"] not in (INGET_MAL,) else ""
+    values = an.klimat.series_values() if an.klimat is not None else None
+    if values is None or values.empty:
+        return ""
+    mine = values[values["serie"] == serie].sort_values("ar")
+    if mine.empty:
+        return "Inga publicerade värden ännu."
+    last = mine.iloc[-1]
+    d = 0 if serie.startswith("insikt:") else 2
+    label = " (exempeldata)" if bool(last["exempeldata"]) else ""
+    return f"Senaste värde {number_sv(float(last['varde']), d)} ({int(last['ar'])}){label}."
+
+
 def links_block(an, atgard_id: str) -> Html:
-    """Samverkan: the links the plan names, in both directions, with the plan's own words."""
+    """Samverkan: the links the plan names, in both directions; the plan's words only where they
+    are not already on the page."""
     links = an.plan.links_of(atgard_id)
     if links.empty:
         return Html("<p>Handlingsplanen anger inga kopplingar till andra åtgärder, NKI-frågor eller styrdokument.</p>")
@@ -59,16 +154,19 @@ def links_block(an, atgard_id: str) -> Html:
             other = k["till_atgard"] if k["fran_atgard"] == atgard_id else k["fran_atgard"]
             direction = "Kopplad till" if k["fran_atgard"] == atgard_id else "Åtgärd som hänvisar hit:"
             target = f'{direction} <a href="{atgard_page(other)}.html">{esc(an.plan.heading(other))}</a>'
-            st = an.status.loc[other, "status"]
-            target += f" – status {status_badge(st)}"
+            target += f" – status {status_badge(an.status.loc[other, 'status'])}"
         elif k["typ"] in ("nki-fråga", "ranking-faktor"):
             label = "Följs i NKI (SKR Insikt)" if k["typ"] == "nki-fråga" else "Följs i Svenskt Näringslivs ranking"
             target = f'{label}: <a href="foretagsklimat.html">{esc(serie_namn(k["till_serie"]))}</a>'
-            if an.klimat is not None:
-                target += f". {esc(an.klimat.serie_status(k['till_serie']))}"
+            status = _plain_series_status(an, k["till_serie"])
+            if status:
+                target += f". {esc(status)}"
         else:
             target = f"Styrdokument: {esc(k['till_dokument'])}"
-        items.append(f"<li>{target}<br><small>Planens text: ”{esc(k['beskrivning'])}”</small></li>")
+        quote = ""
+        if k["fran_atgard"] == atgard_id and not _said_on_page(an, atgard_id, k["beskrivning"]):
+            quote = f"<br><small>Planens text: ”{esc(k['beskrivning'])}”</small>"
+        items.append(f"<li>{target}{quote}</li>")
     return Html(f'<ul class="uppf-kopplingar">{"".join(items)}</ul>')
 
 

@@ -2,6 +2,11 @@
 
 SVG through vl-convert needs no network and no JavaScript, so the static book works offline; the
 alt text describes the data so the chart is not the only way to read it (WCAG 1.1.1).
+
+Charts are drawn so that they cannot mislead: years are placed on a real time axis and a line is
+only drawn between neighbouring years with comparable values (a gap stays a gap), value axes
+start at zero or show the measure's whole scale, real published values and exempeldata get
+different point shapes, and every colour has its word next to it.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import pandas as pd
 from helpers.core.fmt import number_sv
 from helpers.present.html import Html
 
-# Colours with at least 3:1 contrast against white and distinguishable without colour (labels too).
-UTFALL_FARGER = {"uppfyllt": "#1a6e35", "delvis uppfyllt": "#8a4500", "ej uppfyllt": "#a4241b", "ej bedömt": "#595959"}
-STATUS_FARGER = {"ej påbörjad": "#595959", "pågående": "#1f5fa8", "genomförd": "#1a6e35", "avslutad": "#4b2c7f",
-                 "status saknas": "#a4241b"}
 FONT = "DejaVu Sans, Arial, sans-serif"
+LINE = "#0052cc"
+REAL = "verkligt värde"
+EXEMPEL = "exempeldata"
+
+# The whole scale of each measure: a chart of a 1–6 score shows 1–6, an index 0–100.
+SCALES = {"%": (0, 100), "index": (0, 100), "betyg": (1, 6)}
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
@@ -46,36 +53,79 @@ def figure(chart: alt.Chart, alt_text: str, caption: str) -> Html:
     )
 
 
-def trend(series: pd.DataFrame, title: str, unit: str, *, exempeldata: bool = False, note: str = "") -> Html:
-    """Line chart of one indicator over the years (columns ar, varde)."""
-    data = series.dropna(subset=["varde"]).astype({"ar": int})
-    y_title = {"%": "Andel (%)", "index": "Index (0–100)", "betyg": "Betyg (1–6)"}.get(unit, "Antal")
-    base = alt.Chart(data).encode(
-        x=alt.X("ar:O", title="År", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("varde:Q", title=y_title, scale=alt.Scale(zero=unit not in ("index", "betyg")),
-                axis=alt.Axis(format=",d", tickMinStep=1) if unit == "st" else alt.Axis()),
-    )
-    chart = (base.mark_line(color="#1f5fa8", strokeWidth=2) + base.mark_point(color="#1f5fa8", filled=True, size=60)
-             + base.mark_text(dy=-10, color="#222").encode(text=alt.Text("varde:Q", format=",.4~f")))
+def runs(years: list[int], joined: list[bool] | None = None) -> list[int]:
+    """A run number per point: a new run starts after a missing year or where `joined` is False.
+
+    Lines are drawn within a run only, so two values years apart are never drawn as neighbours.
+    """
+    out, run = [], 0
+    for i, year in enumerate(years):
+        if i and (year - years[i - 1] > 1 or (joined is not None and not joined[i])):
+            run += 1
+        out.append(run)
+    return out
+
+
+def year_axis(years: list[int], title: str = "År") -> alt.X:
+    """A real time axis with a tick per year (never an ordinal axis that closes gaps)."""
+    lo, hi = min(years), max(years)
+    return alt.X("ar:Q", title=title, scale=alt.Scale(domain=[lo - 0.5, hi + 0.5], nice=False),
+                 axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", labelAngle=0))
+
+
+def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None = None, note: str = "",
+          joined: list[bool] | None = None) -> Html:
+    """Line chart of one indicator over the years (columns ar, varde, exempeldata).
+
+    `unit`: 'st', 'medelvärde', '%', 'index' or 'betyg'; `joined[i]` False breaks the line
+    before point i (its period is not comparable with the one before).
+    """
+    data = series.dropna(subset=["varde"]).astype({"ar": int}).reset_index(drop=True)
+    data["run"] = runs(data["ar"].tolist(), joined)
+    data["typ"] = data["exempeldata"].map(lambda e: EXEMPEL if bool(e) else REAL)
+    data["etikett"] = data["varde"].map(lambda v: number_sv(v, decimals))
+    y_title = {"%": "Andel (%)", "index": "Index (0–100)", "betyg": "Betyg (1–6)", "medelvärde": "Medelvärde"}.get(
+        unit, "Antal")
+    lo, hi = SCALES.get(unit, (0, None))
+    scale = alt.Scale(domain=[lo, hi]) if hi is not None else alt.Scale(zero=True, nice=True)
+    base = alt.Chart(data).encode(x=year_axis(data["ar"].tolist()),
+                                  y=alt.Y("varde:Q", title=y_title, scale=scale,
+                                          axis=alt.Axis(format=",d", tickMinStep=1) if unit == "st" else alt.Axis()))
+    kinds = [k for k in (REAL, EXEMPEL) if k in set(data["typ"])]
+    shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, EXEMPEL], range=["circle", "square"]),
+                      legend=alt.Legend(orient="bottom") if len(kinds) > 1 else None)
+    chart = (base.mark_line(color=LINE, strokeWidth=2).encode(detail="run:N")
+             + base.mark_point(color=LINE, filled=True, size=70, opacity=1).encode(shape=shape)
+             + base.mark_text(dy=-12, color="#222").encode(text="etikett:N"))
     chart = chart.properties(width=420, height=200, title=_wrap(title))
-    points = "; ".join(f"{int(r.ar)}: {number_sv(r.varde)}" for r in data.itertuples())
-    label = "exempeldata, " if exempeldata else ""
+    points = "; ".join(f"{int(r.ar)}: {r.etikett}" + (" (exempeldata)" if r.typ == EXEMPEL and len(kinds) > 1 else "")
+                       for r in data.itertuples())
+    label = "exempeldata, " if kinds == [EXEMPEL] else ""
     alt_text = f"Linjediagram ({label}{y_title.lower()}) för {title}. Värden per år: {points or 'inga värden'}.{note}"
-    return figure(chart, alt_text, f"{title}{' (exempeldata)' if exempeldata else ''}.{note}")
+    marks = " Runda punkter är verkliga värden, fyrkantiga exempeldata." if len(kinds) > 1 else ""
+    return figure(chart, alt_text, f"{title}{' (exempeldata)' if kinds == [EXEMPEL] else ''}.{marks}{note}")
 
 
 def stacked_counts(frame: pd.DataFrame, category: str, colours: dict[str, str], title: str, y_label: str,
                    caption: str) -> Html:
-    """Horizontal stacked bars of counts (columns: label, category, antal)."""
+    """Horizontal stacked bars of counts (columns: label, category, antal), each segment labelled
+    with its count so colour is never the only way to read it."""
     order = [c for c in colours if c in set(frame[category])]
-    chart = alt.Chart(frame).mark_bar().encode(
+    frame = frame[frame[category].isin(order)].copy()
+    frame["ordning"] = frame[category].map(order.index)
+    base = alt.Chart(frame).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("antal:Q", title="Antal", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("antal:Q", title="Antal", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+        order=alt.Order("ordning:Q"),
+    )
+    bars = base.mark_bar(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color(f"{category}:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=[colours[c] for c in order]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
-        order=alt.Order("ordning:Q"),
-    ).properties(width=420, title=title)
+                        legend=alt.Legend(orient="bottom", direction="horizontal")))
+    labels = base.transform_filter(alt.datum.antal > 0).mark_text(color="#ffffff", fontWeight="bold", dx=-8,
+                                                                    align="right").encode(
+        x=alt.X("antal:Q", stack="zero"), text="antal:Q")
+    chart = (bars + labels).properties(width=420, title=title)
     text = "; ".join(
         f"{label}: " + ", ".join(f"{r[category]} {int(r['antal'])}" for _, r in grp.iterrows() if r["antal"])
         for label, grp in frame.groupby("label", sort=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from helpers.compute.targets import UTFALL
 from helpers.core.missing import blank
+from helpers.present.farger import SIGNAL_FARGER, SIGNAL_SYMBOL, STATUS_FARGER, UTFALL_FARGER
 
 
 class Html(str):
@@ -30,13 +31,26 @@ def _slug(text: str) -> str:
     return text.lower().translate(table)
 
 
+def _badge(kind: str, key: str, label: str, colour: str | None, symbol: str = "") -> str:
+    style = f' style="background-color:{colour}"' if colour else ""
+    mark = f'<span aria-hidden="true">{esc(symbol)} </span>' if symbol else ""
+    return (f'<span class="uppf-{kind} uppf-{kind}-{_slug(key)}{"" if colour else " uppf-kontur"}"{style}>'
+            f"{mark}{esc(label[:1].upper() + label[1:])}</span>")
+
+
 def status_badge(status: str) -> str:
-    return f'<span class="uppf-status uppf-status-{_slug(status)}">{esc(status.capitalize())}</span>'
+    return _badge("status", status, status, STATUS_FARGER.get(status))
 
 
 def utfall_badge(utfall: str, detalj: str | None = None) -> str:
+    """The judgement in words; the finer detalj ('uppfyllt försenat', 'uppfyllt 2025') when it says more."""
     label = detalj if detalj and detalj not in UTFALL and detalj != utfall else utfall
-    return f'<span class="uppf-utfall uppf-utfall-{_slug(utfall)}">{esc(label.capitalize())}</span>'
+    return _badge("utfall", utfall, label, UTFALL_FARGER.get(utfall))
+
+
+def signal_badge(signal: str) -> str:
+    """Enligt plan / avvikelse / ej aktuell: colour, symbol and word."""
+    return _badge("signal", signal, signal, SIGNAL_FARGER.get(signal), SIGNAL_SYMBOL.get(signal, ""))
 
 
 def exempel_banner(files: list[Path], real_note: str | None = None) -> Html:
@@ -48,9 +62,8 @@ def exempel_banner(files: list[Path], real_note: str | None = None) -> Html:
     extra = f" {esc(real_note)}" if real_note else ""
     return Html(
         '<div class="uppf-exempeldata" role="note"><strong>Exempeldata.</strong> '
-        "Siffrorna och kommentarerna på den här sidan är påhittade för att visa hur rapporten "
-        f"fungerar och beskriver inte verkliga förhållanden. De kommer från filerna märkta "
-        f"<code>.exempeldata</code> i {names}.{extra}</div>"
+        f"Siffrorna och kommentarerna på sidan är påhittade för att visa hur rapporten fungerar.{extra} "
+        f"<small>(Filer märkta <code>.exempeldata</code> i {names}.)</small></div>"
     )
 
 

@@ -12,14 +12,14 @@ import altair as alt
 import pandas as pd
 
 from helpers.compute import nki
-from helpers.core.fmt import SAKNAS, number_sv, signed_sv
+from helpers.core.fmt import SAKNAS, number_sv, p_value_sv, plural, signed_sv
 from helpers.core.missing import blank
 from helpers.data import fakta
 from helpers.data.fakta import matt_namn
 from helpers.data.klimat import KOMMUN
-from helpers.present.charts import figure
+from helpers.present.charts import REAL, figure, runs, year_axis
 from helpers.present.html import Html, esc, exempel_banner, table, utfall_badge
-from helpers.present.names import atgard_page
+from helpers.present.names import atgard_page, serie_namn
 
 NO_DATA = Html("<p>Det finns inga uppgifter om företagsklimatet i <code>data/foretagsklimat/</code>.</p>")
 
@@ -52,6 +52,34 @@ def _latest_shown(k) -> pd.DataFrame:
     return agg[agg["visas"]] if len(agg) else agg
 
 
+def _whole_change(r) -> int | None:
+    """The change between the two results as readers see them (whole index points)."""
+    if blank(r.get("varde")) or blank(r.get("varde_fran")):
+        return None
+    return int(round(float(r["varde"]))) - int(round(float(r["varde_fran"])))
+
+
+def plain_change(r) -> str:
+    """A change in NKI or a service factor in words, without test names or p-values (those are in
+    the method section): improvement, decline, within the margin of error, or why not compared."""
+    verdict = r["bedomning"]
+    change = _whole_change(r)
+    if change is None or verdict not in ("signifikant förbättring", "signifikant försämring", "inom felmarginalen",
+                                         "kan inte bedömas"):
+        return str(r["forklaring"])
+    since = f"från {int(r['ar_fran'])}"
+    moved = ("Ökade" if change > 0 else "Minskade") + f" med {plural(abs(change), 'enhet', 'enheter')} {since}"
+    if change == 0:
+        moved = f"Oförändrat {since}"
+    if verdict == "signifikant förbättring":
+        return f"{moved}: en säkerställd förbättring, större än felmarginalen."
+    if verdict == "signifikant försämring":
+        return f"{moved}: en säkerställd försämring, större än felmarginalen."
+    if verdict == "inom felmarginalen":
+        return f"{moved}, men inom felmarginalen: kan bero på slumpen och räknas inte som en förändring."
+    return f"{moved}; felmarginalen är okänd, så förändringen kan inte prövas."
+
+
 def nki_chart(an) -> Html:
     """NKI per område for the latest measurement year, with 95 % interval bars."""
     k = _k(an)
@@ -80,7 +108,8 @@ def nki_chart(an) -> Html:
 
 
 def nki_trend_chart(an) -> Html:
-    """NKI totalt over the years with intervals, Riket for reference, and the 2024 series break marked."""
+    """NKI totalt over the years with intervals, Riket for reference, the 2024 series break marked,
+    and real published results told apart from exempeldata by the point's shape."""
     k = _k(an)
     if k is None or k.insikt.empty:
         return NO_DATA
@@ -92,27 +121,36 @@ def nki_trend_chart(an) -> Html:
     data["ar"] = data["ar"].astype(int)
     data["ci_low"] = data["ci_low"].astype(float).clip(0, 100)
     data["ci_high"] = data["ci_high"].astype(float).clip(0, 100)
+    data["typ"] = data["exempeldata"].map(lambda e: "exempeldata" if bool(e) else REAL)
+    data = data.sort_values(["kommun", "ar"]).reset_index(drop=True)
     breaks = [y for y, _ in fakta.TOTALT_DEFINITIONER if y > 0 and data["ar"].min() < y <= data["ar"].max()]
-    # Lines are not drawn across a series break: each definition of totalt is its own segment.
+    # Lines are not drawn across a series break nor across a missing year: each stretch is its own segment.
     data["period"] = data["ar"].map(lambda y: sum(y >= b for b in breaks))
-    x = alt.X("ar:Q", title="Mätår", axis=alt.Axis(format="d", tickMinStep=1))
-    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[KOMMUN, "Riket"], range=["#1f5fa8", "#595959"]),
+    data["run"] = ""
+    for name, grp in data.groupby("kommun"):
+        data.loc[grp.index, "run"] = [f"{name}-{p}-{r}" for p, r in zip(grp["period"], runs(grp["ar"].tolist()))]
+    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[KOMMUN, "Riket"], range=["#0052cc", "#595959"]),
                        legend=alt.Legend(orient="bottom"))
-    base = alt.Chart(data).encode(x=x, color=colour)
-    layers = [base.mark_line(point=True).encode(y=alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[40, 100])),
-                                                 detail="period:N"),
+    base = alt.Chart(data).encode(x=year_axis(data["ar"].tolist(), "Mätår"), color=colour)
+    y = alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[0, 100]))
+    shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, "exempeldata"], range=["circle", "square"]),
+                      legend=alt.Legend(orient="bottom"))
+    layers = [base.mark_line().encode(y=y, detail="run:N"),
+              base.mark_point(filled=True, size=60, opacity=1).encode(y=y, shape=shape),
               base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q")]
     for year in breaks:
         marker = pd.DataFrame({"ar": [year - 0.5], "text": [f"Seriebrott {year}"]})
         layers.append(alt.Chart(marker).mark_rule(color="#a4241b", strokeDash=[4, 4]).encode(x="ar:Q"))
         layers.append(alt.Chart(marker).mark_text(color="#a4241b", align="left", dx=4, y=8).encode(x="ar:Q", text="text:N"))
     chart = alt.layer(*layers).properties(width=460, height=240, title="NKI totalt per mätår")
-    points = "; ".join(f"{r.kommun} {r.ar}: {number_sv(round(r.varde))}" for r in data.sort_values(["kommun", "ar"]).itertuples())
+    points = "; ".join(f"{r.kommun} {r.ar}: {number_sv(round(r.varde))}" + (" (exempeldata)" if r.typ != REAL else "")
+                       for r in data.itertuples())
     brk = f" Seriebrott {', '.join(map(str, breaks))}: totalt omfattar därefter färre områden och jämförs inte bakåt." if breaks else ""
-    invented = sorted(own.loc[own["exempeldata"].astype(bool), "ar"].astype(int))
-    label = f" ({KOMMUN} {invented[0]}–{invented[-1]}: exempeldata)" if invented else ""
-    return figure(chart, f"Linjediagram: NKI totalt per mätår{label}. {points}.{brk}",
-                  f"NKI totalt per mätår med 95 % konfidensintervall{label}.{brk}")
+    real = sorted(own.loc[~own["exempeldata"].astype(bool), "ar"].astype(int))
+    label = (f" Runda punkter är verkliga publicerade resultat ({KOMMUN} {real[0]}–{real[-1]} och Riket), fyrkantiga "
+             "exempeldata." if real and bool(own["exempeldata"].any()) else "")
+    return figure(chart, f"Linjediagram: NKI totalt per mätår på skalan 0–100. {points}.{brk}",
+                  f"NKI totalt per mätår med 95 % konfidensintervall där det är känt.{label}{brk}")
 
 
 def _value_label(r) -> str:
@@ -158,7 +196,7 @@ def nki_table(an) -> Html:
 
 
 def delta_table(an) -> Html:
-    """Latest change per område in plain Swedish: significant, within the margin, or not comparable."""
+    """Latest change per område in plain Swedish: a real change, within the margin, or not comparable."""
     k = _k(an)
     if k is None or k.deltas.empty:
         return NO_DATA
@@ -167,10 +205,11 @@ def delta_table(an) -> Html:
     rows = []
     for _, r in last.iterrows():
         name = fakta.OMRADEN.get(r["omrade"], fakta.TOTALT_NAMN)
+        change = _whole_change(r)
         rows.append([esc(name), f"{r['ar_fran']}–{r['ar']}",
-                     signed_sv(r["delta"], 1) if not math.isnan(r["delta"]) else "–",
-                     esc(r["bedomning"]), esc(r["forklaring"]) + (f" ({fakta.FA_SVAR_TEXT})" if r["fa_svar"] else "")])
-    return table(["Område", "Jämförelse", "Förändring (enheter)", "Bedömning", "Förklaring"], rows,
+                     signed_sv(change, 0) if change is not None and not math.isnan(r["delta"]) else "–",
+                     esc(plain_change(r)) + (f" ({fakta.FA_SVAR_TEXT})" if r["fa_svar"] else "")])
+    return table(["Område", "Jämförelse", "Förändring (enheter)", "Bedömning"], rows,
                  "Förändring av NKI jämfört med föregående mätning", numeric={2})
 
 
@@ -191,31 +230,41 @@ def factor_table(an) -> Html:
             continue
         r = cur.iloc[0]
         d = deltas[(deltas["omrade"] == fakta.TOTALT) & (deltas["matt"] == matt) & (deltas["ar"] == last)]
-        change = esc(d.iloc[0]["forklaring"]) if len(d) else "Ingen tidigare mätning att jämföra med."
+        change = esc(plain_change(d.iloc[0])) if len(d) else "Ingen tidigare mätning att jämföra med."
         rows.append([esc(name), number_sv(round(float(r["varde"]))) if r["visas"] else "visas inte", change])
     return table(["Serviceområde", f"Index {last}", "Förändring"], rows, f"Serviceområden, totalt, mätår {last}", numeric={1})
 
 
+ORIGIN = {"publicerat": "publicerad", "härlett": "härledd", "exempeldata": "exempeldata"}
+
+
 def ranking_chart(an) -> Html:
+    """The placering on the whole 1–290 scale (a move of a few places is not drawn as a plunge), each
+    point shaped by whether it is published, derived from a publication or exempeldata."""
     k = _k(an)
     if k is None or k.ranking.empty:
         return NO_DATA
-    data = k.ranking[k.ranking["matt"] == "placering"].copy()
+    data = k.ranking[k.ranking["matt"] == fakta.PLACERING].copy().sort_values("ar")
     data["ar"] = data["ar"].astype(int)
-    data["typ"] = data.apply(lambda r: "exempeldata" if r["exempeldata"] else ("härlett" if r["harledd"] == "ja" else "publicerat"), axis=1)
-    base = alt.Chart(data).encode(x=alt.X("ar:O", title="År", axis=alt.Axis(labelAngle=0)),
-                                  y=alt.Y("varde:Q", title="Placering (1 = bäst av 290)", scale=alt.Scale(reverse=True, zero=False)))
-    chart = (base.mark_line(color="#595959") +
-             base.mark_point(filled=True, size=70).encode(
-                 shape=alt.Shape("typ:N", title="Uppgiften är", scale=alt.Scale(domain=["publicerat", "härlett", "exempeldata"],
-                                                                                  range=["circle", "diamond", "square"])),
-                 color=alt.Color("typ:N", title="Uppgiften är", scale=alt.Scale(domain=["publicerat", "härlett", "exempeldata"],
-                                                                                 range=["#1a6e35", "#1f5fa8", "#8a4500"]))) +
-             base.mark_text(dy=-12, color="#1a1a1a").encode(text="varde:Q")
+    data["typ"] = data.apply(lambda r: ORIGIN["exempeldata"] if r["exempeldata"]
+                             else ORIGIN["härlett" if r["harledd"] == "ja" else "publicerat"], axis=1)
+    data["run"] = runs(data["ar"].tolist())
+    domain = list(ORIGIN.values())
+    base = alt.Chart(data).encode(
+        x=year_axis(data["ar"].tolist()),
+        y=alt.Y("varde:Q", title=f"Placering (1 = bäst av {fakta.RANKING_ANTAL_KOMMUNER})",
+                scale=alt.Scale(domain=[fakta.RANKING_ANTAL_KOMMUNER, 1])))
+    chart = (base.mark_line(color="#595959").encode(detail="run:N") +
+             base.mark_point(filled=True, size=80, opacity=1).encode(
+                 shape=alt.Shape("typ:N", title="Uppgift", scale=alt.Scale(domain=domain, range=["circle", "diamond", "square"])),
+                 color=alt.Color("typ:N", title="Uppgift", scale=alt.Scale(domain=domain, range=["#008047", "#0052cc", "#cc4900"])))
+             + base.mark_text(dy=-12, color="#1a1a1a").encode(text="varde:Q")
              ).properties(width=460, height=220, title="Placering i Svenskt Näringslivs ranking")
     points = "; ".join(f"{r.ar}: plats {int(r.varde)} ({r.typ})" for r in data.itertuples())
-    return figure(chart, f"Linjediagram: Norrtäljes placering i Svenskt Näringslivs ranking per år (lägre är bättre). {points}.",
-                  "Placering per år; lägre är bättre. Formen på punkten visar om uppgiften är publicerad, härledd eller exempeldata.")
+    return figure(chart, f"Linjediagram: Norrtäljes placering i Svenskt Näringslivs ranking per år (lägre är bättre), "
+                         f"skala 1–{fakta.RANKING_ANTAL_KOMMUNER}. {points}.",
+                  "Placering per år på hela skalan 1–290; lägre är bättre. Punktens form visar om uppgiften är "
+                  "publicerad, härledd ur en publicerad uppgift eller exempeldata.")
 
 
 def ranking_table(an) -> Html:
@@ -224,12 +273,21 @@ def ranking_table(an) -> Html:
         return NO_DATA
     d = k.ranking_deltas
     latest = d[d["ar"] == d["ar"].max()]
-    rows = [[esc(matt_namn(r["matt"])), f"{r['ar_fran']}–{r['ar']}", number_sv(r["varde_fran"]), number_sv(r["varde"]),
-             esc(r["forandring"]), esc(r["forklaring"])] for _, r in latest.iterrows()]
+    invented = {(int(r["ar"]), r["matt"]) for _, r in k.ranking.iterrows() if bool(r["exempeldata"])}
+    rows = []
+    for _, r in latest.iterrows():
+        mixed = ((int(r["ar_fran"]), r["matt"]) in invented) != ((int(r["ar"]), r["matt"]) in invented)
+        note = " <small>(jämför ett verkligt värde med exempeldata)</small>" if mixed else ""
+        decimals = 0 if r["matt"] == fakta.PLACERING else 2
+        rows.append([esc(matt_namn(r["matt"])), f"{r['ar_fran']}–{r['ar']}", number_sv(r["varde_fran"], decimals),
+                     number_sv(r["varde"], decimals), esc(r["forandring"]), esc(r["forklaring"]) + note])
+    margin = number_sv(fakta.RANKING_FELMARGINAL, 1)
     return Html(table(["Mått", "Jämförelse", "Före", "Efter", "Förändring", "Förklaring"], rows,
                       f"Svenskt Näringslivs ranking: förändring till {int(d['ar'].max())}", numeric={2, 3})
                 + "<p><small>Placering: lägre är bättre (1–290). Sammanfattande omdöme och faktorer: betyg 1–6, högre är "
-                  "bättre. Rankingen publiceras utan felmarginal, så ingen förändring prövas statistiskt.</small></p>")
+                  f"bättre. Enkätbetygen publiceras utan felmarginal; rapporten räknar med en uppskattad felmarginal på "
+                  f"±{margin} (se Så ska siffrorna läsas), och en mindre förändring kallas inte förbättring eller "
+                  "försämring.</small></p>")
 
 
 def linked_table(an) -> Html:
@@ -247,7 +305,7 @@ def linked_table(an) -> Html:
             continue
         aid = k["fran_atgard"]
         rows.append([f'<a href="{atgard_page(aid)}.html">{esc(an.plan.heading(aid))}</a>', esc(k["beskrivning"]),
-                     "Koppling i planen, ingen indikator: följs i tabellerna ovan (" + esc(k["till_serie"]) + ")."])
+                     "Koppling i planen, ingen indikator: följs i tabellerna ovan (" + esc(serie_namn(k["till_serie"])) + ")."])
     return table(["Åtgärd", "Mått enligt planen", "Bedömning"], rows, "Åtgärder som följs upp med NKI eller ranking")
 
 
@@ -312,29 +370,59 @@ def method_note(an) -> Html:
         "konfidensintervall. Saknas dessa sägs förändringen utan att prövas.</li>"
         f"<li>{esc(_series_break_text())}</li>"
         f"<li>Nivåer: {esc(_levels_text())} (nivåer som kommuner använder med hänvisning till SKR).</li>"
+        f"<li>Svenskt Näringslivs enkätbetyg publiceras utan felmarginal. Rapporten uppskattar den till "
+        f"±{number_sv(fakta.RANKING_FELMARGINAL, 1)}: kommuner med fler än 50 000 invånare får "
+        f"{fakta.RANKING_ENKATER} enkäter, ungefär hälften svarar, och med en antagen spridning på "
+        f"{number_sv(fakta.RANKING_SPRIDNING_ANTAGEN, 1)} i svaren ger två års mätningar en felmarginal på ungefär "
+        "så mycket. En mindre förändring kallas inte förbättring eller försämring.</li>"
         "</ul>"
+        + _tests_table(an)
     )
 
 
+def _tests_table(an) -> str:
+    """The statistical tests behind the latest NKI changes: test, p-value and verdict (method readers)."""
+    k = _k(an)
+    if k is None or k.deltas.empty or "p_value" not in k.deltas:
+        return ""
+    d = k.deltas[(k.deltas["ar"] == k.deltas["ar"].max()) & k.deltas["p_value"].notna()
+                 & ((k.deltas["omrade"] == fakta.TOTALT) | (k.deltas["matt"] == fakta.NKI))]
+    if d.empty:
+        return ""
+    rows = []
+    for _, r in d.iterrows():
+        name = fakta.OMRADEN.get(r["omrade"], fakta.TOTALT_NAMN)
+        what = "NKI" if r["matt"] == fakta.NKI else fakta.MATT.get(r["matt"], r["matt"])
+        test = "Welchs t-test på enkätsvaren" if not k.svar.empty else "z-test från konfidensintervallen"
+        rows.append([esc(f"{name}, {what}"), f"{int(r['ar_fran'])}–{int(r['ar'])}", esc(test),
+                     esc(p_value_sv(float(r["p_value"]), fakta.ALPHA)), esc(r["bedomning"])])
+    return str(table(["Mått", "Jämförelse", "Test", "p-värde", "Bedömning"], rows,
+                     "Statistiska prövningar bakom förändringarna (för metodläsare)"))
+
+
 def summary(an) -> Html:
-    """Two sentences for the samlad analys: NKI totalt and the ranking, latest change."""
+    """Two sentences for the samlad analys: NKI totalt and the ranking, latest change, in words."""
     k = _k(an)
     if k is None:
         return NO_DATA
     parts = []
-    cmp = k.comparisons(an.year).get(f"insikt:{fakta.TOTALT}:{fakta.NKI}")
     agg = _latest_shown(k)
     tot = agg[(agg["omrade"] == fakta.TOTALT) & (agg["matt"] == fakta.NKI)] if len(agg) else agg
     if len(tot):
         last = tot.sort_values("ar").iloc[-1]
-        parts.append(f"NKI totalt var {number_sv(round(float(last['varde'])))} mätår {int(last['ar'])} "
-                     f"({nki.niva(float(last['varde']))} nivå).")
-        if cmp and cmp["ar"] == int(last["ar"]):
-            parts.append(esc(cmp["forklaring"]))
+        parts.append(f"NKI totalt var {number_sv(round(float(last['varde'])))} mätår {int(last['ar'])}, vilket "
+                     f"räknas som {nki.niva(float(last['varde']))}.")
+        d = k.deltas
+        d = d[(d["omrade"] == fakta.TOTALT) & (d["matt"] == fakta.NKI) & (d["ar"] == int(last["ar"]))] if len(d) else d
+        if len(d):
+            parts.append(esc(plain_change(d.iloc[0])))
     rd = k.ranking_deltas
     if len(rd):
-        pl = rd[rd["matt"] == "placering"].sort_values("ar")
+        pl = rd[rd["matt"] == fakta.PLACERING].sort_values("ar")
         if len(pl):
             parts.append(f"I Svenskt Näringslivs ranking {int(pl.iloc[-1]['ar'])}: {esc(pl.iloc[-1]['forklaring'])}")
+        om = rd[rd["matt"] == "omdome"].sort_values("ar")
+        if len(om) and len(pl) and int(om.iloc[-1]["ar"]) == int(pl.iloc[-1]["ar"]):
+            parts.append(esc(om.iloc[-1]["forklaring"]))
     label = " <em>(exempeldata)</em>" if k.exempeldata else ""
     return Html(f"<p>{' '.join(parts)}{label} Mer i kapitlet <a href=\"foretagsklimat.html\">Företagsklimatet</a>.</p>")

@@ -1,42 +1,56 @@
-"""The målområde chapter: what it aims at, its åtgärder and its own indicators."""
+"""The målområde chapter: what it aims at, how its åtgärder are going, and its own indicators.
+
+It opens with the åtgärder (how many follow the plan), then the targets that could be judged,
+so that "0 av 13 indikatorer uppfyllda" never stands alone when most indicators have no target.
+"""
 
 from __future__ import annotations
 
-from helpers.compute.targets import UTFALL
-from helpers.core.fmt import SAKNAS, percent_sv
+from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, ENLIGT_PLAN, STATUS_PLURAL
+from helpers.core.fmt import SAKNAS, list_sv, plural
 from helpers.core.missing import blank
-from helpers.present.html import Html, esc, status_badge, table
-from helpers.present.indikatorer import indicator_table, indicator_trends
+from helpers.present.atgard import maluppfyllelse_text
+from helpers.present.html import Html, esc, signal_badge, status_badge, table
+from helpers.present.indikatorer import indicator_table, indicator_trends, qualitative_block
 from helpers.present.names import atgard_page
 
 
 def malomrade_intro(an, malomrade_id: int) -> Html:
     m = an.plan.malomraden.loc[malomrade_id]
+    rows = an.oversikt.table[an.oversikt.table["malomrade_id"] == malomrade_id]
+    n = len(rows)
+    status = rows["status"].value_counts()
+    status_text = list_sv([f"{int(c)} {s if c == 1 else STATUS_PLURAL.get(s, s)}" for s, c in status.items()])
+    on = int((rows["signal"] == ENLIGT_PLAN).sum())
+    dev = int((rows["signal"] == AVVIKELSE).sum())
+    closed = int((rows["signal"] == EJ_AKTUELL).sum())
+    signal = f"{on} av {n - closed} aktuella åtgärder följer planen" + (f", {dev} har avvikelser" if dev else "")
     counts = an.per_malomrade.loc[malomrade_id]
-    judged = int(counts["bedomda"])
-    share = f"{percent_sv(counts['andel_uppfyllt'])} av de bedömda" if judged else "ingen kunde bedömas"
     return Html(
         f'<p class="uppf-ingress">{esc(m["inriktning"])}</p><p>{esc(m["beskrivning"])}</p>'
-        f"<p><strong>Måluppfyllelse {an.year}:</strong> {int(counts['uppfyllt'])} av {int(counts['totalt'])} "
-        f"indikatorer uppfyllda ({share}), {int(counts['delvis uppfyllt'])} delvis uppfyllda, "
-        f"{int(counts['ej uppfyllt'])} ej uppfyllda och {int(counts['ej bedömt'])} ej bedömda.</p>"
+        f'<p class="uppf-dom"><strong>Läget {an.year}:</strong> målområdet har {plural(n, "åtgärd", "åtgärder")}: '
+        f"{esc(status_text)}. {esc(signal)}.</p>"
+        f"<p><strong>Måluppfyllelse:</strong> "
+        f"{esc(maluppfyllelse_text(counts, an.judgements[an.judgements['malomrade_id'] == malomrade_id]))}.</p>"
     )
 
 
 def malomrade_table(an, malomrade_id: int) -> Html:
     rows = []
+    table_rows = an.oversikt.table
     for aid, _a in an.plan.atgarder_in(malomrade_id).iterrows():
+        o = table_rows.loc[aid]
         c = an.per_atgard.loc[aid] if aid in an.per_atgard.index else None
-        st = an.status.loc[aid]
         rows.append([
             f'<a href="{atgard_page(aid)}.html">{esc(an.plan.heading(aid))}</a>',
-            status_badge(st["status"]),
-            *(str(int(c[u])) if c is not None else "0" for u in UTFALL),
-            "ja" if st["behov_av_justering"] == "ja" else ("nej" if st["behov_av_justering"] == "nej" else SAKNAS),
+            status_badge(o["status"]),
+            signal_badge(o["signal"]) + (f'<br><small>{esc("; ".join(o["skal"]))}</small>' if o["skal"] else ""),
+            esc(maluppfyllelse_text(c, an.judgements[an.judgements["atgard_id"] == aid])),
+            "ja" if o["behov_av_justering"] == "ja" else ("nej" if o["behov_av_justering"] == "nej" else SAKNAS),
         ])
     name = an.plan.malomraden.at[malomrade_id, "namn"]
-    return table(["Åtgärd", "Status", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt", "Behov av justering"],
-                 rows, f"Åtgärder i målområde {malomrade_id} {name}, {an.year}", numeric={2, 3, 4, 5})
+    return table(["Åtgärd", "Status", "Signal", "Måluppfyllelse", "Behov av justering"],
+                 rows, f"Åtgärder i målområde {malomrade_id} {name}, {an.year}")
 
 
 def malomrade_indicators(an, malomrade_id: int) -> Html:
@@ -46,4 +60,5 @@ def malomrade_indicators(an, malomrade_id: int) -> Html:
     if not ids:
         return Html("<p>Målområdet har inga egna indikatorer utöver åtgärdernas.</p>")
     return Html(indicator_table(an, indicator_ids=ids, caption=f"Indikatorer för målområde {malomrade_id}, "
-                                f"{an.previous_year}–{an.year}") + indicator_trends(an, indicator_ids=ids))
+                                f"{an.previous_year}–{an.year}") + qualitative_block(an, indicator_ids=ids)
+                + indicator_trends(an, indicator_ids=ids))

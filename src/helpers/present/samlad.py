@@ -1,4 +1,9 @@
-"""The samlad analys: status and måluppfyllelse per målområde, adjustments, lärdomar, what is missing."""
+"""The sammanfattande bedömning and the samlad analys: verdict, key figures, deviations, proposals,
+every åtgärd at a glance, then status and måluppfyllelse per målområde, lärdomar and gaps.
+
+The start page shows the first part (`bedomning_html`, `oversikt_table`); the samlad analys
+notebook the rest. Every number comes from `an.oversikt` and the judgement tables.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +11,117 @@ import math
 
 import pandas as pd
 
-from helpers.compute.targets import UTFALL
-from helpers.core.fmt import percent_sv
+from helpers.compute.oversikt import NIVAER, SIGNALER
+from helpers.compute.targets import DELVIS, EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, INGET_MAL, UPPFYLLT
+from helpers.core.fmt import percent_sv, plural
 from helpers.core.missing import blank
-from helpers.present.charts import STATUS_FARGER, UTFALL_FARGER, stacked_counts
-from helpers.present.html import Html, esc, table
+from helpers.present.atgard import maluppfyllelse_kort
+from helpers.present.charts import stacked_counts
+from helpers.present.farger import STATUS_FARGER, UTFALL_FARGER
+from helpers.present.html import Html, esc, signal_badge, status_badge, table
 from helpers.present.names import atgard_page, malomrade_page
 
 
-def overview_text(an) -> Html:
-    """The samlad analys in two sentences, computed from the same tables the page shows."""
-    st = an.status["status"].value_counts()
-    n = len(an.status)
-    plural = {"genomförd": "genomförda", "avslutad": "avslutade", "pågående": "pågående", "ej påbörjad": "ej påbörjade"}
-    parts = [f"{int(st.get(s, 0))} {s if st.get(s, 0) == 1 else plural[s]}" for s in plural if st.get(s, 0)]
-    if st.get("status saknas", 0):
-        parts.append(f"{int(st['status saknas'])} utan rapporterad status")
-    total = an.per_malomrade[list(UTFALL) + ["bedomda"]].sum()
-    judged = int(total["bedomda"])
-    share = f" ({percent_sv(total['uppfyllt'] / judged * 100)})" if judged else ""
-    adj = len(an.justeringar)
-    listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1] if parts else "ingen rapporterad"
+def _atgard_link(an, aid: str, *, short: bool = False) -> str:
+    text = aid if short else an.plan.heading(aid)
+    return f'<a href="{atgard_page(aid)}.html">{esc(text)}</a>'
+
+
+def verdict_block(an) -> Html:
+    """The verdict: one or two sentences."""
+    o = an.oversikt
+    return Html(f'<div class="uppf-bedomning" role="note" aria-label="Sammanfattande bedömning">'
+                f'<p class="uppf-bedomning-text">{esc(o.bedomning)}</p></div>')
+
+
+def rule_note(an) -> Html:
+    """The rule behind the verdict and the signals, said where the verdict is."""
+    rule = ", ".join(f"minst {int(lo)} %: {label}" for lo, label in NIVAER if lo > 0)
+    return Html(f'<p class="uppf-regel"><small>Så bedöms det: andelen aktuella åtgärder som följer planen avgör '
+                f"bedömningen ({esc(rule)}, annars inte enligt plan). En åtgärd har en avvikelse när en milstolpe "
+                "har missats eller nåtts för sent, ett mål inte är uppfyllt, arbetet inte har startat i tid eller "
+                'status saknas. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
+
+
+def key_figures(an) -> Html:
+    cards = "".join(f'<div class="uppf-nyckeltal-kort"><p class="uppf-nyckeltal-rubrik">{esc(k.rubrik)}</p>'
+                    f'<p class="uppf-nyckeltal-varde">{esc(k.varde)}</p><p class="uppf-nyckeltal-text">{esc(k.text)}</p></div>'
+                    for k in an.oversikt.nyckeltal)
+    return Html(f'<div class="uppf-nyckeltal" role="list" aria-label="Nyckeltal {an.year}">'
+                + cards.replace('<div class="uppf-nyckeltal-kort">', '<div class="uppf-nyckeltal-kort" role="listitem">')
+                + "</div>")
+
+
+def deviations_list(an) -> Html:
+    dev = an.oversikt.deviating
+    if dev.empty:
+        return Html("<p>Inga åtgärder avviker från planen i år.</p>")
+    items = [f"<li>{_atgard_link(an, aid, short=True)} {esc(r['titel'])}: {esc('; '.join(r['skal']))}.</li>"
+             for aid, r in dev.iterrows()]
+    return Html(f'<ul class="uppf-punkter">{"".join(items)}</ul>')
+
+
+def proposals_list(an) -> Html:
+    props = an.oversikt.forslag
+    if not props:
+        return Html("<p>Inga förslag eller behov av justering har rapporterats i år.</p>")
+    items = []
+    for p in props:
+        where = f"{_atgard_link(an, p.atgard_id, short=True)}: " if p.atgard_id else "Hela planen: "
+        items.append(f"<li>{where}{esc(p.text)}</li>")
+    return Html(f'<ul class="uppf-punkter">{"".join(items)}</ul>')
+
+
+def bedomning_html(an) -> Html:
+    """The sammanfattande bedömning for the start page: verdict, deviations and proposals side by
+    side (so a reader sees all three on the first screen), then the key figures."""
+    n_dev = len(an.oversikt.deviating)
+    n_prop = len(an.oversikt.forslag)
     return Html(
-        f"<p>Av handlingsplanens {n} åtgärder är {listed} under {an.year}. "
-        f"Av {int(total.sum() - total['bedomda'])} indikatorer kunde {judged} bedömas mot planens mål: "
-        f"{int(total['uppfyllt'])} är uppfyllda{share}, {int(total['delvis uppfyllt'])} delvis uppfyllda och "
-        f"{int(total['ej uppfyllt'])} ej uppfyllda; {int(total['ej bedömt'])} saknar mål, värde eller har inte "
-        f"förfallit ännu. {adj} {'åtgärd' if adj == 1 else 'åtgärder'} har enligt ansvarig behov av justering.</p>"
+        verdict_block(an)
+        + '<div class="uppf-tva-spalter">'
+        f'<section class="uppf-avvikelser" aria-labelledby="avvikelser-rubrik"><h3 id="avvikelser-rubrik">'
+        f"Avvikelser ({n_dev})</h3>{deviations_list(an)}</section>"
+        f'<section class="uppf-forslag" aria-labelledby="forslag-rubrik"><h3 id="forslag-rubrik">'
+        f"Förslag till ställningstaganden ({n_prop})</h3>{proposals_list(an)}</section></div>"
+        + key_figures(an) + rule_note(an)
     )
+
+
+def oversikt_table(an) -> Html:
+    """Every åtgärd in one table: målområde, ansvarig, status, signal with its reason, måluppfyllelse,
+    the responsible's one-line summary and behov av justering."""
+    rows = []
+    for aid, r in an.oversikt.table.iterrows():
+        reasons = f'<br><small>{esc("; ".join(r["skal"]))}</small>' if r["skal"] else ""
+        adj = {"ja": "ja", "nej": "nej"}.get(r["behov_av_justering"], "–")
+        counts = an.per_atgard.loc[aid] if aid in an.per_atgard.index else None
+        rows.append([
+            f'{_atgard_link(an, aid)}<br><small>Målområde {int(r["malomrade_id"])} · {esc(r["ansvarig"])}</small>',
+            status_badge(r["status"]),
+            signal_badge(r["signal"]) + reasons,
+            esc(maluppfyllelse_kort(counts)),
+            esc(r["sammanfattning"]) or "–",
+            adj,
+        ])
+    out = table(["Åtgärd", "Status", "Signal", "Mål", "Ansvarigs sammanfattning", "Justering"],
+                rows, f"Alla {len(rows)} åtgärder {an.year}: status, signal och måluppfyllelse", cls="uppf-oversikt")
+    words = {"enligt plan": "inga missade milstolpar, ej uppfyllda mål eller sena starter",
+             "avvikelse": "minst en milstolpe missad eller nådd för sent, ett mål ej uppfyllt, arbetet inte startat "
+                          "i tid eller status saknas",
+             "ej aktuell": "åtgärden är avslutad"}
+    legend = " ".join(f"{signal_badge(s)} {esc(words[s])}." for s in SIGNALER)
+    return Html(out + f'<p class="uppf-legend"><small>Signal: {legend} Mål: hur många av planens mål för året '
+                      "som är uppfyllda av dem som kunde bedömas; indikatorer utan mål i planen redovisas i "
+                      "kapitlen men bedöms inte. Justering: om ansvarig ser behov av att justera åtgärden "
+                      "(förslagen står ovan och i kapitlet).</small></p>")
+
+
+def overview_text(an) -> Html:
+    """The samlad analys opens with the verdict of the start page (same computation)."""
+    return Html(f'<p class="uppf-dom">{esc(an.oversikt.bedomning)}</p>'
+                '<p>Avvikelser, förslag och en tabell över alla åtgärder finns i '
+                '<a href="index.html">den sammanfattande bedömningen</a>.</p>')
 
 
 def status_table(an) -> Html:
@@ -48,26 +136,31 @@ def status_table(an) -> Html:
                  f"Genomförandestatus per målområde {an.year} (antal åtgärder)", numeric=set(range(1, len(cols) + 1)))
 
 
+MALUPP_COLUMNS = ((UPPFYLLT, "Uppfyllt"), (DELVIS, "Uppfyllt försenat"), (EJ_UPPFYLLT, "Ej uppfyllt"),
+                  (EJ_BEDOMT, "Kunde inte bedömas"), (INGET_MAL, "Inget mål i planen"), (EJ_AKTUELLT, "Ej aktuellt"))
+
+
 def maluppfyllelse_table(an) -> Html:
     rows = []
     for mo, c in an.per_malomrade.iterrows():
         name = an.plan.malomraden.at[mo, "namn"]
         rows.append([f'<a href="{malomrade_page(mo)}.html">{mo}. {esc(name)}</a>',
-                     *(str(int(c[u])) for u in UTFALL), str(int(c["bedomda"])),
-                     percent_sv(c["andel_uppfyllt"]) if not math.isnan(c["andel_uppfyllt"]) else "ingen bedömd"])
-    total = an.per_malomrade[list(UTFALL) + ["bedomda"]].sum()
-    share = total["uppfyllt"] / total["bedomda"] * 100 if total["bedomda"] else math.nan
-    rows.append(["<strong>Hela handlingsplanen</strong>", *(f"<strong>{int(total[u])}</strong>" for u in UTFALL),
-                 f"<strong>{int(total['bedomda'])}</strong>", f"<strong>{percent_sv(share)}</strong>"])
-    return table(["Målområde", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt", "Bedömda", "Andel uppfyllda"],
-                 rows, f"Måluppfyllelse per målområde {an.year} (antal indikatorer)", numeric={1, 2, 3, 4, 5, 6})
+                     *(str(int(c[u])) for u, _ in MALUPP_COLUMNS),
+                     percent_sv(c["andel_uppfyllt"]) if not math.isnan(c["andel_uppfyllt"]) else "–"])
+    total = an.per_malomrade[[u for u, _ in MALUPP_COLUMNS] + ["bedomda"]].sum()
+    share = total[UPPFYLLT] / total["bedomda"] * 100 if total["bedomda"] else math.nan
+    rows.append(["<strong>Hela handlingsplanen</strong>", *(f"<strong>{int(total[u])}</strong>" for u, _ in MALUPP_COLUMNS),
+                 f"<strong>{percent_sv(share) if not math.isnan(share) else '–'}</strong>"])
+    out = table(["Målområde", *(label for _, label in MALUPP_COLUMNS), "Andel uppfyllda"], rows,
+                f"Måluppfyllelse per målområde {an.year} (antal indikatorer)", numeric=set(range(1, 8)))
+    return Html(out + '<p class="uppf-legend"><small>Andel uppfyllda räknas på de mål som kunde bedömas '
+                      "(uppfyllt, uppfyllt försenat och ej uppfyllt); – betyder att inget mål kunde bedömas.</small></p>")
 
 
 def justering_list(an) -> Html:
     if an.justeringar.empty:
         return Html("<p>Ingen ansvarig har rapporterat behov av att justera sin åtgärd.</p>")
-    items = [f'<li><a href="{atgard_page(aid)}.html">{esc(an.plan.heading(aid))}</a>: {esc(r["justering"])}</li>'
-             for aid, r in an.justeringar.iterrows()]
+    items = [f'<li>{_atgard_link(an, aid)}: {esc(r["justering"])}</li>' for aid, r in an.justeringar.iterrows()]
     return Html(f"<ul>{''.join(items)}</ul>")
 
 
@@ -94,38 +187,40 @@ def missing_status_note(an) -> Html:
 
 
 def missing_values_table(an) -> Html:
-    """Indicators without a value this year: reported openly instead of silently left out."""
+    """Indicators without a value this year: reported openly instead of silently left out.
+
+    Indicators that are not current (their åtgärd is avslutad or not started) are not missing data.
+    """
     rows = []
     for iid, ch in an.changes.items():
         meta = an.plan.indikatorer.loc[iid]
-        if meta["typ"] in ("milstolpe",) or not ch.saknas:
+        if meta["typ"] == "milstolpe" or not ch.saknas or an.judgements.at[iid, "utfall"] == EJ_AKTUELLT:
             continue
         aid = meta["atgard_id"]
         where = f'<a href="{atgard_page(aid)}.html">{esc(aid)}</a>' if not blank(aid) else f"målområde {int(meta['malomrade_id'])}"
         rows.append([esc(iid), esc(meta["text"]), where, esc(meta["kalla"])])
     if not rows:
-        return Html(f"<p>Alla indikatorer har värden för {an.year}.</p>")
+        return Html(f"<p>Alla aktuella indikatorer har värden för {an.year}.</p>")
     return table(["Indikator", "Beskrivning", "Åtgärd", "Källa"], rows,
-                 f"Indikatorer där uppgift saknas för {an.year} ({len(rows)} st)")
+                 f"Indikatorer där uppgift saknas för {an.year} ({plural(len(rows), 'indikator', 'indikatorer')})")
 
 
 def status_chart(an) -> Html:
     rows = []
     for mo, counts in an.status_per_malomrade.iterrows():
-        for order, (status, n) in enumerate(counts.items()):
-            rows.append({"label": f"{mo}. {an.plan.malomraden.at[mo, 'namn']}", "status": status, "antal": int(n),
-                         "ordning": order})
-    frame = pd.DataFrame(rows)
-    return stacked_counts(frame, "status", STATUS_FARGER, f"Genomförandestatus per målområde {an.year}", "Målområde",
-                          "Antal åtgärder per genomförandestatus och målområde.")
+        for status, n in counts.items():
+            rows.append({"label": f"{mo}. {an.plan.malomraden.at[mo, 'namn']}", "status": status, "antal": int(n)})
+    return stacked_counts(pd.DataFrame(rows), "status", STATUS_FARGER, f"Genomförandestatus per målområde {an.year}",
+                          "Målområde", "Antal åtgärder per genomförandestatus och målområde; talet i stapeln är antalet.")
 
 
 def maluppfyllelse_chart(an) -> Html:
     rows = []
     for mo, counts in an.per_malomrade.iterrows():
-        for order, utfall in enumerate(UTFALL_FARGER):
+        for utfall in UTFALL_FARGER:
             rows.append({"label": f"{mo}. {an.plan.malomraden.at[mo, 'namn']}", "utfall": utfall,
-                         "antal": int(counts[utfall]), "ordning": order})
-    frame = pd.DataFrame(rows)
-    return stacked_counts(frame, "utfall", UTFALL_FARGER, f"Måluppfyllelse per målområde {an.year}", "Målområde",
-                          "Antal indikatorer per bedömning och målområde.")
+                         "antal": int(counts[utfall])})
+    return stacked_counts(pd.DataFrame(rows), "utfall", UTFALL_FARGER, f"Mål per målområde och bedömning {an.year}",
+                          "Målområde", "Antal indikatorer med mål i planen per bedömning och målområde (indikatorer "
+                          "utan mål och ej aktuella ingår inte); talet i stapeln är antalet.")
+

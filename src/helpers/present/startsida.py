@@ -1,4 +1,4 @@
-"""The start page of an edition and the landing page above all editions."""
+"""The start page of an edition (the sammanfattande bedömning) and the landing page above all editions."""
 
 from __future__ import annotations
 
@@ -6,46 +6,59 @@ import datetime as dt
 import html
 
 from helpers.core.fmt import date_sv, plural
-from helpers.present.names import atgard_page, malomrade_page
+from helpers.core.text import md_literal
+from helpers.present import samlad
+from helpers.present.names import malomrade_page
+
+
+def _html_block(html: str) -> str:
+    """Raw HTML for a MyST page: one block without blank lines (a blank line would end it)."""
+    return "\n".join(line for line in str(html).splitlines() if line.strip())
 
 
 def index_markdown(an, page_list) -> str:
-    """The start page: what the report is, how to read it, and where everything is."""
+    """The start page: the sammanfattande bedömning first (verdict, deviations, proposals, key
+    figures), then every åtgärd in one table, then where the detail is."""
     plan = an.plan
     lines = [
+        # The whole width for the bedömning: no "on this page" column on the start page.
+        "---",
+        "html_theme.sidebar_secondary.remove: true",
+        "---",
+        "",
         f"# Uppföljningsrapport {an.year}",
         "",
         "**Näringslivsstrategin för Norrtälje kommun – uppföljning av handlingsplanen 2025–2030**",
         "",
     ]
     if an.exempeldata:
-        files = ", ".join(f"`{p.parent.name}/{p.name}`" for p in an.example_files())
         lines += [
-            ":::{important} Exempeldata",
-            "Den här utgåvan bygger helt eller delvis på **exempeldata**: påhittade värden och kommentarer "
-            f"som visar hur rapporten fungerar ({files}). Sidor som använder exempeldata är märkta.",
-            ":::",
+            _html_block('<p class="uppf-exempeldata uppf-exempeldata-kort" role="note"><strong>Exempeldata.</strong> '
+                        "Värdena och kommentarerna är påhittade och visar hur rapporten fungerar. "
+                        '<a href="om_rapporten.html#exempeldata-och-verkliga-siffror">Mer om exempeldata</a>.</p>'),
             "",
         ]
-    n_at = len(plan.atgarder)
-    n_ind = len(plan.indikatorer)
     lines += [
-        f"Handlingsplanen har {len(plan.malomraden)} målområden, {n_at} åtgärder och {n_ind} indikatorer. "
-        f"Rapporten följer upp varje åtgärd för uppföljningsåret {an.year}: genomförandestatus, resultat och "
-        "måluppfyllelse, indikatorvärden, samverkan med andra åtgärder och eventuella behov av justering. "
-        "Den samlade analysen visar måluppfyllelsen per målområde, förändringar i företagsklimatet och "
-        "årets lärdomar och förslag.",
+        "## Sammanfattande bedömning",
         "",
-        "## Innehåll",
+        _html_block(samlad.bedomning_html(an)),
         "",
-        "- [Samlad analys](samlad_analys.ipynb)",
-        "- [Företagsklimatet](foretagsklimat.ipynb)",
+        "## Alla åtgärder",
+        "",
+        _html_block(samlad.oversikt_table(an)),
+        "",
+        "## Rapportens delar",
+        "",
+        f"Handlingsplanen har {len(plan.malomraden)} målområden, {len(plan.atgarder)} åtgärder och "
+        f"{len(plan.indikatorer)} indikatorer. Varje åtgärd har ett eget kapitel med resultat, indikatorer, "
+        "samverkan och behov av justering.",
+        "",
+        "- [Samlad analys](samlad_analys.ipynb): status och måluppfyllelse per målområde, lärdomar och förslag",
+        "- [Företagsklimatet](foretagsklimat.ipynb): NKI och Svenskt Näringslivs ranking",
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
-        lines.append(f"- [Målområde {mo}. {m['namn']}]({malomrade_page(mo)}.ipynb)")
-        for aid in [a for a in plan.order if int(plan.atgarder.at[a, "malomrade_id"]) == mo]:
-            lines.append(f"  - [{plan.heading(aid)}]({atgard_page(aid)}.ipynb)")
-    lines += ["- [Om rapporten: metod, begrepp och källor](om_rapporten.md)", ""]
+        lines.append(f"- [Målområde {mo}. {md_literal(m['namn'])}]({malomrade_page(mo)}.ipynb)")
+    lines += ["- [Om rapporten: så läser du den](om_rapporten.md)", ""]
     return "\n".join(lines)
 
 
@@ -59,6 +72,8 @@ def landing_html(editions: list[dict]) -> str:
     for e in editions:
         ar = int(e["ar"])
         note = ' <span class="ex">exempeldata</span>' if e.get("exempeldata") else ""
+        if e.get("skadat"):
+            note += ' <span class="ex">manifestet är skadat – utgåvan kan inte kontrolleras</span>'
         when = ""
         if e.get("byggd"):
             try:

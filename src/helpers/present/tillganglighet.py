@@ -10,20 +10,17 @@ dates. Every fact comes from `publicering` in `_config.yml`, never from text cop
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from helpers.core.fmt import date_sv
+from helpers.core.text import md_literal
 
 STATUSAR = ("helt förenlig", "delvis förenlig", "inte förenlig")
 DIGG_ANMALAN = "https://www.digg.se/tdosanmalan"
 LAGEN = "lagen (2018:1937) om tillgänglighet till digital offentlig service"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
-
-
 def md(text) -> str:
     """Configuration text as literal Markdown text (no markup, no HTML from the settings)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return md_literal(" ".join(str(text).split()))
 
 
 def _contact_lines(kontakt: dict) -> list[str]:

@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from helpers.data.excel.layout import (
     BLAD_STATUS,
     IND_COLUMNS,
     IND_INPUTS,
+    IND_OPTIONAL,
     JA_NEJ,
     LARDOM_COLUMNS,
     STATUS_COLUMNS,
@@ -33,7 +35,7 @@ from helpers.data.excel.layout import (
 )
 from helpers.data.inputs import LARDOM_TYPER, LARDOMAR, STATUS, STATUSAR, VARDEN
 from helpers.data.plan import Plan, load_plan
-from helpers.data.schema import parse_number
+from helpers.data.schema import parse_number, thousands_ambiguous
 from helpers.data.yeardata import load_year
 
 _ISO_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
@@ -56,7 +58,9 @@ def cell_text(value, kind: str, choices: tuple[str, ...] = ()) -> str:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     if kind == "number":
         number = parse_number(text)
-        return exact_sv(number) if number is not None else text
+        if number is None or thousands_ambiguous(text, whole=False):
+            return text  # left as typed, so the check names it ('1.000': tusen or ett?)
+        return exact_sv(number)
     if kind == "date":
         m = _ISO_MIDNIGHT.match(text)
         return m.group(1) if m else text
@@ -80,6 +84,8 @@ class _Sheet:
     ws: object
     label: str  # 'fil.xlsx, blad Status'
     columns: dict[str, int]  # header -> column index
+    formulas: object = None  # the same sheet with formulas instead of their saved values
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _label(path: Path, sheet: str) -> str:
@@ -87,14 +93,29 @@ def _label(path: Path, sheet: str) -> str:
 
 
 def _open(path: Path):
+    """The workbook twice: with the values Excel saved, and with the formulas behind them."""
     if not path.is_file():
         raise InputError([Problem(display_path(path), "en ifylld uppföljningsmall (.xlsx)", value="filen saknas")])
     try:
         # Read from memory: the workbook file is never opened for writing.
-        return load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+        raw = path.read_bytes()
+        with warnings.catch_warnings():
+            # openpyxl warns in English about what it drops (Excel's validation extensions, dates out
+            # of range); the checks below report anything that matters, in Swedish.
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(raw), data_only=True), load_workbook(io.BytesIO(raw), data_only=False)
     except Exception as exc:  # noqa: BLE001 – any unreadable file is the user's input problem
         raise InputError([Problem(path.name, "en Excelfil (.xlsx) skapad med 'python -m helpers mall'",
                                   value=f"filen kan inte läsas som Excel ({type(exc).__name__})")]) from None
+
+
+def _formula(cell) -> str | None:
+    """The formula in a cell ('=SUMMA(…)'), or None for a plain value."""
+    if cell.data_type != "f":
+        return None
+    value = cell.value
+    text = getattr(value, "text", value)  # array formulas keep their text in .text
+    return str(text) if text is not None else "="
 
 
 def _stored_year(wb) -> object:
@@ -134,7 +155,8 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
                                 row=3, column="Uppföljningsår", value=stored_int))
     required = {
         BLAD_STATUS: ["atgard_id", *STATUS_INPUTS],
-        BLAD_INDIKATORER: ["indikator_id", "atgard_id", *IND_INPUTS],
+        # The value periods came later: a mall without them is still read (blank = the åtgärd's period).
+        BLAD_INDIKATORER: ["indikator_id", "atgard_id", *(c for c in IND_INPUTS if c not in IND_OPTIONAL)],
         BLAD_LARDOMAR: [c[0] for c in LARDOM_COLUMNS],
     }
     sheets: dict[str, _Sheet] = {}
@@ -159,7 +181,20 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
 
 
 def _read(sheet: _Sheet, r: int, name: str, kind: str, choices: tuple[str, ...] = ()) -> str:
-    return cell_text(sheet.ws.cell(row=r, column=sheet.columns[name]).value, kind, choices)
+    if name not in sheet.columns:  # an optional column the filled-in mall does not have
+        return ""
+    col = sheet.columns[name]
+    value = sheet.ws.cell(row=r, column=col).value
+    if value is None and sheet.formulas is not None:
+        formula = _formula(sheet.formulas.cell(row=r, column=col))
+        if formula is not None:
+            # Saved by a program that does not calculate: the result is unknown, never 'uppgift saknas'.
+            sheet.problems.append(Problem(
+                sheet.label, "ett värde: cellen har en formel men inget uträknat värde sparat (filen har sparats av "
+                "ett program som inte räknar). Skriv in värdet, eller öppna filen i Excel och spara den igen",
+                row=r, column=name, value=formula))
+            return ""
+    return cell_text(value, kind, choices)
 
 
 _STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_till": ("date", ()),
@@ -167,7 +202,8 @@ _STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_t
                  "behov_av_justering": ("choice", JA_NEJ), "justering": ("text", ()),
                  "uppgiftslamnare": ("text", ())}
 _VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_datum": ("date", ()),
-                 "text": ("text", ()), "kommentar": ("text", ())}
+                 "text": ("text", ()), "kommentar": ("text", ()), "period_fran": ("date", ()),
+                 "period_till": ("date", ())}
 _LARDOM_KINDS = {"typ": ("choice", LARDOM_TYPER), "atgard_id": ("id", ()), "text": ("text", ())}
 
 
@@ -343,8 +379,10 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
     path = Path(path)
     data_dir = Path(data_dir)
     plan = load_plan(data_dir / "plan")
-    wb = _open(path)
+    wb, formulas = _open(path)
     sheets = _check_structure(wb, path, year)
+    for name, sheet in sheets.items():
+        sheet.formulas = formulas[name] if name in formulas.sheetnames else None
 
     problems: list[Problem] = []
     tables = [
@@ -352,6 +390,8 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
         _indicator_rows(sheets[BLAD_INDIKATORER], plan, problems),
         _lardom_rows(sheets[BLAD_LARDOMAR]),
     ]
+    for sheet in sheets.values():
+        problems += sheet.problems
 
     work = _new_dir(data_dir, f".import-{year}-")
     try:

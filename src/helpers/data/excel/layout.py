@@ -53,8 +53,11 @@ IND_COLUMNS = (
     ("uppnatt_datum", 14, False),
     ("text", 50, True),
     ("kommentar", 40, True),
+    ("period_fran", 13, False),
+    ("period_till", 13, False),
 )
-IND_INPUTS = ("varde", "uppnatt_datum", "text", "kommentar")
+IND_INPUTS = ("varde", "uppnatt_datum", "text", "kommentar", "period_fran", "period_till")
+IND_OPTIONAL = ("period_fran", "period_till")  # older malls lack them; blank = the åtgärd's period
 
 LARDOM_COLUMNS = (
     ("typ", 12, False),
@@ -66,8 +69,10 @@ HEADER_HELP = {
     "atgard_id": "Åtgärdens nummer i handlingsplanen. Låst – ändra inte.",
     "titel": "Åtgärdens titel i handlingsplanen (för läsning).",
     "ansvarig": "Ansvarig enhet enligt handlingsplanen (för läsning).",
-    "period_fran": "Uppföljningsperiodens första dag, ÅÅÅÅ-MM-DD.",
-    "period_till": "Uppföljningsperiodens sista dag, ÅÅÅÅ-MM-DD.",
+    "period_fran": ("Periodens första dag, ÅÅÅÅ-MM-DD. Status: uppföljningsperioden. Indikatorer: bara när värdet "
+                    "avser en annan period än åtgärdens uppföljningsperiod (tomt = samma period)."),
+    "period_till": ("Periodens sista dag, ÅÅÅÅ-MM-DD. För ett antal vid en viss dag: samma datum som "
+                    "period_fran."),
     "status": "Välj i listan: " + ", ".join(STATUSAR) + ".",
     "kommentar": "Kort kommentar från ansvarig (valfri).",
     "behov_av_justering": "Välj ja eller nej.",

@@ -144,7 +144,10 @@ def _instructions(ws, plan: Plan, year: int) -> None:
          "En rad per indikator. Kolumnen 'fyll i' visar vilken kolumn som gäller för raden: "
          "'värde' → kolumnen 'varde' (ett tal; decimalkomma går bra, t.ex. 72,5), "
          "'datum när genomfört' → kolumnen 'uppnatt_datum' (ÅÅÅÅ-MM-DD; lämna tomt om milstolpen inte är "
-         "nådd än), 'text' → kolumnen 'text' (en beskrivning). 'kommentar' är valfri på alla rader."),
+         "nådd än), 'text' → kolumnen 'text' (en beskrivning). 'kommentar' är valfri på alla rader. "
+         "'period_fran' och 'period_till' fylls bara i när ett värde avser en annan period än åtgärdens "
+         "uppföljningsperiod, till exempel ett antal en viss dag (samma datum i båda) eller en månad; "
+         "förändringar räknas bara mellan värden som avser samma del av året."),
         ("Tillåtna värden",
          "Antal: heltal som är minst 0 (medelvärden får ha decimaler). Andel: procent från 0 till 100. "
          "Index: 0–100. Betyg: 1–6. Datum skrivs ÅÅÅÅ-MM-DD."),
@@ -237,11 +240,14 @@ def _indicator_sheet(ws, plan: Plan, year: int) -> None:
         }
         # Input cells that do not apply to the indicator's kind stay locked (grey).
         applies = {"varde": typ not in ("milstolpe", "kvalitativ"), "uppnatt_datum": typ == "milstolpe",
-                   "text": typ == "kvalitativ", "kommentar": True}
+                   "text": typ == "kvalitativ", "kommentar": True,
+                   "period_fran": typ not in ("milstolpe", "kvalitativ"),
+                   "period_till": typ not in ("milstolpe", "kvalitativ")}
         for name, _width, wrap in IND_COLUMNS:
             cell = ws.cell(row=r, column=col[name], value=values.get(name))
             locked = name not in IND_INPUTS or not applies[name]
-            fmt = {"varde": "General", "uppnatt_datum": DATE_FORMAT}.get(name, TEXT_FORMAT)
+            fmt = {"varde": "General", "uppnatt_datum": DATE_FORMAT, "period_fran": DATE_FORMAT,
+                   "period_till": DATE_FORMAT}.get(name, TEXT_FORMAT)
             _style(cell, locked=locked, wrap=wrap, number_format=fmt)
         coord = f"{get_column_letter(col['varde'])}{r}"
         rule = _value_rule(typ, meta["enhet"]) if applies["varde"] else None
@@ -253,6 +259,9 @@ def _indicator_sheet(ws, plan: Plan, year: int) -> None:
             value_dvs[rule].add(coord)
         if applies["uppnatt_datum"]:
             date_dv.add(f"{get_column_letter(col['uppnatt_datum'])}{r}")
+        for name in ("period_fran", "period_till"):
+            if applies[name]:
+                date_dv.add(f"{get_column_letter(col[name])}{r}")
     for dv in (*value_dvs.values(), date_dv):
         ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
@@ -302,7 +311,23 @@ def build_template(plan: Plan, year: int) -> Workbook:
     wb.properties.creator = "Uppföljningsboken"
     wb.security = WorkbookProtection(lockStructure=True)  # sheets can't be renamed or removed
     wb.active = 0
+    _text_is_text(wb)
     return wb
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_is_text(wb: Workbook) -> None:
+    """Every text is a string cell: openpyxl would store '=HYPERLINK(…)' from the register as a live
+    formula and '#N/A' as an error value. No cell of the mall is meant to compute anything."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value[:1] in _FORMULA_STARTS:
+                        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
 
 
 def write_template(data_dir: Path, year: int, target: Path) -> Path:

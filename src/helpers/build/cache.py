@@ -1,0 +1,198 @@
+"""The run cache: an executed page is reused only when nothing it depends on has changed.
+
+A page's key is a sha256 over everything that can change what the page shows:
+
+- the notebook that runs: the template's bytes with the page title, the parameters, the kernel,
+  the project folder (the kernel's working directory);
+- the code and the environment: every file of the installed `helpers` package, the project's
+  `constraints.txt`, the Python version and the version of every installed distribution (the
+  environment as it is, not only as it was locked), the kernel's command line and the system
+  fonts the charts are drawn with;
+- the data: the names of all input files the year's analysis read (exempeldata banners list
+  them), the bytes of the register and business-climate files, and of each year file
+  (`data/<år>/`, every year read) the parsed rows the page declares (:mod:`helpers.build.deps`),
+  or the whole file for pages that aggregate everything.
+
+Jupyter Book's own cache (jupyter-cache) hashes code cells only; this one misses nothing the page
+reads, and a test changes each kind of input and checks that the page follows. Executed
+notebooks are stored by key in `_build/cache/<år>/`; after a good run, the year's entries that
+its pages no longer use are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import uuid
+from importlib import metadata
+from pathlib import Path
+
+from helpers.build.deps import KEY_COLUMNS, Reads
+from helpers.build.kernel import code_digest, tree_digest
+from helpers.build.layout import Layout
+from helpers.data.csvio import EXEMPEL_SUFFIX, read_table
+from helpers.data.inputs import PLAN, YEAR, entry, files_in
+
+CACHE_FORMAT = 1  # bump when the key or the stored form changes
+KERNEL = "python3"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
+def environment_digest(root: Path, kernel: str = KERNEL) -> str:
+    """The locked environment and the one actually installed: the lock file, Python, every
+    installed distribution, the kernel that runs the pages and the fonts charts are drawn with."""
+    lock = Path(root) / "constraints.txt"
+    parts = [f"python {sys.version}", f"constraints.txt {sha256_bytes(lock.read_bytes()) if lock.exists() else 'saknas'}"]
+    parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    try:
+        from jupyter_client.kernelspec import get_kernel_spec
+
+        parts.append("kernel " + json.dumps(get_kernel_spec(kernel).argv))
+    except Exception as exc:  # no such kernel: the run will say so; the key still differs
+        parts.append(f"kernel saknas: {type(exc).__name__}")
+    for folder in FONT_DIRS:
+        base = Path(folder).expanduser()
+        if base.is_dir():
+            parts += sorted(f"font {p} {p.stat().st_size}" for p in base.rglob("*") if p.is_file())
+    return sha256_bytes("\n".join(parts).encode())
+
+
+def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None = None, environment: str | None = None):
+    """`analyse(year, data)`, or its stored result when nothing it could read or run has changed:
+    the key is the year, the data folder's path and every byte under it, the helpers code and
+    the environment. Validation is part of `analyse`, so stored means checked; bad data is
+    never stored (it raises)."""
+    from helpers.compute.analysis import analyse
+
+    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(layout.data), tree_digest(layout.data),
+                                   code or code_digest(), environment or environment_digest(layout.root)]).encode())
+    path = layout.build / "cache" / "analys" / f"{year}.pickle"
+    if reuse and path.is_file():
+        try:
+            stored_key, an = pickle.loads(path.read_bytes())
+            if stored_key == key:
+                return an
+        except Exception:  # an unreadable entry is simply not used
+            pass
+    an = analyse(year, layout.data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps((key, an), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return an
+
+
+def read_files(an, layout: Layout) -> list[Path]:
+    """Exactly the files `analyse()` read for this year: the register and `an.input_files()`."""
+    plan = [layout.data / PLAN / f"{f.stem}.csv" for f in files_in(PLAN)]
+    return sorted({Path(p).resolve() for p in [*plan, *an.input_files()]})
+
+
+def _year_stem(path: Path) -> str | None:
+    """'status' for data/2026/status.csv or status.exempeldata.csv; None for other files."""
+    if not (path.parent.name.isdigit() and len(path.parent.name) == 4):
+        return None
+    for stem in KEY_COLUMNS:
+        if path.name in (f"{stem}.csv", f"{stem}{EXEMPEL_SUFFIX}.csv"):
+            return stem
+    return None
+
+
+class Fingerprint:
+    """Everything a run's pages can depend on, read once; `key(page)` picks each page's part."""
+
+    def __init__(self, layout: Layout, files: list[Path], kernel: str = KERNEL, *, code: str | None = None,
+                 environment: str | None = None):
+        self.layout = layout
+        self.kernel = kernel
+        self.files = [Path(f).resolve() for f in files]
+        self.names = [self._name(f) for f in self.files]
+        self.code = code or code_digest()
+        self.environment = environment or environment_digest(layout.root, kernel)
+        self._whole = {f: sha256_bytes(f.read_bytes()) for f in self.files}
+        self._tables: dict[Path, tuple[list[str], list[list[str]]]] = {}
+
+    def _name(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.layout.data.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _rows(self, path: Path, stem: str) -> tuple[list[str], list[list[str]]]:
+        if path not in self._tables:
+            columns = entry(YEAR, stem).spec.names
+            frame = read_table(path, columns)
+            self._tables[path] = (columns, [list(r) for r in frame.itertuples(index=False, name=None)])
+        return self._tables[path]
+
+    def data_part(self, path: Path, reads: Reads) -> str:
+        """The digest of what a page reads of one file: the whole file, or only its declared rows."""
+        stem = _year_stem(path)
+        keys = reads.rows(stem) if stem else None
+        if keys is None:
+            return self._whole[path]
+        columns, rows = self._rows(path, stem)
+        col = columns.index(KEY_COLUMNS[stem])
+        chosen = [r for r in rows if r[col] in keys]
+        return sha256_bytes(json.dumps([columns, chosen], ensure_ascii=False).encode())
+
+    def key(self, page, notebook: bytes) -> str:
+        """The page's cache key: the notebook that runs, its parameters, code, environment and data."""
+        record = {
+            "format": CACHE_FORMAT,
+            "notebook": sha256_bytes(notebook),
+            "parameters": page.parameters,
+            "kernel": self.kernel,
+            "root": str(self.layout.root),
+            "code": self.code,
+            "environment": self.environment,
+            "files": self.names,
+            "data": {name: self.data_part(f, page.inputs) for name, f in zip(self.names, self.files)},
+        }
+        return sha256_bytes(json.dumps(record, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+class PageCache:
+    """A year's executed notebooks stored by key under `_build/cache/<år>/`."""
+
+    def __init__(self, layout: Layout, year: int, *, read: bool = True):
+        self.year = year
+        self.folder = layout.build / "cache" / str(year)
+        self.read = read  # False: --utan-cache (execute everything; still store the results)
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.ipynb"
+
+    def get(self, key: str) -> Path | None:
+        p = self.path(key)
+        return p if self.read and p.is_file() else None
+
+    def put(self, key: str, notebook: Path) -> None:
+        """Store atomically: a killed run leaves either the whole entry or none."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            shutil.copyfile(notebook, tmp)
+            os.replace(tmp, self.path(key))
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def record(self, keys: dict[str, str]) -> None:
+        """After a good run: keep the entries of this run's pages, remove the year's others."""
+        used = set(keys.values())
+        for p in self.folder.glob("*.ipynb") if self.folder.exists() else ():
+            if p.stem not in used:
+                p.unlink(missing_ok=True)

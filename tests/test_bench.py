@@ -1,0 +1,45 @@
+"""The benchmark's own pieces: its invented editions are valid, labelled and never the project's."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import DATA
+from helpers.build.bench import EDITIONS, generate_year, markdown, set_value, table
+from helpers.compute.analysis import analyse
+
+
+def test_generated_editions_are_valid_exempeldata_and_leave_the_source_alone(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    before = sorted(p.name for p in DATA.iterdir())
+    for year in EDITIONS:
+        if not (data / str(year)).exists():
+            generate_year(data, year)
+    assert sorted(p.name for p in DATA.iterdir()) == before  # the shipped data folder is untouched
+    for name in ("status", "indikatorvarden", "lardomar"):
+        assert (data / "2030" / f"{name}.exempeldata.csv").exists()
+    an = analyse(2030, data)  # validates every generated year
+    assert an.exempeldata and sorted(an.years) == list(EDITIONS)
+    assert an.status.loc["1.1", "kommentar"].startswith("Exempeldata för 2030")
+
+
+def test_one_value_is_corrected_in_the_copy(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    set_value(data, 2026, "1.1-1", "59")
+    an = analyse(2026, data)
+    assert an.changes["1.1-1"].varde == 59
+
+
+def test_the_report_states_medians_ratios_targets_and_editions():
+    res = {"datum": "2026-11-30T10:00:00", "python": "3.11.7", "karnor": 2, "upprepningar": 3,
+           "last_fore": [1.5, 1, 1], "last_efter": [2.0, 1, 1],
+           "median_s": {"vanligt": 170.0, "kall": 30.0, "oforandrad": 3.0, "ett_varde": 12.0},
+           "kvot_mot_vanligt": {"kall": 0.176, "oforandrad": 0.018, "ett_varde": 0.071},
+           "toppminne_mb": {"vanligt": 400, "kall": 900, "oforandrad": 300, "ett_varde": 800},
+           "utgavor": [{"ar": 2025, "ar_med_data": 1, "kall_s": 28.0, "oforandrad_s": 3.0, "toppminne_mb": 900}],
+           "sjatte_mot_forsta": 0.98, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True}
+    text = markdown(res)
+    assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 900 |" in table(res)
+    assert "exempeldata" in text and "| 2025 | 1 | 28,0 | 3,0 | 900 |" in text and "uppfyllt" in text

@@ -1,0 +1,219 @@
+"""Specification of the sammanfattande bedömning (helpers.compute.oversikt): the signal of each
+åtgärd, the deviations, the verdict, the key figures and the proposals – each rule on its own,
+then on small fixture data where one row is changed at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from conftest import read_rows, small_data, write_rows
+from helpers.compute.analysis import analyse
+from helpers.compute.oversikt import (
+    AVVIKELSE,
+    EJ_AKTUELL,
+    ENLIGT_PLAN,
+    first_sentence,
+    must_have_started,
+    not_judged_reasons,
+    signal_of,
+    targets_sentence,
+    verdict_level,
+)
+from helpers.compute.targets import DELVIS, EJ_BEDOMT, EJ_UPPFYLLT, UPPFYLLT
+
+D = dt.date
+
+
+# --- rules, one at a time ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("share, level", [
+    (100.0, "i huvudsak enligt plan"), (75.0, "i huvudsak enligt plan"), (74.9, "delvis enligt plan"),
+    (50.0, "delvis enligt plan"), (49.9, "inte enligt plan"), (0.0, "inte enligt plan"),
+])
+def test_verdict_level_follows_the_share_of_atgarder_on_plan(share, level):
+    assert verdict_level(share) == level
+
+
+@pytest.mark.parametrize("status, reasons, signal", [
+    ("pågående", [], ENLIGT_PLAN), ("genomförd", [], ENLIGT_PLAN), ("ej påbörjad", [], ENLIGT_PLAN),
+    ("pågående", ["milstolpen … är inte nådd"], AVVIKELSE), ("status saknas", ["status har inte rapporterats"], AVVIKELSE),
+    ("avslutad", [], EJ_AKTUELL),
+])
+def test_signal_of_an_atgard(status, reasons, signal):
+    assert signal_of(status, reasons) == signal
+
+
+def test_first_sentence_is_the_responsibles_one_line_summary():
+    assert first_sentence("Arbetet pågår enligt plan. Nästa steg är Q2 2026.") == "Arbetet pågår enligt plan."
+    assert first_sentence("Klart t.ex. i mars. Sedan mer.") == "Klart t.ex. i mars."
+    assert first_sentence("Ingen punkt på slutet") == "Ingen punkt på slutet"
+    assert first_sentence(None) == ""
+    long = "Ord " * 100 + "slut."
+    assert first_sentence(long).endswith(" …") and len(first_sentence(long)) <= 222
+
+
+def _atgard(planerat_klart):
+    return pd.Series({"planerat_klart": planerat_klart})
+
+
+def _indicators(*rows):
+    cols = ["maltyp", "deadline", "deadline_text", "malar", "text"]
+    return pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
+
+
+def test_an_atgard_must_have_started_when_a_date_of_the_plan_has_come():
+    end = D(2026, 10, 31)
+    none = _indicators()
+    assert must_have_started(_atgard(None), none, end, 2026) == "åtgärden är löpande verksamhet"
+    assert must_have_started(_atgard(D(2025, 12, 31)), none, end, 2026) == "planen anger att den ska vara klar 2025"
+    assert must_have_started(_atgard(D(2030, 12, 31)), none, end, 2026) is None
+    milestone = _indicators(("milstolpe", D(2026, 3, 31), "senast Q1 2026", None, "Beslut"))
+    assert must_have_started(_atgard(D(2030, 12, 31)), milestone, end, 2026) == "en milstolpe har tidsgräns senast Q1 2026"
+    later = _indicators(("milstolpe", D(2027, 3, 31), "senast Q1 2027", None, "Beslut"))
+    assert must_have_started(_atgard(D(2030, 12, 31)), later, end, 2026) is None
+    yearly = _indicators(("tröskel", None, None, None, "Minst en träff per år"))
+    assert "gäller 2026" in must_have_started(_atgard(D(2030, 12, 31)), yearly, end, 2026)
+    other_year = _indicators(("tröskel", None, None, 2027, "Minst tre insatser 2027"))
+    assert must_have_started(_atgard(D(2030, 12, 31)), other_year, end, 2026) is None
+
+
+def _total(**kw):
+    base = {UPPFYLLT: 0, DELVIS: 0, EJ_UPPFYLLT: 0, "bedomda": 0}
+    base.update(kw)
+    base["bedomda"] = base[UPPFYLLT] + base[DELVIS] + base[EJ_UPPFYLLT]
+    return pd.Series(base)
+
+
+@pytest.mark.parametrize("kw, missed, text", [
+    ({UPPFYLLT: 1, EJ_UPPFYLLT: 1}, 0, "Av 2 mål som kunde bedömas i år är 1 uppfyllt och 1 ej uppfyllt."),
+    ({UPPFYLLT: 2, DELVIS: 1, EJ_UPPFYLLT: 3}, 1,
+     "Av 6 mål som kunde bedömas i år är 2 uppfyllda, 1 uppfyllt försenat och 3 ej uppfyllda, varav 1 milstolpe "
+     "som har passerat sin tidsgräns utan att nås."),
+    ({}, 0, "Inget av planens mål kunde bedömas i år."),
+    ({EJ_UPPFYLLT: 2}, 2, "Av 2 mål som kunde bedömas i år är 0 uppfyllda och 2 ej uppfyllda, varav 2 milstolpar som "
+                          "har passerat sin tidsgräns utan att nås."),
+])
+def test_targets_sentence_agrees_with_its_numbers(kw, missed, text):
+    assert targets_sentence(_total(**kw), missed) == text
+
+
+def test_reasons_a_target_could_not_be_judged_are_counted_largest_first():
+    j = pd.DataFrame({"utfall": [EJ_BEDOMT] * 4 + [UPPFYLLT],
+                      "detalj": ["inom felmarginalen", "olika perioder", "inom felmarginalen", "ej bedömt ännu",
+                                 UPPFYLLT]})
+    assert not_judged_reasons(j) == ["2 inom felmarginalen", "1 olika mätperioder", "1 bedöms när året är slut"]
+
+
+# --- on fixture data: one change at a time -------------------------------------------------------------
+
+
+def _project(tmp_path, *, status=None, values=None, drop_status=(), lardomar=None):
+    """Small data (1.1, 1.2, 5.1, 6.1) with 2026 rows changed: status/values map id -> {column: value}."""
+    data = small_data(tmp_path)
+    folder = data / "2026"
+    for name, key, changes in (("status", "atgard_id", status or {}), ("indikatorvarden", "indikator_id", values or {})):
+        f = folder / f"{name}.exempeldata.csv"
+        rows = [r for r in read_rows(f) if not (name == "status" and r[key] in drop_status)]
+        for r in rows:
+            r.update(changes.get(r[key], {}))
+        write_rows(f, rows)
+    if lardomar is not None:
+        write_rows(folder / "lardomar.exempeldata.csv", lardomar, ["typ", "atgard_id", "text"])
+    return analyse(2026, data)
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    return _project(tmp_path_factory.mktemp("base"))
+
+
+def test_baseline_every_atgard_follows_the_plan(baseline):
+    t = baseline.oversikt.table
+    assert list(t.index) == ["1.1", "1.2", "5.1", "6.1"]
+    assert set(t["signal"]) == {ENLIGT_PLAN}
+    assert baseline.oversikt.niva == "i huvudsak enligt plan"
+    assert baseline.oversikt.bedomning.startswith(
+        "Genomförandet av handlingsplanen går i huvudsak enligt plan 2026: 4 av 4 aktuella åtgärder följer planen "
+        "och 0 har avvikelser.")
+
+
+def test_a_threshold_not_reached_over_the_whole_year_is_a_deviation(tmp_path):
+    an = _project(tmp_path, status={"5.1": {"period_till": "2026-12-31"}}, values={"5.1-1": {"varde": "0"}})
+    row = an.oversikt.table.loc["5.1"]
+    assert row["signal"] == AVVIKELSE
+    assert row["skal"] == ["målet ”Minst en klusterträff per år” nåddes inte (0)"]
+
+
+def test_a_threshold_not_reached_before_the_period_ends_is_not_a_deviation(tmp_path):
+    an = _project(tmp_path, values={"5.1-1": {"varde": "0"}})  # period ends 31 oktober
+    assert an.oversikt.table.loc["5.1", "signal"] == ENLIGT_PLAN
+    assert an.judgements.loc["5.1-1", "detalj"] == "ej bedömt ännu"
+
+
+def test_not_started_although_the_plan_needed_it_is_a_deviation(tmp_path):
+    an = _project(tmp_path, status={"1.1": {"status": "ej påbörjad"}, "5.1": {"status": "ej påbörjad"}})
+    t = an.oversikt.table
+    assert t.loc["1.1", "skal"] == ["inte påbörjad, fast planen anger att den ska vara klar 2025"]
+    assert t.loc["5.1", "skal"][0] == "inte påbörjad, fast åtgärden är löpande verksamhet"
+    assert an.judgements.loc["5.1-1", "utfall"] == "ej aktuellt"  # its indicators are not current
+
+
+def test_an_avslutad_atgard_is_not_current_and_not_counted(tmp_path):
+    an = _project(tmp_path, status={"6.1": {"status": "avslutad"}})
+    o = an.oversikt
+    assert o.table.loc["6.1", "signal"] == EJ_AKTUELL
+    assert (o.aktuella, o.ej_aktuella) == (3, 1)
+    assert "3 av 3 aktuella åtgärder" in o.bedomning
+
+
+def test_missing_status_is_a_deviation(tmp_path):
+    an = _project(tmp_path, drop_status=("1.2",))
+    assert an.oversikt.table.loc["1.2", "skal"] == ["status har inte rapporterats"]
+
+
+def test_verdict_and_figures_follow_the_deviations(tmp_path):
+    an = _project(tmp_path, status={"1.1": {"status": "ej påbörjad"}, "5.1": {"status": "ej påbörjad"}},
+                  drop_status=("1.2",))
+    o = an.oversikt
+    assert (o.enligt_plan, o.avvikelser, o.aktuella) == (1, 3, 4)
+    assert o.niva == "inte enligt plan"
+    assert o.bedomning.startswith("Genomförandet av handlingsplanen går inte enligt plan 2026: 1 av 4 aktuella "
+                                  "åtgärder följer planen och 3 har avvikelser.")
+    fig = {k.rubrik: k for k in o.nyckeltal}
+    assert fig["Åtgärder enligt plan"].varde == "1 av 4"
+    assert fig["Åtgärder enligt plan"].text.startswith("25\u00a0%")
+    assert list(o.deviating.index) == ["1.1", "1.2", "5.1"]
+
+
+def test_key_figures_name_nki_and_ranking_in_words_and_say_exempeldata(baseline):
+    fig = {k.rubrik: k for k in baseline.oversikt.nyckeltal}
+    assert fig["NKI totalt"].varde == "77"
+    assert "inom felmarginalen" in fig["NKI totalt"].text and "(exempeldata)" in fig["NKI totalt"].text
+    rank = fig["Svenskt Näringslivs ranking"]
+    assert rank.varde == "plats 152"
+    assert "ner 3 placeringar från 2025" in rank.text and "ingen säker förändring" in rank.text
+    assert fig["Behov av justering"].varde == "0 åtgärder"
+
+
+def test_proposals_take_the_units_forslag_else_their_adjustment(tmp_path):
+    lardomar = [{"typ": "förslag", "atgard_id": "5.1", "text": "Fler träffar på vintern."},
+                {"typ": "lärdom", "atgard_id": "1.1", "text": "En lärdom, inget förslag."},
+                {"typ": "förslag", "atgard_id": "", "text": "Se över hela planen."}]
+    an = _project(tmp_path, lardomar=lardomar, status={
+        "1.1": {"behov_av_justering": "ja", "justering": "Flytta tidplanen till 2027. Mer text här."},
+        "5.1": {"behov_av_justering": "ja", "justering": "Något annat."}})
+    got = [(p.atgard_id, p.text, p.kalla) for p in an.oversikt.forslag]
+    assert got == [("1.1", "Flytta tidplanen till 2027.", "justering"),
+                   ("5.1", "Fler träffar på vintern.", "förslag"),
+                   (None, "Se över hela planen.", "förslag")]
+
+
+def test_every_number_in_the_verdict_comes_from_the_tables(baseline):
+    o = baseline.oversikt
+    total = baseline.per_malomrade.sum()
+    assert f"{o.enligt_plan} av {o.aktuella}" in o.bedomning
+    assert f"Av {int(total['bedomda'])} mål" in o.bedomning or "Inget av planens mål" in o.bedomning

@@ -1,0 +1,368 @@
+"""Each view function on small fixture data: what a reader sees, checked as text.
+
+The fixture is the real register cut to åtgärd 1.1, 1.2, 5.1 and 6.1 with both years of
+exempeldata; one copy has text with HTML and quotes in it to prove that data is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import read_rows, small_data, write_rows
+from helpers.compute.analysis import analyse
+from helpers.present import atgard, charts, html, indikatorer, klimat, malomrade, samlad, startsida
+from helpers.present.farger import SIGNAL_FARGER, STATUS_FARGER, UTFALL_FARGER
+
+EVIL = '<script>alert("x")</script> & "citat"'
+INTERNAL = re.compile(r"\b(insikt|ranking):[a-z_]+")
+P_VALUE = re.compile(r"\bp\s*(=|&lt;|<)\s*0,")
+
+
+@pytest.fixture(scope="module")
+def an(tmp_path_factory):
+    return analyse(2026, small_data(tmp_path_factory.mktemp("views")))
+
+
+@pytest.fixture(scope="module")
+def evil(tmp_path_factory):
+    """Fixture data whose free text is hostile HTML: every view must show it as text."""
+    data = small_data(tmp_path_factory.mktemp("evil"))
+    f = data / "2026" / "status.exempeldata.csv"
+    rows = read_rows(f)
+    for r in rows:
+        r["kommentar"] = f"Resultat {EVIL}. Mer text."
+        r["uppgiftslamnare"] = EVIL
+        if r["atgard_id"] == "5.1":
+            r["behov_av_justering"], r["justering"] = "ja", f"Justera {EVIL}."
+    write_rows(f, rows)
+    f = data / "2026" / "indikatorvarden.exempeldata.csv"
+    rows = read_rows(f)
+    for r in rows:
+        r["kommentar"] = EVIL
+        if r["indikator_id"] == "1.1-3":
+            r["text"] = EVIL
+    write_rows(f, rows)
+    write_rows(data / "2026" / "lardomar.exempeldata.csv",
+               [{"typ": "förslag", "atgard_id": "5.1", "text": EVIL}, {"typ": "lärdom", "atgard_id": "", "text": EVIL}])
+    return analyse(2026, data)
+
+
+def text_of(fragment) -> str:
+    """Visible text: tags removed, inline images dropped."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", str(fragment)))
+
+
+def every_view(a) -> dict[str, str]:
+    out = {}
+    for aid in a.plan.order:
+        for f in (atgard.atgard_verdict, atgard.atgard_summary, atgard.comment_block, atgard.adjustment_block,
+                  atgard.links_block, atgard.plan_block, indikatorer.indicator_table, indikatorer.qualitative_block):
+            out[f"{f.__name__}({aid})"] = str(f(a, aid))
+    for mo in a.plan.malomraden.index:
+        for f in (malomrade.malomrade_intro, malomrade.malomrade_table, malomrade.malomrade_indicators):
+            out[f"{f.__name__}({mo})"] = str(f(a, mo))
+    for f in (samlad.bedomning_html, samlad.oversikt_table, samlad.overview_text, samlad.status_table,
+              samlad.maluppfyllelse_table, samlad.justering_list, samlad.missing_values_table,
+              klimat.summary, klimat.delta_table, klimat.factor_table, klimat.linked_table, klimat.ranking_table):
+        out[f.__name__] = str(f(a))
+    out["lardomar"] = str(samlad.lardomar_list(a, "lärdom")) + str(samlad.lardomar_list(a, "förslag"))
+    out["index_markdown"] = startsida.index_markdown(a, [])
+    return out
+
+
+# --- across every view ----------------------------------------------------------------------------------
+
+
+def test_text_from_data_is_escaped_in_every_view(evil):
+    views = every_view(evil)
+    leaked = [name for name, out in views.items() if "<script>" in out]
+    assert not leaked, leaked
+    shown = [name for name, out in views.items() if "&lt;script&gt;" in out]
+    assert len(shown) >= 8, shown  # the hostile text is shown, as text, in the comment, table, lists…
+
+
+def test_no_internal_ids_or_p_values_in_reader_text(an):
+    problems = []
+    for name, out in every_view(an).items():
+        visible = text_of(out)
+        if m := INTERNAL.search(visible):
+            problems.append(f"{name}: internal id {m.group(0)!r}")
+        if m := P_VALUE.search(visible):
+            problems.append(f"{name}: p-value {m.group(0)!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_swedish_agreement_in_every_view(an):
+    bad = re.compile(r"\b1 (uppfyllda|åtgärder|indikatorer|milstolpar|placeringar|dagar)\b|högt nivå|Uppgiften är publicerat")
+    problems = [f"{name}: {m.group(0)!r}" for name, out in every_view(an).items() if (m := bad.search(text_of(out)))]
+    assert not problems, problems
+
+
+# --- html -------------------------------------------------------------------------------------------------
+
+
+def test_badges_carry_the_word_and_the_palette_colour():
+    b = html.status_badge("pågående")
+    assert ">Pågående<" in b and STATUS_FARGER["pågående"] in b
+    u = html.utfall_badge("delvis uppfyllt", "uppfyllt försenat")
+    assert "Uppfyllt försenat" in u and UTFALL_FARGER["delvis uppfyllt"] in u
+    s = html.signal_badge("avvikelse")
+    assert "Avvikelse" in s and "!" in s and SIGNAL_FARGER["avvikelse"] in s
+
+
+def test_neutral_judgements_are_outlined_not_coloured():
+    b = html.utfall_badge("ej aktuellt", "uppfyllt 2025")
+    assert "uppf-kontur" in b and "background-color" not in b and "Uppfyllt 2025" in b
+
+
+def test_table_has_caption_scoped_headers_and_row_headers():
+    t = html.table(["A", "B"], [["x", "1"]], "Rubrik & mer")
+    assert "<caption>Rubrik &amp; mer</caption>" in t
+    assert t.count('scope="col"') == 2 and '<th scope="row">x</th>' in t
+
+
+def test_exempel_banner_names_the_folders_and_is_empty_without_files(an):
+    banner = html.exempel_banner(an.example_files())
+    assert "Exempeldata." in banner and "data/2026/" in banner
+    assert html.exempel_banner([]) == ""
+
+
+# --- indikatorer --------------------------------------------------------------------------------------------
+
+
+def test_indicator_table_has_one_row_per_indicator_and_says_no_target_once(an):
+    t = indikatorer.indicator_table(an, "1.1")
+    assert t.count("<tr>") == 1 + 3
+    assert "Mål: inget mål" not in t and "inget mål angivet" not in t
+    assert text_of(t).count("handlingsplanen anger inget mål") == 1
+    assert "Källa: egen uppföljning (ansvarig enhets rapportering) om inget annat anges." in t
+
+
+def test_values_for_different_periods_show_both_and_no_change(an):
+    t = indikatorer.indicator_table(an, "1.1")
+    assert "<small>ej jämförbart: olika perioder</small>" in t
+    assert "januari–oktober" in t  # 2026's value covers January–October
+
+
+def test_one_number_of_decimals_per_measure(an):
+    t = text_of(indikatorer.indicator_table(an, "1.1"))
+    assert "81,5\u00a0%" in t and "84,2\u00a0%" in t
+    assert re.search(r"\b46\b", t) and "46,0" not in t
+
+
+def test_milestone_met_in_an_earlier_year_is_shown_as_met_then(an):
+    t = text_of(indikatorer.indicator_table(an, "6.1"))
+    assert t.count("genomförd 18 november 2025") == 2  # in 2025 and still in 2026
+    assert "ej rapporterad" not in t and "inte genomförd" not in t
+    assert "Uppfyllt 2025" in t
+
+
+def test_qualitative_answers_show_this_and_last_year_in_full(an):
+    q = indikatorer.qualitative_block(an, "1.1")
+    assert "2026" in q and "2025" in q
+    assert "samlad bild av vilka tillstånd" in q  # last year's answer (data/2025)
+    assert "gemensamma möten med flera förvaltningar" in q  # this year's answer
+    assert indikatorer.qualitative_block(an, "1.2") == ""
+
+
+def test_series_source_is_named_in_words(an):
+    t = text_of(indikatorer.indicator_table(an, "1.2"))
+    assert "NKI (SKR Insikt, totalt)" in t
+
+
+def test_trend_charts_only_for_numeric_indicators(an):
+    figs = indikatorer.indicator_trends(an, "1.1")
+    assert figs.count("<figure") == 2  # 1.1-1 and 1.1-2; the qualitative 1.1-3 has none
+    assert "Perioder: 2025: helår 2025, 2026: januari–oktober 2026" in figs
+    assert "Linjen bryts" in figs
+
+
+# --- charts -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("years, joined, expected", [
+    ([2024, 2025, 2026], None, [0, 0, 0]),
+    ([2017, 2019, 2020], None, [0, 1, 1]),
+    ([2025, 2026], [True, False], [0, 1]),
+])
+def test_runs_break_lines_at_gaps_and_incomparable_periods(years, joined, expected):
+    assert charts.runs(years, joined) == expected
+
+
+def test_year_axis_is_a_real_time_axis():
+    ax = charts.year_axis([2017, 2019, 2026]).to_dict()
+    assert ax["type"] == "quantitative"
+    assert ax["axis"]["values"] == list(range(2017, 2027))
+
+
+def test_trend_chart_marks_real_and_exempeldata_points():
+    import pandas as pd
+
+    data = pd.DataFrame({"ar": [2021, 2022], "varde": [3.19, 3.24], "exempeldata": [False, True]})
+    fig = charts.trend(data, "Omdöme", "betyg", decimals=2)
+    assert "2022: 3,24 (exempeldata)" in fig
+    assert "Runda punkter är verkliga värden, fyrkantiga exempeldata." in fig
+
+
+# --- atgard -------------------------------------------------------------------------------------------------
+
+
+def test_atgard_verdict_names_signal_status_and_targets(an):
+    v = text_of(atgard.atgard_verdict(an, "5.1"))
+    assert "Enligt plan" in v and "Följer planen." in v and "Pågående" in v
+    assert "Mål: 1 av 1 uppfyllt." in v
+
+
+def test_maluppfyllelse_text_agrees_in_number():
+    import pandas as pd
+
+    def counts(**kw):
+        base = {"uppfyllt": 0, "delvis uppfyllt": 0, "ej uppfyllt": 0, "ej bedömt": 0, "inget mål": 0,
+                "ej aktuellt": 0}
+        base.update(kw)
+        base["bedomda"] = base["uppfyllt"] + base["delvis uppfyllt"] + base["ej uppfyllt"]
+        base["med_mal"] = base["bedomda"] + base["ej bedömt"]
+        return pd.Series(base)
+
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "1 uppfyllt av 1 mål som kunde bedömas"
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=2, **{"ej uppfyllt": 1, "inget mål": 1})) == (
+        "2 uppfyllda och 1 ej uppfyllt av 3 mål som kunde bedömas och 1 indikator utan mål i planen")
+    assert atgard.maluppfyllelse_kort(counts(uppfyllt=1)) == "1 av 1 uppfyllt"
+    assert atgard.maluppfyllelse_kort(counts(uppfyllt=1, **{"ej uppfyllt": 2})) == "1 av 3 uppfyllda"
+    assert atgard.maluppfyllelse_kort(counts(**{"ej bedömt": 2})) == "kunde inte bedömas i år"
+    assert atgard.maluppfyllelse_kort(counts(**{"inget mål": 3})) == "inga mål i planen"
+
+
+def test_comment_block_quotes_the_responsible(an):
+    c = atgard.comment_block(an, "1.1")
+    assert "<blockquote" in c and "Företagslotsen fungerar nu i ordinarie verksamhet" in c
+    assert "— Näringslivsenheten" in c
+
+
+def test_adjustment_block_says_yes_or_no(evil, an):
+    assert atgard.adjustment_block(an, "1.1") == "<p>Nej, ansvarig ser inget behov av att justera åtgärden.</p>"
+    assert atgard.adjustment_block(evil, "5.1").startswith("<p><strong>Ja.</strong> Justera &lt;script&gt;")
+
+
+def test_links_do_not_quote_the_plan_twice(an):
+    links = atgard.links_block(an, "1.2")
+    plan = atgard.plan_block(an, "1.2")
+    table = indikatorer.indicator_table(an, "1.2")
+    quoted = re.findall(r"Planens text: ”([^”]+)”", str(links))
+    for q in quoted:
+        assert q not in str(plan) and q not in str(table), q
+    assert 'href="atgard_1_1.html"' in links
+
+
+def test_links_to_ranking_say_the_change_in_words(an):
+    text = text_of(atgard.links_block(an, "6.1"))
+    assert "Dialog med kommunens beslutsfattare (Svenskt Näringslivs ranking)" in text
+    assert "felmarginal" in text
+
+
+# --- malomrade ----------------------------------------------------------------------------------------------
+
+
+def test_malomrade_intro_leads_with_the_atgarder_not_a_bare_zero(an):
+    intro = text_of(malomrade.malomrade_intro(an, 1))
+    assert "målområdet har 2 åtgärder: 2 genomförda" in intro
+    assert "2 av 2 aktuella åtgärder följer planen" in intro
+    assert "utan mål i planen" in intro
+
+
+def test_malomrade_table_lists_its_atgarder_with_signal(an):
+    t = malomrade.malomrade_table(an, 1)
+    assert t.count("<tr>") == 1 + 2
+    assert "Enligt plan" in t and 'href="atgard_1_2.html"' in t
+
+
+def test_malomrade_indicators_says_when_there_are_none(an):
+    assert "inga egna indikatorer" in malomrade.malomrade_indicators(an, 1)
+
+
+# --- samlad and the start page ------------------------------------------------------------------------------
+
+
+def test_overview_table_has_every_atgard_once(an):
+    t = samlad.oversikt_table(an)
+    assert t.count("<tr>") == 1 + 4
+    for aid in ("1_1", "1_2", "5_1", "6_1"):
+        assert str(t).count(f'href="atgard_{aid}.html"') == 1
+    assert "Alla 4 åtgärder 2026" in t
+
+
+def test_bedomning_shows_verdict_deviations_proposals_and_figures(an):
+    b = samlad.bedomning_html(an)
+    assert an.oversikt.bedomning.split(":")[0] in text_of(b)
+    assert "Avvikelser (0)" in b and "Inga åtgärder avviker från planen i år." in b
+    assert "Förslag till ställningstaganden (0)" in b
+    assert b.count("uppf-nyckeltal-kort") == len(an.oversikt.nyckeltal)
+
+
+def test_missing_values_leave_out_indicators_that_are_not_current(tmp_path):
+    data = small_data(tmp_path)
+    f = data / "2026" / "status.exempeldata.csv"
+    rows = read_rows(f)
+    for r in rows:
+        if r["atgard_id"] == "5.1":
+            r["status"] = "avslutad"
+    write_rows(f, rows)
+    f = data / "2026" / "indikatorvarden.exempeldata.csv"
+    write_rows(f, [r for r in read_rows(f) if not r["indikator_id"].startswith("5.1")])
+    a = analyse(2026, data)
+    assert "5.1-" not in samlad.missing_values_table(a)
+
+
+def test_maluppfyllelse_table_has_the_share_of_judged_and_a_total(an):
+    t = samlad.maluppfyllelse_table(an)
+    assert "Hela handlingsplanen" in t and "Andel uppfyllda" in t and "Inget mål i planen" in t
+
+
+def test_index_markdown_puts_the_bedomning_first_in_html_blocks_without_blank_lines(an):
+    md = startsida.index_markdown(an, [])
+    assert md.startswith("---\nhtml_theme.sidebar_secondary.remove: true\n---")
+    assert md.index("## Sammanfattande bedömning") < md.index("## Alla åtgärder") < md.index("## Rapportens delar")
+    for block in re.findall(r"^<(?:div|p)[^\n]*(?:\n[^\n]+)*", md, flags=re.M):
+        assert "\n\n" not in block
+    assert "exempeldata.csv" not in md  # no box of raw file names
+
+
+# --- klimat -------------------------------------------------------------------------------------------------
+
+
+def test_nki_changes_in_words_without_test_names(an):
+    d = text_of(klimat.delta_table(an))
+    assert "inom felmarginalen" in d
+    assert not P_VALUE.search(d) and "t-test" not in d
+
+
+def test_p_values_are_only_in_the_method_section(an):
+    m = str(klimat.method_note(an))
+    assert P_VALUE.search(text_of(m)) and "Welchs t-test" in m
+    assert "±0,2" in m
+
+
+def test_ranking_table_says_scores_within_the_margin_are_not_changes(an):
+    t = text_of(klimat.ranking_table(an))
+    assert "inom felmarginalen" in t and "±0,2" in t
+
+
+def test_ranking_chart_uses_the_whole_scale_and_names_where_each_value_comes_from(an):
+    c = str(klimat.ranking_chart(an))
+    assert "skala 1–290" in c and "(publicerad)" in c and "(exempeldata)" in c and "(härledd" in c
+
+
+def test_summary_has_no_agreement_slip(an):
+    s = text_of(klimat.summary(an))
+    assert "vilket räknas som" in s and "nivå)" not in s
+
+
+def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_listed():
+    import pandas as pd
+
+    c = pd.Series({"uppfyllt": 0, "delvis uppfyllt": 1, "ej uppfyllt": 0, "ej bedömt": 1, "inget mål": 0,
+                   "ej aktuellt": 0, "bedomda": 1, "med_mal": 2})
+    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 försenat)"
+    assert atgard.maluppfyllelse_text(c) == "1 uppfyllt försenat av 1 mål som kunde bedömas och 1 mål kunde inte bedömas i år"
