@@ -293,6 +293,11 @@ MARK_WIDE_JS = """([portrait, landscape]) => {
     if (width > portrait + 1) {
       const box = table.closest('.uppf-tabell-wrap, .pst-scrollable-table-container') || table;
       box.classList.add('uppf-liggande');
+      // Its heading goes with it: a landscape page of its own would otherwise leave the heading behind.
+      let block = box;
+      while (block.parentElement && !block.previousElementSibling && !block.parentElement.matches('section')) block = block.parentElement;
+      const before = block.previousElementSibling;
+      if (before && /^H[1-6]$/.test(before.tagName)) before.classList.add('uppf-liggande');
       if (width > landscape) table.style.zoom = String(landscape / width);
       out.push(table.caption ? table.caption.innerText.trim() : '(tabell utan rubrik)');
     }
