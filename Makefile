@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 export YEAR UPPREPA TVINGA CHROMIUM PYTHON
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast lint bench validate mall clean install browser
+.PHONY: help report pdf test test-fast lint bench validate mall clean install browser axe
 .PHONY: archive verify reproduce
 
 help: ## Visa målen
@@ -32,6 +32,9 @@ install: $(STAMP) ## Skapa .venv och installera låsta beroenden
 report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2025
 	$(BIN)/python -m helpers rapport --ar "$$YEAR"
 
+pdf: $(STAMP) browser ## Skriv YEAR:s byggda rapport som en PDF (A4) i utgåvan: make pdf YEAR=2026
+	$(BIN)/python -m helpers pdf --ar "$(YEAR)"
+
 validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
 	$(BIN)/python -m helpers validera --ar "$$YEAR"
 
@@ -42,11 +45,20 @@ browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
 	@test -x "$$CHROMIUM" || { command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
 
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) ; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+axe: $(AXE) ## Installera axe-core (npm, låst i package-lock.json) för tillgänglighetstesterna
+
 lint: $(STAMP) ## Kodgranskning: ruff och importkontraktet (lagren core ← data ← compute ← present ← build ← cli)
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 
-test: $(STAMP) browser lint ## Kör alla tester (kodgranskning, enhet, notebooks, bok, webbläsare)
+test: $(STAMP) browser axe lint ## Kör alla tester (kodgranskning, enhet, notebooks, bok, webbläsare, axe, PDF)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna

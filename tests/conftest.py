@@ -22,7 +22,8 @@ def make_project(dest: Path, data: Path | None = None) -> Layout:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     (dest / "book").mkdir()
-    shutil.copytree(ROOT / "book" / "_static", dest / "book" / "_static")
+    for fixed in ("_static", "_templates", "_locale"):
+        shutil.copytree(ROOT / "book" / fixed, dest / "book" / fixed)
     for name in FIXED_PAGES:
         shutil.copy(ROOT / "book" / f"{name}.md", dest / "book" / f"{name}.md")
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")

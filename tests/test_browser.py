@@ -376,13 +376,16 @@ def h1_of(pg) -> str:
 def test_landing_page_links_once_to_the_edition_and_the_link_opens_it(page, site, reader):
     page.goto(site.landing.as_uri())
     hrefs = page.locator("a[href]").evaluate_all("els => els.map(a => a.href)")
-    into_edition = [i for i, h in enumerate(hrefs)
-                    if h.startswith("file:") and (path_of(h) == site.edition.resolve()
-                                                  or site.edition.resolve() in path_of(h).parents)]
+    index = (site.edition / "index.html").resolve()
+    into_edition = [i for i, h in enumerate(hrefs) if h.startswith("file:") and path_of(h) == index]
     assert len(into_edition) == 1, f"expected exactly one link to the {YEAR} edition, found: {hrefs}"
+    # Besides the edition itself, the landing page links only to its PDF and its tillgänglighetsredogörelse.
+    others = {path_of(h).name for h in hrefs if h.startswith("file:") and site.edition.resolve() in path_of(h).parents
+              and path_of(h) != index}
+    assert others <= {f"uppfoljningsrapport-{YEAR}.pdf", "tillganglighet.html"}, others
     with page.expect_navigation():
         page.locator("a[href]").nth(into_edition[0]).click()
-    assert path_of(page.url) == (site.edition / "index.html").resolve(), page.url
+    assert path_of(page.url) == index, page.url
     assert h1_of(page) == f"Uppföljningsrapport {YEAR}"
     assert not reader.blocked, reader.blocked
 

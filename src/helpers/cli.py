@@ -20,7 +20,7 @@ from helpers.core.lock import LockBusy
 PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
 DATA_ONLY = ("validera", "mall", "importera", "hamta")
 # Commands that write into the project: one at a time, and they clean up after killed runs.
-LOCKED = ("rapport", "importera")
+LOCKED = ("rapport", "importera", "pdf")
 MAX_JOBS = 16
 
 # argparse's fixed English texts and their Swedish versions (Python 3.11).
@@ -166,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     _year(i)
     i.add_argument("--skriv-over", action="store_true", help="ersätt befintliga filer i data/<år>/")
 
+    pdf = sub.add_parser("pdf", help="skriv hela årets rapport som en PDF (A4) i utgåvan",
+                         description="Skriver den byggda utgåvan som en PDF-fil i A4 med titelsida, innehållsförteckning, "
+                                     "sidnummer och bokmärken, med Debians Chromium. Filen hamnar i book/<år>/ (utgåvans "
+                                     "arkiv, med i manifestet) och i _build/html/<år>/ (länkad från varje sida). "
+                                     "Kör make report först.")
+    _year(pdf)
+
     _archive_commands(sub)
 
     b = sub.add_parser("bench", help="mät körtider (vanliga sättet, kall, oförändrad, ett ändrat värde, sex utgåvor) "
@@ -270,6 +277,11 @@ def _dispatch(args, layout) -> int:
 
         written = import_workbook(args.fil, layout.data, args.ar, overwrite=args.skriv_over)
         print("Importerat: " + ", ".join(str(p) for p in written))
+        return EXIT_OK
+    if args.kommando == "pdf":
+        from helpers.build.pdf import build_pdf
+
+        build_pdf(args.ar, layout)
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)

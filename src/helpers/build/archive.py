@@ -30,6 +30,7 @@ from pathlib import Path
 
 from helpers.build.provenance import code_files, lock_files, provenance, recorded_time, sha256, sha256_bytes
 from helpers.core.errors import RunError, display_path
+from helpers.core.fs import write_text_atomic
 from helpers.data.csvio import find_input
 from helpers.data.inputs import CATALOGUE, KLIMAT, KOLADA, PLAN, YEAR
 
@@ -43,6 +44,7 @@ ARCHIVE_ROOT = "arkiv"
 EDITION_PART, HTML_PART, CODE_PART = "utgava", "html", "kod"
 HASH_KEYS = ("filer", "html")
 ARCHIVE_KEYS = ("arkiv", "arkivfiler")
+DERIVED_KEYS = ("pdf",)  # products made from the edition after the run (recorded by add_to_edition)
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -284,7 +286,7 @@ def _check_fields(manifest: dict, read, changed: set[str], year: int | None) -> 
             problems.append(f"{RUN_RECORD}: filen är inte läsbar JSON")
         if isinstance(record, dict):
             for key in sorted(set(record) | set(manifest)):
-                if key in HASH_KEYS or key in ARCHIVE_KEYS:
+                if key in HASH_KEYS or key in ARCHIVE_KEYS or key in DERIVED_KEYS:
                     continue
                 if key not in record:
                     problems.append(f"{MANIFEST}: fältet '{key}' finns inte i {RUN_RECORD} (tillagt i efterhand)")
@@ -342,11 +344,14 @@ def verify(edition: Path, html: Path | None = None, *, year: int | None = None,
     return problems
 
 
-def add_to_edition(layout, year: int, files: list[Path]) -> list[str]:
+def add_to_edition(layout, year: int, files: list[Path], *, replace: bool = False,
+                   derived: dict | None = None) -> list[str]:
     """Record files made after the run (e.g. the edition's PDF) in its manifest.
 
-    Only new files are added; every file already recorded must still match, so this can never
-    bless a changed file. A fastställd (archived) year is refused: its archive is the record.
+    Only these files are added (or, with `replace`, re-recorded: a PDF made again from the same
+    edition); every other recorded file must still match, so this can never bless a changed file.
+    `derived` adds descriptive fields (DERIVED_KEYS only). A fastställd (archived) year is refused:
+    its archive is the record.
     """
     edition, html = layout.edition(year), layout.html(year)
     if archived(layout, year) is not None:
@@ -358,7 +363,7 @@ def add_to_edition(layout, year: int, files: list[Path]) -> list[str]:
         for key, base in (("filer", edition.resolve()), ("html", html.resolve())):
             if f.is_relative_to(base):
                 rel = f.relative_to(base).as_posix()
-                if rel in manifest[key]:
+                if rel in manifest[key] and not replace:
                     raise RunError(f"{display_path(f)} finns redan i manifestet och ersätts inte.")
                 manifest[key][rel] = sha256(f)
                 added.append(rel)
@@ -370,7 +375,11 @@ def add_to_edition(layout, year: int, files: list[Path]) -> list[str]:
     if problems:
         raise RunError(f"Utgåvan {year} stämmer inte med sitt manifest; inget läggs till:\n"
                        + "\n".join(f"  • {p}" for p in problems))
-    (edition / MANIFEST).write_text(_dump(manifest), encoding="utf-8")
+    for key, value in (derived or {}).items():
+        if key not in DERIVED_KEYS:
+            raise ValueError(f"not a derived manifest field: {key}")
+        manifest[key] = value
+    write_text_atomic(edition / MANIFEST, _dump(manifest))
     return added
 
 

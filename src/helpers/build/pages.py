@@ -64,7 +64,8 @@ def toc(plan, page_list: list[Page]) -> dict:
         if sections:
             chapter["sections"] = sections
         parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
-    parts.append({"caption": "Om rapporten", "chapters": [{"file": name} for name in FIXED_PAGES]})
+    parts.append({"caption": "Om rapporten",
+                  "chapters": [{"file": name} for name in FIXED_PAGES] + [{"file": "tillganglighet"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 
@@ -74,6 +75,7 @@ def config(base: Path, year: int, *, exempeldata: bool) -> dict:
     cfg["title"] = f"Uppföljningsrapport {year}" + (" (exempeldata)" if exempeldata else "")
     cfg["copyright"] = str(cfg.get("copyright", "")).replace("{year}", str(year))
     cfg.pop("exclude_patterns", None)
+    cfg.setdefault("sphinx", {}).setdefault("config", {})["uppf_ar"] = year  # the edition's PDF and editions links
     cfg["only_build_toc_files"] = True
     return cfg
 

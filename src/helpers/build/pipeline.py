@@ -22,7 +22,7 @@ from helpers.build.execute import default_jobs, execute_all
 from helpers.build.jupyterbook import build_html
 from helpers.build.layout import Layout
 from helpers.build.provenance import note_markdown, provenance
-from helpers.build.publish import write_landing
+from helpers.build.publish import publication, write_landing, write_redogorelse
 from helpers.build.record import finish_notebooks
 from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
@@ -53,6 +53,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     rebuilt = archive.guard(layout, year, force=force)
     log(f"Kontrollerar indata för {year} …")
     book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
+    publication(layout.config)  # so does a broken tillgänglighetsredogörelse section
     code, environment = code_digest(), environment_digest(layout.root)
     an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
     for warning in an.warnings():
@@ -83,6 +84,9 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     with open(staging / "om_rapporten.md", "a", encoding="utf-8") as fh:
         fh.write(note_markdown(prov, year, rebuilt))
     shutil.copytree(layout.book / "_static", staging / "_static")
+    for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
+        shutil.copytree(layout.book / fixed, staging / fixed)
+    write_redogorelse(layout.config, year, staging)
     book.write_yaml(config, staging / "_config.yml")
     book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
     log("Bygger boken med Jupyter Book …")

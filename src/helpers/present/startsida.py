@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
+from helpers.core.fmt import date_sv, plural
 from helpers.core.text import md_literal
 from helpers.present import samlad
 from helpers.present.names import malomrade_page
@@ -61,26 +63,59 @@ def index_markdown(an, page_list) -> str:
 
 
 def landing_html(editions: list[dict]) -> str:
-    """The page above the editions: each year with its exempeldata flag and build date."""
+    """The page above the editions: each year with its build date, exempeldata flag, PDF and redogörelse.
+
+    `editions` come newest first from helpers.build.publish.editions (keys ar, byggd, exempeldata,
+    pdf, pdf_sidor, tillganglighet).
+    """
     items = []
     for e in editions:
-        note = " <span class=\"ex\">(exempeldata)</span>" if e["exempeldata"] else ""
+        ar = int(e["ar"])
+        note = ' <span class="ex">exempeldata</span>' if e.get("exempeldata") else ""
         if e.get("skadat"):
-            note += " <span class=\"ex\">(manifestet är skadat – utgåvan kan inte kontrolleras)</span>"
-        when = f" <small>byggd {html.escape(str(e['byggd'])[:10])}</small>" if e["byggd"] else ""
-        items.append(f'<li><a href="{e["ar"]}/index.html">Uppföljningsrapport {e["ar"]}</a>{note}{when}</li>')
+            note += ' <span class="ex">manifestet är skadat – utgåvan kan inte kontrolleras</span>'
+        when = ""
+        if e.get("byggd"):
+            try:
+                when = f"<p>Byggd {date_sv(dt.date.fromisoformat(e['byggd'][:10]))}.</p>"
+            except ValueError:
+                when = ""
+        links = [f'<li><a href="{ar}/index.html">Läs Uppföljningsrapport {ar} på webben</a></li>']
+        if e.get("pdf"):
+            pages = f", {plural(e['pdf_sidor'], 'sida', 'sidor')}" if e.get("pdf_sidor") else ""
+            links.append(f'<li><a href="{ar}/{html.escape(e["pdf"])}">Ladda ner hela rapporten {ar} som PDF '
+                         f"(A4{pages})</a></li>")
+        if e.get("tillganglighet"):
+            links.append(f'<li><a href="{ar}/tillganglighet.html">Tillgänglighetsredogörelse för {ar}</a></li>')
+        items.append(f'<li class="utgava"><h3>Uppföljningsrapport {ar}{note}</h3>{when}'
+                     f'<ul>{"".join(links)}</ul></li>')
+    newest = editions[0] if editions else None
+    footer = (f'<footer><p><a href="{newest["ar"]}/tillganglighet.html">Tillgänglighetsredogörelse</a></p></footer>'
+              if newest and newest.get("tillganglighet") else "")
+    listing = "\n".join(items) if items else '<li class="utgava">Inga utgåvor är byggda ännu.</li>'
     return f"""<!DOCTYPE html>
 <html lang="sv">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Uppföljningsrapporter – Norrtälje kommuns näringslivsstrategi</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}}
-a{{color:#0b4f9c}} .ex{{color:#8a3b00;font-weight:600}} small{{color:#444}}</style></head>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;
+  background:#fff;line-height:1.5;overflow-wrap:break-word}}
+a{{color:#0b4f9c}} a:focus-visible{{outline:3px solid #0b4f9c;outline-offset:2px}}
+.ex{{color:#7a3400;font-weight:600;font-size:0.8em;border:1px solid #7a3400;border-radius:0.3em;
+  padding:0 0.3em;margin-left:0.3em}}
+ul.utgavor{{list-style:none;padding:0}} li.utgava{{border-top:1px solid #c8c8c8;padding:0.6rem 0}}
+li.utgava h3{{margin:0.2rem 0}} li.utgava p{{margin:0.2rem 0;color:#3d3d3d}}
+footer{{border-top:1px solid #c8c8c8;margin-top:2rem;padding-top:0.5rem}}
+</style></head>
 <body><main>
 <h1>Uppföljningsrapporter</h1>
-<p>Årliga uppföljningar av handlingsplanen till Norrtälje kommuns näringslivsstrategi 2025–2030.</p>
+<p>Årliga uppföljningar av handlingsplanen till Norrtälje kommuns näringslivsstrategi 2025–2030.
+Varje år finns som webbversion och som en PDF-fil i A4 för utskrift och diarium.</p>
 <h2>Utgåvor</h2>
-<ul>
-{chr(10).join(items) if items else "<li>Inga utgåvor är byggda ännu.</li>"}
+<ul class="utgavor">
+{listing}
 </ul>
-</main></body></html>
+</main>
+{footer}
+</body></html>
 """
