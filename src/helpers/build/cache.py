@@ -135,7 +135,8 @@ class Fingerprint:
         if path not in self._tables:
             columns = entry(YEAR, stem).spec.names
             frame = read_table(path, columns)
-            self._tables[path] = (columns, [list(r) for r in frame.itertuples(index=False, name=None)])
+            # The line of each row is part of what a page shows (its record names file and line).
+            self._tables[path] = (columns, [list(r) for r in frame.itertuples(index=True, name=None)])
         return self._tables[path]
 
     def data_part(self, path: Path, reads: Reads) -> str:
@@ -145,7 +146,7 @@ class Fingerprint:
         if keys is None:
             return self._whole[path]
         columns, rows = self._rows(path, stem)
-        col = columns.index(KEY_COLUMNS[stem])
+        col = columns.index(KEY_COLUMNS[stem]) + 1  # after the line number
         chosen = [r for r in rows if r[col] in keys]
         return sha256_bytes(json.dumps([columns, chosen], ensure_ascii=False).encode())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 from decimal import Decimal
 
@@ -73,6 +74,15 @@ class Record:
 
     def __init__(self, title: str, tables: dict[str, pd.DataFrame]):
         self.payload = {"titel": title, "tabeller": {name: table_payload(f, name) for name, f in tables.items()}}
+
+    def __repr__(self) -> str:
+        """The whole payload, deterministically: two records print alike only when their tables are alike."""
+        return f"Record({json.dumps(self.payload, ensure_ascii=False, sort_keys=True, default=str)})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Record) and repr(self) == repr(other)
+
+    __hash__ = None
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         names = ", ".join(self.payload["tabeller"])
