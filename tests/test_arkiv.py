@@ -542,7 +542,7 @@ def test_a_changed_input_shows_up_as_named_differences_when_reproduced(archived,
     err = proc.stderr
     assert "atgard_1_1.ipynb, cell" in err and "id underlag-berakning" in err
     assert "kolumn varde: arkivet 84.2, nu 85.2" in err
-    assert "id cell-05" in err and "texten skiljer sig" in err
+    assert "`indikatorer.indicator_table" in err and "texten skiljer sig" in err
     assert "tabeller/atgard_1_1/forandringar.csv" in err
 
 
