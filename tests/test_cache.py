@@ -297,3 +297,24 @@ def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_cha
         runcache.analysis(2026, project)
     with pytest.raises(InputError):  # bad data is never stored as checked
         runcache.analysis(2026, project)
+
+
+def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_path):
+    from helpers.build.execute import _store
+
+    an = analyse(2026, project.data)
+    page_list = book.pages(an.plan, 2026, "data")
+    fp = runcache.Fingerprint(project, runcache.read_files(an, project))
+    keys_ = {p.name: fp.key(p, prepared_bytes(project, p)) for p in page_list}
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    for p in page_list:
+        (staging / f"{p.name}.ipynb").write_text("{}", encoding="utf-8")
+    store = runcache.PageCache(project, 2026)
+    names = [p.name for p in page_list]
+    (project.data / "2026" / "lardomar.csv").write_text("typ;atgard_id;text\n", encoding="utf-8")  # appears mid-run
+    _store(page_list, project, staging, names, keys_, fp, store)
+    assert not any(store.get(k) for k in keys_.values())
+    (project.data / "2026" / "lardomar.csv").unlink()
+    _store(page_list, project, staging, names, keys_, fp, store)  # unchanged after all: stored
+    assert all(store.get(k) for k in keys_.values())

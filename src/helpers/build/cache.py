@@ -122,6 +122,7 @@ class Fingerprint:
         self.names = [self._name(f) for f in self.files]
         self.code = code or code_digest()
         self.environment = environment or environment_digest(layout.root, kernel)
+        self.data_tree = tree_digest(layout.data)  # every byte under data/, to see changes during the run
         self._whole = {f: sha256_bytes(f.read_bytes()) for f in self.files}
         self._tables: dict[Path, tuple[list[str], list[list[str]]]] = {}
 

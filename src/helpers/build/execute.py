@@ -192,8 +192,11 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int | No
 
 
 def _store(pages, layout, staging, executed, keys, fingerprint, cache) -> None:
-    """Store executed pages whose inputs did not change while they ran (checked by a fresh fingerprint)."""
+    """Store executed pages whose inputs did not change while they ran: no byte under data/ (a file
+    added or removed included), and each page's key computed afresh is the key it ran under."""
     again = Fingerprint(layout, fingerprint.files, fingerprint.kernel)
+    if again.data_tree != fingerprint.data_tree:
+        return
     by_name = {p.name: p for p in pages}
     for name in executed:
         if again.key(by_name[name], prepared_bytes(layout, by_name[name])) == keys[name]:
