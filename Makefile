@@ -33,7 +33,7 @@ report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2
 	$(BIN)/python -m helpers rapport --ar "$$YEAR"
 
 pdf: $(STAMP) browser ## Skriv YEAR:s byggda rapport som en PDF (A4) i utgåvan: make pdf YEAR=2026
-	$(BIN)/python -m helpers pdf --ar "$(YEAR)"
+	$(BIN)/python -m helpers pdf --ar "$$YEAR"
 
 validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
 	$(BIN)/python -m helpers validera --ar "$$YEAR"

@@ -35,8 +35,13 @@ def book_pages(layout, year: int = 2026) -> dict[str, str]:
 
 
 def downloads_match_the_edition(layout, year: int = 2026) -> bool:
+    """What readers can download matches the edition: no notebooks (they stay in the edition's
+    archive), and a PDF only if it is the edition's own."""
     html, edition = layout.html(year), layout.edition(year)
-    return all((html / "_sources" / p.name).read_bytes() == p.read_bytes() for p in edition.glob("*.ipynb"))
+    if (html / "_sources").exists():
+        return False
+    return all((edition / p.name).is_file() and (edition / p.name).read_bytes() == p.read_bytes()
+               for p in html.glob("*.pdf"))
 
 
 def notebooks(layout, year: int = 2026) -> dict[str, str]:

@@ -113,7 +113,8 @@ def pages_read(browser, hostile_book):
     page.emulate_media(media="print")
     page.goto((html / "atgard_1_1.html").as_uri(), wait_until="load")
     page.wait_for_timeout(200)
-    printed = page.evaluate("() => document.querySelector('#jb-print-docs-body h1').innerText")
+    # The page title as printed (the book prints the article's own h1; the theme's print header is gone).
+    printed = page.evaluate("() => document.querySelector('#jb-print-docs-body h1, article.bd-article h1').innerText")
     ctx.close()
     return read, dialogs, blocked, printed
 
