@@ -437,6 +437,19 @@ def _chapter_titles(layout) -> dict[str, str]:
     return titles
 
 
+def _chapter_sections(layout) -> dict[str, list[str]]:
+    """The h2 titles of every page, read from the built HTML."""
+    from bs4 import BeautifulSoup
+
+    out = {}
+    for name in _chapter_titles(layout):
+        soup = BeautifulSoup((layout.html(YEAR) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        for a in soup.select("article.bd-article a.headerlink"):
+            a.decompose()
+        out[name] = [flat(h2.get_text(" ")) for h2 in soup.select("article.bd-article h2")]
+    return out
+
+
 def test_pdf_is_written_into_the_edition_and_beside_the_html_and_recorded_in_the_manifest(pdf):
     from helpers.build.archive import verify
 
@@ -513,9 +526,17 @@ def test_pdf_outline_and_table_of_contents_list_every_chapter_on_the_right_page(
     for part in ("Samlad analys", "Målområde 1", "Målområde 6", "Om rapporten"):
         if not any(level == 0 and t == part for level, t, _ in outline):
             problems.append(f"part {part!r} missing from the outline's top level")
-    sections = [t for level, t, _ in outline if level == 2]
-    if "Kommentar från ansvarig" not in sections:
-        problems.append("the outline has no section bookmarks (h2) under the chapters")
+    # Every chapter's sections (its h2s) are bookmarks under it, in order.
+    children, parent = {}, None
+    for level, title, _page in outline:
+        if title in titles.values() and level <= 1:
+            parent = title
+            children[parent] = []
+        elif parent and level == (2 if parent != titles["index"] else 1):
+            children[parent].append(title)
+    for name, h2s in _chapter_sections(layout).items():
+        if h2s and children.get(titles[name]) != h2s:
+            problems.append(f"{name}: section bookmarks {children.get(titles[name])} instead of {h2s}")
     assert titles, "no chapters read"
     assert not problems, "\n".join(problems)
 

@@ -131,7 +131,9 @@ def test_titles_read_exactly_as_the_register_writes_them(pages_read):
     read, _, _, printed = pages_read
     page_1 = read["atgard_1_1.html"]
     assert page_1["h1"][0].startswith(f"1.1 {TITEL_1}")
-    assert page_1["print"] == [f"1.1 {TITEL_1}"]
+    # The book replaced the theme's print-only title header (it prints the article's own h1, read
+    # as `printed` below); should the header come back, it must show the title as text.
+    assert page_1["print"] in ([], [f"1.1 {TITEL_1}"])
     assert printed == f"1.1 {TITEL_1}"
     assert page_1["title"].startswith(f"1.1 {TITEL_1}")
     assert read["atgard_1_2.html"]["h1"][0].startswith(f"1.2 {TITEL_2}")

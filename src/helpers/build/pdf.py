@@ -412,16 +412,32 @@ def finish(pdf: bytes, chapters: list[Chapter], pages: dict[str, int], ed: Editi
     if "/Outlines" in root:
         del root[NameObject("/Outlines")]
 
-    # Sections: Chromium's heading outline knows where each h2 is. A chapter's h1 is the level-1
-    # item with its title on its first page; the h2s after it belong to it.
-    starts = {(ch.title, pages[ch.name] - 1): ch.name for ch in chapters if ch.name in pages}
-    sections: dict[str, list[tuple[str, int, float | None]]] = {}
+    # Sections: Chromium's heading outline knows where each h2 is. Its titles are not reliable (a
+    # heading that wraps comes out with lines repeated), so items are matched by order: after the
+    # title page, the n-th level-1 item is the n-th chapter's h1, the h2s after it are its sections,
+    # and their titles are taken from the chapter's own HTML when the counts agree. A heading moved
+    # to the next page by a page break gets its destination at the foot of the page before it: such
+    # a destination points to the top of the next page instead.
+    foot = 20 / 25.4 * 72 + 6  # the bottom margin of PDF_CSS, in points, and a little more
+    placed = [ch for ch in chapters if ch.name in pages]
+    first = min(pages.values()) - 2 if pages else 0
+    h1s = [i for i, (level, _t, page_index, _top) in enumerate(outline) if level == 1 and page_index >= first]
+    owner = dict(zip(h1s, (ch.name for ch in placed))) if len(h1s) == len(placed) else {}
+    found: dict[str, list[tuple[str, int, float | None]]] = {}
     current = None
-    for level, title, page_index, top in outline:
+    for i, (level, title, page_index, top) in enumerate(outline):
         if level == 1:
-            current = starts.get((title, page_index))
+            current = owner.get(i)
         elif level == 2 and current:
-            sections.setdefault(current, []).append((title, page_index, top))
+            if top is not None and float(top) < foot:
+                page_index, top = page_index + 1, None
+            found.setdefault(current, []).append((title, page_index, top))
+    sections = {}
+    for ch in chapters:
+        items = found.get(ch.name, [])
+        if len(items) == len(ch.sections):
+            items = [(own, page_index, top) for own, (_, page_index, top) in zip(ch.sections, items)]
+        sections[ch.name] = items
 
     writer.add_outline_item(title="Titelsida", page_number=0)
     first_chapter = min(pages.values()) if pages else 1
