@@ -114,7 +114,9 @@ def pages_read(browser, hostile_book):
     page.goto((html / "atgard_1_1.html").as_uri(), wait_until="load")
     page.wait_for_timeout(200)
     # The page title as printed (the book prints the article's own h1; the theme's print header is gone).
-    printed = page.evaluate("() => document.querySelector('#jb-print-docs-body h1, article.bd-article h1').innerText")
+    printed = page.evaluate("() => { const h = document.querySelector('#jb-print-docs-body h1, article.bd-article h1');"
+                            " const c = h.cloneNode(true); c.querySelectorAll('a.headerlink').forEach(a => a.remove());"
+                            " return c.textContent.trim(); }")
     ctx.close()
     return read, dialogs, blocked, printed
 
