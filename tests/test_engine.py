@@ -75,9 +75,11 @@ def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_
             src = folder / f"{p.name}.in.ipynb"
             nbformat.write(prepare(layout.notebooks / p.template, p.title), src)
             work.append((p.name, str(src), str(folder / f"{p.name}.ipynb"), p.parameters, str(layout.root), engine_name))
-        problems = [pr for _, _, pr in run_notebooks(work, 1, folder / "karnlogg.txt")]
+        shared = folder / "delad-analys" if engine_name else None  # as in a run: the year's analysis shared
+        problems = [pr for _, _, pr in run_notebooks(work, 1, folder / "karnlogg.txt", shared)]
         assert problems == [[], [], []]
         out[engine_name] = {p.name: nbformat.read(folder / f"{p.name}.ipynb", as_version=4) for p in pages}
+        assert not engine_name or list(shared.glob("karna-*.pickle"))
     for p in pages:
         warm, plain = out[engine.ENGINE][p.name], out[None][p.name]
         assert [(c.cell_type, c.source, c.get("execution_count"), c.get("outputs")) for c in warm.cells] == \
@@ -198,3 +200,24 @@ def test_a_warning_while_warming_up_fails_like_it_would_in_a_pages_first_cell(mo
     monkeypatch.setattr(kernel, "HEAVY", ("varnande_modul",))
     with pytest.raises(RuntimeError, match="gammalt gränssnitt"):
         kernel.warm_up()
+
+
+def test_kernels_share_one_analysis_through_the_project_cache_while_every_part_of_the_key_holds(tmp_path, monkeypatch):
+    monkeypatch.setenv(kernel.SHARED, str(tmp_path / "lager"))
+    monkeypatch.setattr(kernel, "_state", {"code": "kod", "environment": "miljö"})
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.csv").write_text("x;1\n", encoding="utf-8")
+    calls = []
+    analyse_ = kernel._memoised_analyse(lambda year, data_dir: calls.append(year) or {"ar": year})
+    assert analyse_(2026, "data") == {"ar": 2026}
+    kernel._state["analyse"].clear()  # another kernel, or a later run: nothing in memory
+    assert analyse_(2026, "data") == {"ar": 2026} and calls == [2026]  # read from the shared file
+    kernel._state["analyse"].clear()
+    kernel._state["code"] = "annan kod"
+    analyse_(2026, "data")
+    kernel._state["analyse"].clear()
+    (data / "a.csv").write_text("x;2\n", encoding="utf-8")
+    analyse_(2026, "data")
+    assert calls == [2026, 2026, 2026]

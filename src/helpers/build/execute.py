@@ -62,14 +62,14 @@ def hide_code(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-def _init_worker(kernel_log: str) -> None:
+def _init_worker(kernel_log: str, shared: str | None = None) -> None:
     """A worker process: kernel chatter to the run's log, the engine known, the kernel shut down at exit."""
     import asyncio
     from multiprocessing.util import Finalize
 
     from jupyter_core import utils as jupyter_utils
 
-    from helpers.build import engine
+    from helpers.build import engine, kernel
 
     die_with_parent()  # a killed run leaves no notebooks executing into its staging folder
     log = os.open(kernel_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -80,6 +80,8 @@ def _init_worker(kernel_log: str) -> None:
     asyncio.set_event_loop(loop)
     if hasattr(jupyter_utils, "_loop"):
         jupyter_utils._loop.set(loop)
+    if shared:
+        os.environ[kernel.SHARED] = shared  # kernels inherit it: they share the year's analysis there
     engine.WARM.forget_inherited()
     engine.register()
     Finalize(engine.WARM, engine.shutdown, exitpriority=10)
@@ -110,15 +112,16 @@ def _execute(job: Job) -> tuple[str, float, list[str]]:
     return name, time.perf_counter() - start, problems
 
 
-def run_notebooks(work: list[Job], jobs: int, kernel_log: Path):
+def run_notebooks(work: list[Job], jobs: int, kernel_log: Path, shared: Path | None = None):
     """Yield (name, seconds, problems) as notebooks finish, from a pool of `jobs` worker processes
-    with one warm kernel each; started here, shut down (kernels too) when all are done."""
+    with one warm kernel each; started here, shut down (kernels too) when all are done. With
+    `shared`, the kernels share the year's analysis through that folder."""
     if not work:
         return
     # A kernel's start and imports cost about as much as three pages: a few pages share one kernel.
     workers = max(1, min(jobs, -(-len(work) // PAGES_PER_KERNEL)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(str(kernel_log),)) as pool:
+                             initargs=(str(kernel_log), str(shared) if shared else None)) as pool:
         for future in as_completed([pool.submit(_execute, job) for job in work]):
             yield future.result()
 
@@ -170,7 +173,7 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int | No
     executed: list[str] = []
     kernel_log = staging / "karnlogg.txt"
     try:
-        for name, seconds, problems in run_notebooks(work, jobs, kernel_log):
+        for name, seconds, problems in run_notebooks(work, jobs, kernel_log, layout.build / "cache" / "analys"):
             timings[name] = seconds
             failures += [f"{name}.ipynb: {p}" for p in problems]
             if not problems:

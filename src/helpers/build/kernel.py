@@ -5,9 +5,13 @@ libraries once; every time it checks that the helpers code the kernel imported i
 on disk (a re-import guard: a kernel never runs stale code), moves to the notebook's folder and
 gives the notebook a fresh user namespace with execution counts from 1, as a new kernel would.
 
-It also lets notebooks in one kernel share one `analyse()` of the year: the result is memoised by
-the bytes of every file in the data folder and handed out as a fresh copy (unpickled) to each
-notebook, so no notebook sees another's objects and a changed file is always read again.
+It also lets notebooks share one `analyse()` of the year: the result is memoised by the bytes of
+every file in the data folder (with the call's arguments, working folder, the helpers code and the
+environment) and handed out as a fresh copy (unpickled) to each notebook, so no notebook sees
+another's objects and a changed byte is always read again. Kernels of one project also share it
+through a file under `_build/cache/analys/` (the worker names the folder in UPPF_ANALYSLAGER): the
+first kernel analyses while holding a lock, the others and later runs read its result when every
+part of the key is the same.
 """
 
 from __future__ import annotations
@@ -16,13 +20,22 @@ import functools
 import hashlib
 import os
 import pickle
+import uuid
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no file locks: each kernel analyses for itself
+    fcntl = None
 
 import helpers
 
 HEAVY = ("pandas", "numpy", "scipy.stats", "altair", "vl_convert", "pandera", "nbformat",
          "helpers.compute.analysis", "helpers.present.atgard", "helpers.present.html", "helpers.present.indikatorer",
          "helpers.present.klimat", "helpers.present.malomrade", "helpers.present.samlad")
+
+
+SHARED = "UPPF_ANALYSLAGER"
 
 
 class StaleKernel(RuntimeError):
@@ -47,16 +60,46 @@ def code_digest() -> str:
 _state: dict = {}
 
 
+def _shared(key: tuple, compute) -> bytes:
+    """The pickled analysis for `key`: from the project's shared file, or computed (under a lock)
+    and written there; without a shared folder, computed here."""
+    folder = os.environ.get(SHARED)
+    if not folder or fcntl is None:
+        return compute()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    place = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:16]  # one file per year, data and folder
+    path = folder / f"karna-{place}.pickle"
+    with open(folder / f"karna-{place}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            stored, blob = pickle.loads(path.read_bytes())
+            if stored == key:
+                return blob
+        except Exception:  # missing or unreadable: analyse
+            pass
+        blob = compute()
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            tmp.write_bytes(pickle.dumps((key, blob), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return blob
+
+
 def _memoised_analyse(original):
     @functools.wraps(original)
     def analyse(year, data_dir="data"):
         folder = Path(data_dir).resolve()
-        key = (int(year), str(folder), tree_digest(folder) if folder.is_dir() else "")
+        key = (int(year), str(data_dir), os.getcwd(), str(folder), tree_digest(folder) if folder.is_dir() else "",
+               _state.get("code", ""), _state.get("environment", ""))
         memo = _state.setdefault("analyse", {})
         if key not in memo:
-            result = original(year, data_dir)  # raises on bad data: nothing is memoised
+            # raises on bad data: nothing is memoised or shared
+            blob = _shared(key, lambda: pickle.dumps(original(year, data_dir), protocol=pickle.HIGHEST_PROTOCOL))
             memo.clear()
-            memo[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            memo[key] = blob
         return pickle.loads(memo[key])
 
     analyse.memoised = True
@@ -82,16 +125,19 @@ def warm_up() -> None:
 
     if not getattr(analysis.analyse, "memoised", False):
         analysis.analyse = _memoised_analyse(analysis.analyse)
+    from helpers.build.cache import environment_digest
+
     _state["code"] = code_digest()
+    _state["environment"] = environment_digest(Path.cwd())
 
 
 def prepare(cwd: str, *, first: bool) -> None:
-    """Before each notebook: warm up (first), guard against stale code, chdir, fresh namespace."""
+    """Before each notebook: chdir, warm up (first), guard against stale code, fresh namespace."""
+    os.chdir(cwd)
     if first:
         warm_up()
     elif code_digest() != _state.get("code"):
         raise StaleKernel("hjälpkoden har ändrats sedan kärnan startade")
-    os.chdir(cwd)
     from IPython import get_ipython
 
     shell = get_ipython()
