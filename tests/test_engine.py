@@ -61,6 +61,39 @@ def test_notebooks_share_a_warm_kernel_but_never_a_namespace_and_a_failure_gets_
     assert text(d, 1) == "False" and text(d, 2) != text(a, 3)  # after c failed: a new kernel, nothing of c's left
 
 
+def publish_as_pipeline(layout, shared, an=None):
+    from helpers.build.cache import environment_digest
+
+    digest = kernel.tree_digest(layout.data)
+    an = an or analyse(2026, layout.data).derive()
+    kernel.publish(an, shared, data_dir="data", cwd=layout.root.resolve(), code=kernel.code_digest(),
+                   environment=environment_digest(layout.root), digest=digest)
+
+
+@pytest.mark.slow
+def test_kernels_use_the_pipelines_published_analysis_only_while_the_data_is_byte_for_byte_the_same(tmp_path):
+    layout = make_project(tmp_path / "projekt", small_data(tmp_path / "src", ("1.2",)))
+    an = analyse(2026, layout.data)
+    page = next(p for p in book.pages(an.plan, 2026, "data") if p.name == "atgard_1_2")
+    marked = analyse(2026, layout.data)
+    marked.plan.atgarder.loc["1.2", "ansvarig"] = "Ansvarig enligt den publicerade analysen"
+    shared = tmp_path / "delad-analys"
+
+    def page_html(name: str) -> str:
+        src = tmp_path / f"{name}.in.ipynb"
+        nbformat.write(prepare(layout.notebooks / page.template, page.title), src)
+        work = [(name, str(src), str(tmp_path / f"{name}.ipynb"), page.parameters, str(layout.root), engine.ENGINE)]
+        assert [pr for _, _, pr in run_notebooks(work, 1, tmp_path / "karnlogg.txt", shared, layout.root)] == [[]]
+        nb = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+        return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+    publish_as_pipeline(layout, shared, marked)
+    assert "Ansvarig enligt den publicerade analysen" in page_html("publicerad")  # the kernel did not analyse
+    (layout.data / "2026" / "noteringar.txt").write_text("en fil till i datamappen\n", encoding="utf-8")
+    fresh = page_html("efter_andring")
+    assert "Ansvarig enligt den publicerade analysen" not in fresh and an.plan.atgarder.loc["1.2", "ansvarig"] in fresh
+
+
 @pytest.mark.slow
 def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_path):
     layout = make_project(tmp_path / "projekt", small_data(tmp_path / "src", ("1.1", "1.2", "5.1")))
@@ -76,7 +109,9 @@ def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_
             nbformat.write(prepare(layout.notebooks / p.template, p.title), src)
             work.append((p.name, str(src), str(folder / f"{p.name}.ipynb"), p.parameters, str(layout.root), engine_name))
         shared = folder / "delad-analys" if engine_name else None  # as in a run: the year's analysis shared
-        problems = [pr for _, _, pr in run_notebooks(work, 1, folder / "karnlogg.txt", shared)]
+        if engine_name:  # as in a run: the pipeline's own analysis (absolute paths, derived tables) published
+            publish_as_pipeline(layout, shared)
+        problems = [pr for _, _, pr in run_notebooks(work, 1, folder / "karnlogg.txt", shared, layout.root)]
         assert problems == [[], [], []]
         out[engine_name] = {p.name: nbformat.read(folder / f"{p.name}.ipynb", as_version=4) for p in pages}
         assert not engine_name or list(shared.glob("karna-*.pickle"))

@@ -127,3 +127,20 @@ def test_without_source_date_epoch_the_real_times_stay():
     assert nb.metadata.papermill.start_time == "2026-05-01T10:00:00+00:00"
     assert nb.metadata.papermill.duration == 3.0
     assert nb.metadata.papermill.output_path == "atgard_1_1.ipynb"
+
+
+def test_input_rows_follow_the_bytes_of_the_file_even_when_it_was_read_before(tmp_path):
+    data = small_data(tmp_path)
+    an = analyse(2026, data)
+    first = underlag.inputs_atgard(an, "1.1")["indata_indikatorvarden"]
+    path = data / "2026" / "indikatorvarden.exempeldata.csv"
+    text = path.read_text(encoding="utf-8")
+    row = first[first["fil"].str.endswith("2026/indikatorvarden.exempeldata.csv")].iloc[0]
+    line = text.splitlines()[int(row["rad"]) - 1]
+    assert f";{row['varde']};" in line
+    path.write_text(text.replace(line, line.replace(f";{row['varde']};", ";4711;", 1)), encoding="utf-8")
+    again = underlag.inputs_atgard(an, "1.1")["indata_indikatorvarden"]
+    changed = again[(again["fil"] == row["fil"]) & (again["rad"] == row["rad"])].iloc[0]
+    assert changed["varde"] == "4711"  # the same path, new bytes: read again, never the parsed copy
+    again.loc[:, "varde"] = "ändrad av en sida"
+    assert "ändrad av en sida" not in set(underlag.inputs_atgard(an, "1.1")["indata_indikatorvarden"]["varde"])

@@ -366,3 +366,15 @@ def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_l
                    "ej aktuellt": 0, "bedomda": 1, "med_mal": 2})
     assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 försenat)"
     assert atgard.maluppfyllelse_text(c) == "1 uppfyllt försenat av 1 mål som kunde bedömas och 1 mål kunde inte bedömas i år"
+
+
+def test_every_chart_is_drawn_from_the_same_json_as_altairs_own_configure_would_give(an, monkeypatch):
+    drawn = []
+    real = charts.to_svg
+    monkeypatch.setattr(charts, "to_svg", lambda chart: drawn.append(chart) or real(chart))
+    indikatorer.indicator_trends(an, "1.1")
+    samlad.status_chart(an)
+    klimat.nki_trend_chart(an)
+    assert len(drawn) >= 3
+    for chart in drawn:
+        assert charts.spec(chart) == charts._config(chart).to_dict()

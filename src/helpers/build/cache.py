@@ -34,6 +34,7 @@ from pathlib import Path
 from helpers.build.deps import KEY_COLUMNS, Reads
 from helpers.build.kernel import code_digest, tree_digest
 from helpers.build.layout import Layout
+from helpers.core.fs import write_bytes_atomic
 from helpers.data.csvio import EXEMPEL_SUFFIX, read_table
 from helpers.data.inputs import PLAN, YEAR, entry, files_in
 
@@ -85,13 +86,7 @@ def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None 
         except Exception:  # an unreadable entry is simply not used
             pass
     an = analyse(year, layout.data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_bytes(pickle.dumps((key, an), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_bytes_atomic(path, pickle.dumps((key, an), protocol=pickle.HIGHEST_PROTOCOL))
     return an
 
 

@@ -62,7 +62,7 @@ def hide_code(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-def _init_worker(kernel_log: str, shared: str | None = None) -> None:
+def _init_worker(kernel_log: str, shared: str | None = None, root: str | None = None) -> None:
     """A worker process: kernel chatter to the run's log, the engine known, the kernel shut down at exit."""
     import asyncio
     from multiprocessing.util import Finalize
@@ -82,6 +82,8 @@ def _init_worker(kernel_log: str, shared: str | None = None) -> None:
         jupyter_utils._loop.set(loop)
     if shared:
         os.environ[kernel.SHARED] = shared  # kernels inherit it: they share the year's analysis there
+    if root:
+        os.environ[kernel.ROOT] = root  # the project's lock file is part of the kernels' environment key
     engine.WARM.forget_inherited()
     engine.register()
     Finalize(engine.WARM, engine.shutdown, exitpriority=10)
@@ -112,7 +114,12 @@ def _execute(job: Job) -> tuple[str, float, list[str]]:
     return name, time.perf_counter() - start, problems
 
 
-def run_notebooks(work: list[Job], jobs: int, kernel_log: Path, shared: Path | None = None):
+def shared_analysis(layout: Layout) -> Path:
+    """Where the pipeline and the kernels of one project share the year's analysis."""
+    return layout.build / "cache" / "analys"
+
+
+def run_notebooks(work: list[Job], jobs: int, kernel_log: Path, shared: Path | None = None, root: Path | None = None):
     """Yield (name, seconds, problems) as notebooks finish, from a pool of `jobs` worker processes
     with one warm kernel each; started here, shut down (kernels too) when all are done. With
     `shared`, the kernels share the year's analysis through that folder."""
@@ -121,7 +128,7 @@ def run_notebooks(work: list[Job], jobs: int, kernel_log: Path, shared: Path | N
     # A kernel's start and imports cost about as much as three pages: a few pages share one kernel.
     workers = max(1, min(jobs, -(-len(work) // PAGES_PER_KERNEL)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(str(kernel_log), str(shared) if shared else None)) as pool:
+                             initargs=(str(kernel_log), str(shared) if shared else None, str(root) if root else None)) as pool:
         for future in as_completed([pool.submit(_execute, job) for job in work]):
             yield future.result()
 
@@ -173,7 +180,7 @@ def execute_all(pages: list[Page], layout: Layout, staging: Path, jobs: int | No
     executed: list[str] = []
     kernel_log = staging / "karnlogg.txt"
     try:
-        for name, seconds, problems in run_notebooks(work, jobs, kernel_log, layout.build / "cache" / "analys"):
+        for name, seconds, problems in run_notebooks(work, jobs, kernel_log, shared_analysis(layout), layout.root):
             timings[name] = seconds
             failures += [f"{name}.ipynb: {p}" for p in problems]
             if not problems:

@@ -1,4 +1,5 @@
-"""Runs inside a warm worker kernel (see :mod:`helpers.build.engine`), never in the pipeline.
+"""Runs inside a warm worker kernel (see :mod:`helpers.build.engine`); the pipeline uses only its
+digests and `publish`.
 
 `prepare` is executed silently before every notebook: the first time it imports the heavy
 libraries once; every time it checks that the helpers code the kernel imported is still the code
@@ -10,8 +11,9 @@ every file in the data folder (with the call's arguments, working folder, the he
 environment) and handed out as a fresh copy (unpickled) to each notebook, so no notebook sees
 another's objects and a changed byte is always read again. Kernels of one project also share it
 through a file under `_build/cache/analys/` (the worker names the folder in UPPF_ANALYSLAGER): the
-first kernel analyses while holding a lock, the others and later runs read its result when every
-part of the key is the same.
+pipeline publishes there the analysis of the input snapshot it made itself (`publish`, with its
+derived tables already computed), and a kernel that finds no entry analyses while holding a lock;
+an entry is used only when every part of the key is the same.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import functools
 import hashlib
 import os
 import pickle
-import uuid
 from pathlib import Path
 
 try:
@@ -29,6 +30,7 @@ except ImportError:  # no file locks: each kernel analyses for itself
     fcntl = None
 
 import helpers
+from helpers.core.fs import write_bytes_atomic
 
 HEAVY = ("pandas", "numpy", "scipy.stats", "altair", "vl_convert", "pandera", "nbformat",
          "helpers.compute.analysis", "helpers.present.atgard", "helpers.present.html", "helpers.present.indikatorer",
@@ -36,6 +38,7 @@ HEAVY = ("pandas", "numpy", "scipy.stats", "altair", "vl_convert", "pandera", "n
 
 
 SHARED = "UPPF_ANALYSLAGER"
+ROOT = "UPPF_PROJEKTROT"  # the project whose lock file (constraints.txt) is part of the environment
 
 
 class StaleKernel(RuntimeError):
@@ -60,6 +63,23 @@ def code_digest() -> str:
 _state: dict = {}
 
 
+def analysis_key(year, data_dir, cwd: str, code: str, environment: str) -> tuple:
+    """Everything an `analyse(year, data_dir)` called from `cwd` depends on: the call, the folder
+    it resolves to, every byte under it, the helpers code and the environment."""
+    folder = (Path(cwd) / data_dir).resolve()
+    return (int(year), str(data_dir), str(cwd), str(folder), tree_digest(folder) if folder.is_dir() else "",
+            code, environment)
+
+
+def _entry(folder: Path, key: tuple) -> tuple[Path, Path]:
+    place = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:16]  # one file per year, data and folder
+    return folder / f"karna-{place}.pickle", folder / f"karna-{place}.lock"
+
+
+def _write(path: Path, key: tuple, blob: bytes) -> None:
+    write_bytes_atomic(path, pickle.dumps((key, blob), protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _shared(key: tuple, compute) -> bytes:
     """The pickled analysis for `key`: from the project's shared file, or computed (under a lock)
     and written there; without a shared folder, computed here."""
@@ -68,9 +88,8 @@ def _shared(key: tuple, compute) -> bytes:
         return compute()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    place = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:16]  # one file per year, data and folder
-    path = folder / f"karna-{place}.pickle"
-    with open(folder / f"karna-{place}.lock", "w") as lock:
+    path, lock_path = _entry(folder, key)
+    with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             stored, blob = pickle.loads(path.read_bytes())
@@ -79,21 +98,32 @@ def _shared(key: tuple, compute) -> bytes:
         except Exception:  # missing or unreadable: analyse
             pass
         blob = compute()
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_bytes(pickle.dumps((key, blob), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _write(path, key, blob)
         return blob
+
+
+def publish(an, folder: Path, *, data_dir: str, cwd: Path, code: str, environment: str, digest: str) -> None:
+    """Hand the pipeline's own analysis of the snapshot to the kernels that will run the pages.
+
+    `digest` is the snapshot's tree digest taken *before* `an` was computed, so an entry can only
+    claim bytes older than or equal to what it was computed from; a kernel recomputes the key from
+    the bytes it finds and uses the entry only on an exact match."""
+    if fcntl is None:
+        return
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = analysis_key(an.year, data_dir, str(cwd), code, environment)
+    key = (*key[:4], digest, *key[5:])
+    path, lock_path = _entry(folder, key)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _write(path, key, pickle.dumps(an, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _memoised_analyse(original):
     @functools.wraps(original)
     def analyse(year, data_dir="data"):
-        folder = Path(data_dir).resolve()
-        key = (int(year), str(data_dir), os.getcwd(), str(folder), tree_digest(folder) if folder.is_dir() else "",
-               _state.get("code", ""), _state.get("environment", ""))
+        key = analysis_key(year, data_dir, os.getcwd(), _state.get("code", ""), _state.get("environment", ""))
         memo = _state.setdefault("analyse", {})
         if key not in memo:
             # raises on bad data: nothing is memoised or shared
@@ -128,7 +158,7 @@ def warm_up() -> None:
     from helpers.build.cache import environment_digest
 
     _state["code"] = code_digest()
-    _state["environment"] = environment_digest(Path.cwd())
+    _state["environment"] = environment_digest(Path(os.environ.get(ROOT) or Path.cwd()))
 
 
 def prepare(cwd: str, *, first: bool) -> None:

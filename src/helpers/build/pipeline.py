@@ -18,8 +18,9 @@ from helpers.build import archive
 from helpers.build import pages as book
 from helpers.build import progress as forlopp
 from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
-from helpers.build.execute import default_jobs, execute_all
+from helpers.build.execute import default_jobs, execute_all, shared_analysis
 from helpers.build.jupyterbook import build_html
+from helpers.build.kernel import publish, tree_digest
 from helpers.build.layout import Layout
 from helpers.build.provenance import note_markdown, provenance
 from helpers.build.publish import publication, write_landing, write_redogorelse
@@ -67,7 +68,12 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     # The inputs are copied first; the notebooks run in the staging edition and read only the copy.
     archive.snapshot_inputs(an, layout, staging)
     read = read_files(an, layout)  # the bytes the cache keys on: the same bytes as the snapshot
-    an = analyse(year, staging / archive.INPUTS)
+    # The pages' own analysis: of the snapshot, made once here with its derived tables and handed
+    # to the kernels, which use it only if the snapshot's bytes, the code and the environment match.
+    digest = tree_digest(staging / archive.INPUTS)
+    an = analyse(year, staging / archive.INPUTS).derive()
+    publish(an, shared_analysis(layout), data_dir=archive.INPUTS, cwd=staging.resolve(), code=code,
+            environment=environment, digest=digest)
     page_list = book.pages(an.plan, year, archive.INPUTS)
     prov = provenance(layout)
     jobs = jobs or default_jobs()

@@ -93,6 +93,18 @@ class Analysis:
         """The sammanfattande bedömning: signals, verdict, key figures, deviations, proposals."""
         return overview.build(self)
 
+    def derive(self) -> Analysis:
+        """Compute every derived table now (the cached properties here and on the business
+        climate), so that a pickled copy handed to many pages carries them instead of each page
+        computing them again. Returns self."""
+        for obj in (self, self.klimat):
+            if obj is None:
+                continue
+            for name, attr in vars(type(obj)).items():
+                if isinstance(attr, cached_property):
+                    getattr(obj, name)
+        return self
+
     @property
     def exempeldata(self) -> bool:
         return any(y.exempeldata for y in self.years.values()) or bool(self.klimat and self.klimat.exempeldata)

@@ -48,7 +48,11 @@ class Klimat:
         return nki.suppress(own.rename(columns={"antal_svar": "n"})) if len(own) else own.assign(visas=True, fa_svar=False)
 
     def series_values(self) -> pd.DataFrame:
-        """Values for indicators linked to a serie (insikt:omrade:matt, ranking:matt)."""
+        """Values for indicators linked to a serie (insikt:omrade:matt, ranking:matt); a copy each call."""
+        return self._series_values.copy()
+
+    @cached_property
+    def _series_values(self) -> pd.DataFrame:
         rows = []
         for _, r in self.kommun_insikt.iterrows():
             if r["visas"] and not blank(r["varde"]):
@@ -70,26 +74,37 @@ class Klimat:
         # Where both years have respondent data, the Welch test on the answers replaces the interval test.
         if len(self.svar):
             scores = nki.respondent_scores(self.svar)
+            # Grouped once: a lookup per comparison instead of filtering every score per comparison.
+            groups = {k: g["score"] for k, g in scores.groupby(["ar", "matt", "omrade"], sort=False)}
+            answered = set(self.svar["ar"].astype(int))
             for i, row in table.iterrows():
                 years = {int(row["ar_fran"]), int(row["ar"])}
-                if not years <= set(self.svar["ar"].astype(int)) or row["delta"] != row["delta"]:
+                if not years <= answered or row["delta"] != row["delta"]:
                     continue
-                res = self._compare_from_answers(scores, row["omrade"], row["matt"], int(row["ar_fran"]), int(row["ar"]))
+                res = self._compare_from_answers(groups, row["omrade"], row["matt"], int(row["ar_fran"]), int(row["ar"]))
                 table.loc[i, ["delta", "p_value", "bedomning", "forklaring"]] = [res.delta, res.p_value, res.bedomning,
                                                                                   res.forklaring]
         return table
 
-    def _compare_from_answers(self, scores: pd.DataFrame, omrade: str, matt: str, y0: int, y1: int) -> jamforelse.Comparison:
+    @staticmethod
+    def _compare_from_answers(groups: dict, omrade: str, matt: str, y0: int, y1: int) -> jamforelse.Comparison:
+        """The Welch test on the answers; `groups` maps (ar, matt, omrade) to that group's scores."""
         def pick(year):
-            s = scores[(scores["ar"] == year) & (scores["matt"] == matt)]
-            if omrade == fakta.TOTALT:
-                return s[s["omrade"].isin(fakta.totalt_omraden(year))]["score"]
-            return s[s["omrade"] == omrade]["score"]
+            members = fakta.totalt_omraden(year) if omrade == fakta.TOTALT else (omrade,)
+            parts = [groups[(year, matt, o)] for o in members if (year, matt, o) in groups]
+            return pd.concat(parts).sort_index() if parts else pd.Series(dtype=float)  # the answers in file order
 
         return jamforelse.compare_raw(pick(y0), pick(y1), omrade=omrade, year_prev=y0, year_curr=y1)
 
     def comparisons(self, year: int) -> dict[str, dict]:
-        """Per insikt serie: the latest change up to the report year, as bedömning + förklaring."""
+        """Per insikt serie: the latest change up to the report year, as bedömning + förklaring.
+
+        The deltas are already cut at the report year, so `year` only documents the caller's
+        intent; each caller gets its own copy of the (once computed) table."""
+        return {serie: dict(cmp) for serie, cmp in self._latest_comparisons.items()}
+
+    @cached_property
+    def _latest_comparisons(self) -> dict[str, dict]:
         out = {}
         if self.deltas.empty:
             return out

@@ -12,6 +12,7 @@ the file and the line number an auditor finds in a spreadsheet, as the text writ
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -90,6 +91,27 @@ def _stem_of(path: Path) -> str:
     return Path(path).name.removesuffix(".csv").removesuffix(".exempeldata")
 
 
+_READ: dict[tuple, pd.DataFrame] = {}
+
+
+def _rows_of(path: Path, names: list[str]) -> pd.DataFrame:
+    """`read_table(path, names)`, parsed once per process for the same bytes: a kernel shows the
+    same input files on many pages. The key is the file's bytes (read before and after parsing, so
+    a file changed meanwhile is not stored); each caller gets its own copy."""
+    def digest() -> str:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+    key = (str(Path(path).resolve()), digest(), tuple(names))
+    if key not in _READ:
+        frame = read_table(path, names)
+        if digest() != key[1]:
+            return frame
+        if len(_READ) >= 256:
+            _READ.clear()
+        _READ[key] = frame
+    return _READ[key].copy()
+
+
 def input_rows(an, stem: str, keep=None, *, years: set[int] | None = None) -> pd.DataFrame:
     """Rows of one kind of input file (all files of that kind), filtered by `keep(row)`.
 
@@ -102,7 +124,7 @@ def input_rows(an, stem: str, keep=None, *, years: set[int] | None = None) -> pd
     parts = []
     for s in stems:
         for path in _files(an, s, years):
-            frame = read_table(path, spec.names)
+            frame = _rows_of(path, spec.names)
             if keep is not None and len(frame):
                 frame = frame[frame.apply(keep, axis=1).astype(bool)]
             parts.append(frame.reset_index().assign(fil=_shown(an, path)))

@@ -8,6 +8,8 @@ they are declared once per column. Every problem of a file is reported together.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +147,14 @@ def _expected(col: Col, text: str) -> str:
 
 
 def _schema(spec: TableSpec) -> pa.DataFrameSchema:
+    try:
+        return _schema_of(spec)
+    except TypeError:  # unhashable spec
+        return _schema_of.__wrapped__(spec)
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_of(spec: TableSpec) -> pa.DataFrameSchema:
     columns = {}
     for col in spec.columns:
         checks = []
@@ -167,8 +177,40 @@ _CHECK_TEXT = {
 }
 
 
+_LOADED: dict[tuple, pd.DataFrame] = {}
+
+
+def _bytes_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
-    """Read, parse and check one file; raise InputError listing every problem in it."""
+    """Read, parse and check one file; raise InputError listing every problem in it.
+
+    A file whose bytes were checked before in this process, against the same spec, is not parsed
+    again: the checked frame does not depend on where the file lies (problems do, and a file with
+    problems is never kept). The key is the bytes, read before and after parsing; each caller gets
+    its own copy."""
+    try:
+        hash(spec)
+    except TypeError:  # a spec built on the fly with lists in it: simply not remembered
+        return _load_table(path, spec)
+    digest = _bytes_digest(path)
+    key = (digest, spec)
+    if digest is not None and key in _LOADED:
+        return _LOADED[key].copy()
+    frame = _load_table(path, spec)
+    if digest is not None and _bytes_digest(path) == digest:
+        if len(_LOADED) >= 256:
+            _LOADED.clear()
+        _LOADED[key] = frame.copy()
+    return frame
+
+
+def _load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     raw = read_table(path, spec.names, tuple(c.name for c in spec.columns if c.may_be_absent))
     shown = display_path(path)
     problems: list[Problem] = []
