@@ -39,9 +39,9 @@ def test_the_report_states_medians_ratios_targets_and_editions():
            "median_cpu_s": {"vanligt": 150.0, "kall": 40.0, "oforandrad": 2.0, "ett_varde": 10.0},
            "kvot_mot_vanligt": {"kall": 0.176, "oforandrad": 0.018, "ett_varde": 0.071},
            "toppminne_mb": {"vanligt": 400, "kall": 900, "oforandrad": 300, "ett_varde": 800},
-           "utgavor": [{"ar": 2025, "ar_med_data": 1, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0,
+           "utgavor": [{"ar": 2025, "ar_med_data": 1, "diagram": 45, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0,
                         "toppminne_mb": 900}],
            "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True}
     text = markdown(res)
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
-    assert "exempeldata" in text and "| 2025 | 1 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
+    assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
