@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import DATA
-from helpers.build.bench import EDITIONS, generate_year, markdown, set_value, table
+import pytest
+
+from conftest import DATA, make_project, small_data
+from helpers.build import pages as book
+from helpers.build.bench import EDITIONS, generate_year, markdown, plain_commands, run_measured, set_value, table
 from helpers.compute.analysis import analyse
 
 
@@ -45,3 +48,15 @@ def test_the_report_states_medians_ratios_targets_and_editions():
     text = markdown(res)
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
+
+
+@pytest.mark.slow
+def test_the_plain_way_the_benchmark_compares_with_builds_the_whole_book(tmp_path):
+    layout = make_project(tmp_path / "projekt", small_data(tmp_path / "src", ("1.1", "5.1")))
+    commands = plain_commands(layout, 2026, tmp_path / "arbete")
+    wall, peak, cpu = run_measured(commands, layout.root)
+    assert wall > 0 and peak > 0 and cpu > 0
+    html = tmp_path / "arbete" / "bok" / "_build" / "html"
+    pages = book.pages(analyse(2026, layout.data).plan, 2026, "data")
+    assert len(commands) == len(pages) + 2  # a papermill call per page, hiding the code, the book
+    assert all((html / f"{p.name}.html").is_file() for p in pages) and (html / "index.html").is_file()

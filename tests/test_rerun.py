@@ -74,6 +74,20 @@ def built(tmp_path_factory):
     return layout
 
 
+def test_the_kernels_took_the_pipelines_analysis_and_never_analysed_the_year_themselves(built):
+    # Runs first on the fixture's cold run. A kernel that analysed would have rewritten the shared
+    # entry while its first page ran; the pipeline wrote it before any page started.
+    import datetime as dt
+
+    entries = list((built.build / "cache" / "analys").glob("karna-*.pickle"))
+    assert len(entries) == 1
+    starts = [dt.datetime.fromisoformat(nbformat.read(p, as_version=4).metadata.papermill.start_time)
+              for p in built.edition(2026).glob("*.ipynb")]
+    starts = [t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in starts]  # papermill writes UTC
+    assert len(starts) == len(PAGES)
+    assert entries[0].stat().st_mtime < min(starts).timestamp()
+
+
 def test_a_rerun_with_nothing_changed_executes_nothing_and_rebuilds_nothing(built):
     html = digests(built.html(2026))
     ran, log = rerun(built)

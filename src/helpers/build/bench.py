@@ -123,8 +123,9 @@ def copy_project(layout: Layout, dest: Path, data: Path | None = None) -> Layout
 
 def plain_commands(layout: Layout, year: int, work: Path) -> list[list[str]]:
     """The plain way: prepared notebooks, one `papermill` CLI call per page, then a clean build."""
+    from helpers.build.pipeline import write_book_sources
+    from helpers.build.provenance import note_markdown, provenance
     from helpers.compute.analysis import analyse
-    from helpers.present.startsida import index_markdown
 
     an = analyse(year, layout.data)
     page_list = book.pages(an.plan, year, os.path.relpath(layout.data, layout.root))
@@ -140,12 +141,8 @@ def plain_commands(layout: Layout, year: int, work: Path) -> list[list[str]]:
         for k, v in page.parameters.items():
             cmd += ["-p" if isinstance(v, int) else "-r", k, str(v)]
         commands.append(cmd)
-    (out / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    for name in book.FIXED_PAGES:
-        shutil.copy(layout.book / f"{name}.md", out / f"{name}.md")
-    shutil.copytree(layout.book / "_static", out / "_static")
-    book.write_yaml(book.config(layout.config, year, exempeldata=an.exempeldata), out / "_config.yml")
-    book.write_yaml(book.toc(an.plan, page_list), out / "_toc.yml")
+    write_book_sources(layout, an, page_list, out, note_markdown(provenance(layout), year),
+                       book.config(layout.config, year, exempeldata=an.exempeldata))
     hide = [sys.executable, "-c", "import sys, nbformat\nfrom helpers.build.execute import hide_code\n"
             "for p in sys.argv[1:]:\n    nb = nbformat.read(p, as_version=4); hide_code(nb); nbformat.write(nb, p)",
             *[str(out / f"{p.name}.ipynb") for p in page_list]]

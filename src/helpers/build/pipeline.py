@@ -30,7 +30,7 @@ from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
 
-__all__ = ["Layout", "Result", "run_year"]
+__all__ = ["Layout", "Result", "run_year", "write_book_sources"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,23 @@ class Result:
     edition: Path
     timings: dict[str, float]
     seconds: float
+
+
+def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, config: dict) -> None:
+    """Everything Jupyter Book needs beside the executed notebooks: the start page, the fixed
+    pages (with the edition's note), static files, templates, interface strings, the
+    tillgänglighetsredogörelse, the configuration and the table of contents."""
+    (dest / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
+    for name in book.FIXED_PAGES:
+        shutil.copy(layout.book / f"{name}.md", dest / f"{name}.md")
+    with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
+        fh.write(note)
+    shutil.copytree(layout.book / "_static", dest / "_static")
+    for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
+        shutil.copytree(layout.book / fixed, dest / fixed)
+    write_redogorelse(layout.config, an.year, dest)
+    book.write_yaml(config, dest / "_config.yml")
+    book.write_yaml(book.toc(an.plan, page_list), dest / "_toc.yml")
 
 
 def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
@@ -84,17 +101,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
                           cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
     tables = finish_notebooks(staging, page_list)
 
-    (staging / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    for name in book.FIXED_PAGES:
-        shutil.copy(layout.book / f"{name}.md", staging / f"{name}.md")
-    with open(staging / "om_rapporten.md", "a", encoding="utf-8") as fh:
-        fh.write(note_markdown(prov, year, rebuilt))
-    shutil.copytree(layout.book / "_static", staging / "_static")
-    for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
-        shutil.copytree(layout.book / fixed, staging / fixed)
-    write_redogorelse(layout.config, year, staging)
-    book.write_yaml(config, staging / "_config.yml")
-    book.write_yaml(book.toc(an.plan, page_list), staging / "_toc.yml")
+    write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
     log("Bygger boken med Jupyter Book …")
     if not build_html(staging, layout.build / "bok" / str(year), fresh=not use_cache,
                       tools=fingerprint.code + fingerprint.environment):
