@@ -83,7 +83,7 @@ def test_the_kernels_took_the_pipelines_analysis_and_never_analysed_the_year_the
     assert len(entries) == 1
     starts = [dt.datetime.fromisoformat(nbformat.read(p, as_version=4).metadata.papermill.start_time)
               for p in built.edition(2026).glob("*.ipynb")]
-    starts = [t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in starts]  # papermill writes UTC
+    starts = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in starts]  # papermill writes UTC
     assert len(starts) == len(PAGES)
     assert entries[0].stat().st_mtime < min(starts).timestamp()
 
