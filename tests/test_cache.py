@@ -299,6 +299,26 @@ def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_cha
         runcache.analysis(2026, project)
 
 
+def test_the_stored_analysis_is_used_by_every_run_though_each_run_writes_its_own_lock_in_data(project, monkeypatch):
+    from helpers.build.guard import project_lock
+    from helpers.compute import analysis as module
+
+    calls = []
+    real = module.analyse
+    monkeypatch.setattr(module, "analyse", lambda year, data: calls.append(year) or real(year, data))
+    runcache.analysis(2026, project)
+    for command in ("rapport --ar 2026", "rapport --ar 2026 --jobb 1"):  # two runs, two different lock files
+        with project_lock(project, command):
+            runcache.analysis(2026, project)
+    assert calls == [2026]
+    (project.data / "2026" / "anteckning.txt").write_text("inte en indatafil, men en byte till\n", encoding="utf-8")
+    try:
+        runcache.analysis(2026, project)
+    finally:
+        (project.data / "2026" / "anteckning.txt").unlink()
+    assert calls == [2026, 2026]  # any other file in data/ still counts
+
+
 def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_path):
     from helpers.build.execute import _store
 

@@ -32,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from helpers.build.deps import KEY_COLUMNS, Reads
+from helpers.build.guard import LOCK_NAME
 from helpers.build.kernel import code_digest, tree_digest
 from helpers.build.layout import Layout
 from helpers.core.fs import write_bytes_atomic
@@ -75,7 +76,9 @@ def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None 
     never stored (it raises)."""
     from helpers.compute.analysis import analyse
 
-    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(layout.data), tree_digest(layout.data),
+    # The run lock lies in data/ and names the run that holds it: it is not data, and counting it
+    # would make every run miss.
+    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(layout.data), tree_digest(layout.data, skip=(LOCK_NAME,)),
                                    code or code_digest(), environment or environment_digest(layout.root)]).encode())
     path = layout.build / "cache" / "analys" / f"{year}.pickle"
     if reuse and path.is_file():

@@ -45,12 +45,13 @@ class StaleKernel(RuntimeError):
     """The helpers code changed on disk after this kernel imported it: use a fresh kernel."""
 
 
-def tree_digest(folder: Path, pattern: str = "*") -> str:
-    """sha256 over the relative names and bytes of every file under `folder` (sorted)."""
+def tree_digest(folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> str:
+    """sha256 over the relative names and bytes of every file under `folder` (sorted), but for
+    files named in `skip` (the run lock, which differs in every run and is never read as data)."""
     folder = Path(folder)
     digest = hashlib.sha256()
     for p in sorted(folder.rglob(pattern)):
-        if p.is_file() and "__pycache__" not in p.parts:
+        if p.is_file() and "__pycache__" not in p.parts and p.name not in skip:
             digest.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
     return digest.hexdigest()
 
