@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -371,6 +372,13 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def _goal_label(key: str) -> str:
+    """'oforandrad ≤ 0.05 × vanligt' as a reader says it: 'inget ändrat ≤ 0,05 × vanligt'."""
+    for code, words in (("oforandrad", "inget ändrat"), ("ett_varde", "ett ändrat värde")):
+        key = key.replace(code, words)
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", key)
+
+
 def _later_editions(eds: list[dict]) -> str:
     """What the editions after the first cost: the first has no year before it to compare with."""
     if len(eds) < 3:
@@ -395,7 +403,7 @@ def markdown(res: dict) -> str:
                    f"{sv(e['oforandrad_s'])} | {e['toppminne_mb']} | {sv(e.get('analys_cpu_s', ''))} | "
                    f"{sv(e.get('tidsserier_cpu_s', ''))} |")
     first, last = (res["utgavor"][0], res["utgavor"][-1]) if res["utgavor"] else ({}, {})
-    goals = "\n".join(f"- {k}: {'uppfyllt' if v else '**inte uppfyllt**'}" for k, v in res["mal"].items())
+    goals = "\n".join(f"- {_goal_label(k)}: {'uppfyllt' if v else '**inte uppfyllt**'}" for k, v in res["mal"].items())
     return f"""# Prestanda: hur lång tid en körning tar
 
 Skrivet av `make bench` ({res['datum']}, Python {res['python']}, {res['karnor']} kärnor). Varje fall
