@@ -319,6 +319,25 @@ def test_the_stored_analysis_is_used_by_every_run_though_each_run_writes_its_own
     assert calls == [2026, 2026]  # any other file in data/ still counts
 
 
+def test_the_snapshots_analysis_is_stored_with_its_derived_tables_and_follows_its_bytes(project, tmp_path, monkeypatch):
+    from helpers.compute import analysis as module
+
+    snapshot = tmp_path / "indata"
+    shutil.copytree(project.data, snapshot)
+    calls = []
+    real = module.analyse
+    monkeypatch.setattr(module, "analyse", lambda year, data: calls.append(str(data)) or real(year, data))
+    first = runcache.analysis(2026, project, folder=snapshot, derived=True)
+    assert "oversikt" in vars(first) and first.plan.folder.parent == snapshot  # derived, and of the copy
+    runcache.analysis(2026, project, folder=snapshot, derived=True)
+    assert calls == [str(snapshot)]  # stored
+    runcache.analysis(2026, project)  # the data folder has its own entry
+    assert calls == [str(snapshot), str(project.data)]
+    set_cell(snapshot / "2026" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "7")
+    again = runcache.analysis(2026, project, folder=snapshot, derived=True)
+    assert len(calls) == 3 and again.changes["5.1-1"].varde == 7
+
+
 def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_path):
     from helpers.build.execute import _store
 

@@ -69,18 +69,22 @@ def environment_digest(root: Path, kernel: str = KERNEL) -> str:
     return sha256_bytes("\n".join(parts).encode())
 
 
-def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None = None, environment: str | None = None):
-    """`analyse(year, data)`, or its stored result when nothing it could read or run has changed:
-    the key is the year, the data folder's path and every byte under it, the helpers code and
-    the environment. Validation is part of `analyse`, so stored means checked; bad data is
-    never stored (it raises)."""
+def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None = None, environment: str | None = None,
+             folder: Path | None = None, derived: bool = False):
+    """`analyse(year, folder)` (default: the data folder), or its stored result when nothing it
+    could read or run has changed: the key is the year, the folder's path and every byte under it,
+    the helpers code and the environment. Validation is part of `analyse`, so stored means
+    checked; bad data is never stored (it raises). `derived`: with every derived table computed
+    (`Analysis.derive`), as handed to the pages."""
     from helpers.compute.analysis import analyse
 
+    folder = Path(folder) if folder is not None else layout.data
     # The run lock lies in data/ and names the run that holds it: it is not data, and counting it
     # would make every run miss.
-    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(layout.data), tree_digest(layout.data, skip=(LOCK_NAME,)),
-                                   code or code_digest(), environment or environment_digest(layout.root)]).encode())
-    path = layout.build / "cache" / "analys" / f"{year}.pickle"
+    key = sha256_bytes(json.dumps([CACHE_FORMAT, year, str(folder), tree_digest(folder, skip=(LOCK_NAME,)),
+                                   code or code_digest(), environment or environment_digest(layout.root), derived]).encode())
+    name = f"{year}.pickle" if folder == layout.data else f"{year}-{sha256_bytes(str(folder).encode())[:12]}.pickle"
+    path = layout.build / "cache" / "analys" / name
     if reuse and path.is_file():
         try:
             stored_key, an = pickle.loads(path.read_bytes())
@@ -88,7 +92,9 @@ def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None 
                 return an
         except Exception:  # an unreadable entry is simply not used
             pass
-    an = analyse(year, layout.data)
+    an = analyse(year, folder)
+    if derived:
+        an.derive()
     write_bytes_atomic(path, pickle.dumps((key, an), protocol=pickle.HIGHEST_PROTOCOL))
     return an
 

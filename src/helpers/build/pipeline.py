@@ -25,7 +25,6 @@ from helpers.build.layout import Layout
 from helpers.build.provenance import note_markdown, provenance
 from helpers.build.publish import publication, write_landing, write_redogorelse
 from helpers.build.record import finish_notebooks
-from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.present.startsida import index_markdown
@@ -85,10 +84,12 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     # The inputs are copied first; the notebooks run in the staging edition and read only the copy.
     archive.snapshot_inputs(an, layout, staging)
     read = read_files(an, layout)  # the bytes the cache keys on: the same bytes as the snapshot
-    # The pages' own analysis: of the snapshot, made once here with its derived tables and handed
-    # to the kernels, which use it only if the snapshot's bytes, the code and the environment match.
+    # The pages' own analysis: of the snapshot, made once here (or stored from an earlier run of
+    # the same bytes) with its derived tables, and handed to the kernels, which use it only if the
+    # snapshot's bytes, the code and the environment match.
     digest = tree_digest(staging / archive.INPUTS)
-    an = analyse(year, staging / archive.INPUTS).derive()
+    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment, folder=staging / archive.INPUTS,
+                  derived=True)
     publish(an, shared_analysis(layout), data_dir=archive.INPUTS, cwd=staging.resolve(), code=code,
             environment=environment, digest=digest)
     page_list = book.pages(an.plan, year, archive.INPUTS)
