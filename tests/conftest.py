@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers.build.layout import Layout
@@ -42,6 +45,20 @@ def write_rows(path: Path, rows: list[dict], fieldnames: list[str] | None = None
         w = csv.DictWriter(fh, fieldnames=fieldnames, delimiter=";", lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+@contextmanager
+def template_with(template: Path, cell_id: str, cell) -> Iterator[None]:
+    """The template with `cell` appended while the block runs; its exact bytes back afterwards."""
+    original = template.read_bytes()
+    nb = nbformat.read(template, as_version=4)
+    cell["id"] = cell_id
+    nb.cells.append(cell)
+    try:
+        nbformat.write(nb, template)
+        yield
+    finally:
+        template.write_bytes(original)
 
 
 def small_data(dest: Path, atgarder=("1.1", "1.2", "5.1", "6.1")) -> Path:

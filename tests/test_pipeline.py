@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import make_project, read_rows, small_data, write_rows
+from conftest import make_project, read_rows, small_data, template_with, write_rows
 from helpers.build import archive
 from helpers.build import pages as book
 from helpers.build.pipeline import run_year
@@ -142,19 +142,11 @@ def test_bad_input_stops_before_anything_runs_and_leaves_the_last_good_book(buil
 def test_a_failing_notebook_publishes_nothing_and_keeps_the_last_good_book(tmp_path, built):
     layout, _, _ = built
     html_before = tree_digest(layout.html(2026))
-    template = layout.notebooks / "malomrade.ipynb"
-    original = template.read_bytes()
-    nb = nbformat.read(template, as_version=4)
     boom = nbformat.v4.new_code_cell("raise ValueError('trasig mall')")
-    boom["id"] = "boom"
-    nb.cells.append(boom)
-    try:
-        nbformat.write(nb, template)
+    with template_with(layout.notebooks / "malomrade.ipynb", "boom", boom):
         with pytest.raises(RunError) as exc:
             run_year(2026, layout, jobs=2, log=lambda *_: None)
         assert "malomrade_1.ipynb" in str(exc.value) and "trasig mall" in str(exc.value)
-    finally:
-        template.write_bytes(original)
     assert tree_digest(layout.html(2026)) == html_before
     assert archive.verify(layout.edition(2026)) == []
 

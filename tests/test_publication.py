@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, small_data
+from test_browser import Offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,8 +77,7 @@ class Reader:
 
     def __init__(self, browser, viewport, **kw):
         self.context = browser.new_context(viewport=viewport, color_scheme="light", locale="sv-SE", **kw)
-        self.blocked: list[str] = []
-        self.context.route("**/*", self._route)
+        self.blocked = Offline(self.context).blocked  # only file:// gets through; the rest is recorded
         self.console: list[str] = []
         self.page = None
         self._new_page()
@@ -90,14 +90,6 @@ class Reader:
         page.on("console", lambda m: self.console.append(m.text) if m.type == "error" and page is self.page else None)
         page.on("pageerror", lambda e: self.console.append(f"page error: {e}") if page is self.page else None)
         page.on("websocket", lambda ws: self.blocked.append(ws.url))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith("file://"):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
 
     def open(self, path: Path) -> tuple[list[str], list[str]]:
         """Load a page; return (console errors, blocked requests) of the load alone."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT, make_project, read_rows, small_data, write_rows
+from conftest import ROOT, make_project, read_rows, small_data, template_with, write_rows
 from helpers.build.pipeline import run_year
 
 pytestmark = pytest.mark.slow
@@ -119,19 +119,11 @@ def test_the_incremental_book_equals_a_clean_build_and_utan_cache_runs_everythin
 
 
 def test_a_template_change_reruns_the_pages_made_from_it(built):
-    template = built.notebooks / "atgard.ipynb"
-    original = template.read_bytes()
-    nb = nbformat.read(template, as_version=4)
     cell = nbformat.v4.new_markdown_cell("## Testrubrik från en ändrad mall")
-    cell["id"] = "testrubrik"
-    nb.cells.append(cell)
-    try:
-        nbformat.write(nb, template)
+    with template_with(built.notebooks / "atgard.ipynb", "testrubrik", cell):
         ran, _ = rerun(built)
         assert ran == {"atgard_1_1", "atgard_1_2", "atgard_5_1", "atgard_6_1"}
         assert "Testrubrik från en ändrad mall" in (built.html(2026) / "atgard_5_1.html").read_text(encoding="utf-8")
-    finally:
-        template.write_bytes(original)
     ran, _ = rerun(built)
     assert ran == {"atgard_1_1", "atgard_1_2", "atgard_5_1", "atgard_6_1"}
     assert "Testrubrik" not in (built.html(2026) / "atgard_5_1.html").read_text(encoding="utf-8")

@@ -82,13 +82,17 @@ def fake_publish(layout: Layout, year: int) -> None:
     write_landing(layout, log=lambda *_: None)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("robusthet")
-    layout = make_project(base / "projekt", small_data(base / "src"))
+def published_project(base: Path, **small) -> Layout:
+    """A small project with two good editions already published (made without running anything)."""
+    layout = make_project(base / "projekt", small_data(base / "src", **small))
     fake_publish(layout, YEAR)
     fake_publish(layout, YEAR - 1)
-    return layout.root
+    return layout
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return published_project(tmp_path_factory.mktemp("robusthet")).root
 
 
 @pytest.fixture

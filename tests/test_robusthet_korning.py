@@ -24,13 +24,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT, make_project, small_data
+from conftest import ROOT
 from helpers import cli
 from helpers.build import archive
 from helpers.build.guard import LOCK_NAME
 from helpers.build.layout import Layout
 from helpers.core import fs
-from test_robusthet import fake_publish, filled_mall, tree_digest
+from test_robusthet import filled_mall, published_project, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -167,9 +167,7 @@ def forked_run(layout: Layout, moment: str) -> int:
 @pytest.fixture(scope="module")
 def fake_project(tmp_path_factory) -> Layout:
     base = tmp_path_factory.mktemp("dodad")
-    layout = make_project(base / "projekt", small_data(base / "src"))
-    fake_publish(layout, YEAR)
-    fake_publish(layout, YEAR - 1)
+    layout = published_project(base)
     shutil.copytree(layout.book, base / "orig" / "book", symlinks=True)
     shutil.copytree(layout.build / "html", base / "orig" / "html", symlinks=True)
     return layout
@@ -236,10 +234,7 @@ def test_a_kill_at_any_moment_leaves_old_or_new_never_broken_and_the_next_run_re
 def real_project(tmp_path_factory) -> Layout:
     """One åtgärd (four notebooks) keeps the real runs short; what they must not touch is published."""
     base = tmp_path_factory.mktemp("riktig")
-    layout = make_project(base / "projekt", small_data(base / "src", atgarder=("1.1",)))
-    fake_publish(layout, YEAR)
-    fake_publish(layout, YEAR - 1)
-    return layout
+    return published_project(base, atgarder=("1.1",))
 
 
 def test_two_runs_at_once_and_kills_in_a_real_run_never_damage_the_book(real_project: Layout):
