@@ -44,8 +44,14 @@ def test_the_report_states_medians_ratios_targets_and_editions():
            "toppminne_mb": {"vanligt": 400, "kall": 900, "oforandrad": 300, "ett_varde": 800},
            "utgavor": [{"ar": 2025, "ar_med_data": 1, "diagram": 45, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0,
                         "toppminne_mb": 900}],
-           "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True}
+           "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True,
+           "samma_utgava": {"ar": 2030, "publicerade": {"som_sjatte": [2025, 2026, 2027, 2028, 2029, 2030], "som_enda": [2030]},
+                            "som_sjatte_cpu_s": 25.1, "som_enda_cpu_s": 25.3, "som_sjatte_s": 18.0, "som_enda_s": 18.2,
+                            "alla_cpu_s": {"som_sjatte": [25.1, 24.9, 25.6], "som_enda": [25.3, 25.0, 25.9]}, "kvot_cpu": 0.99}}
     text = markdown(res)
+    assert "med utgåvorna 2025, 2026, 2027, 2028, 2029 publicerade bredvid" in text
+    assert "| som sjätte utgåva | 18,0 | 25,1 | 25,1, 24,9, 25,6 |" in text and "| som enda utgåva | 18,2 | 25,3 |" in text
+    assert "Kvoten sjätte mot enda är 0,99 i processortid." in text
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
 

@@ -253,8 +253,8 @@ def main(layout: Layout, year: int = 2026, repeat: int = 3, out: Path | None = N
             shutil.rmtree(plain.root)
             shutil.rmtree(tmp / f"vanligt{r}-arbete")
             shutil.rmtree(proj.root)
-        editions = _editions(layout, tmp / "utgavor", repeat)
-    results = _summary(year, repeat, runs, editions, load_before, time.perf_counter() - t_all)
+        editions, same = _editions(layout, tmp / "utgavor", repeat)
+    results = _summary(year, repeat, runs, editions, load_before, time.perf_counter() - t_all, same)
     out = out or layout.root / "bench" / "resultat.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -272,9 +272,10 @@ def _say(what: str, r: int, repeat: int, run: tuple[float, int, float]) -> None:
           flush=True)
 
 
-def _editions(layout: Layout, root: Path, repeat: int) -> list[dict]:
+def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict]:
     """Six editions in one project, oldest first; each measured cold (its cache and book build
-    cleared) `repeat` times, with the earlier editions published beside it as in real use."""
+    cleared) `repeat` times, with the earlier editions published beside it as in real use. Then
+    the last one again, as the sixth and as the only edition (`_same_edition`)."""
     data = root / "data-kalla"
     shutil.copytree(layout.data, data)
     for y in EDITIONS:
@@ -298,7 +299,27 @@ def _editions(layout: Layout, root: Path, repeat: int) -> list[dict]:
                     "kall_cpu_s": round(_median([c for _, _, c in times]), 1),
                     "oforandrad_s": round(again[0], 1),
                     "toppminne_mb": round(max(m for _, m, _ in times) / 2**20)})
-    return out
+    return out, _same_edition(layout, proj, root / "ensam", data, EDITIONS[-1], repeat)
+
+
+def _same_edition(layout: Layout, proj: Layout, alone: Path, data: Path, year: int, repeat: int) -> dict:
+    """The last edition built cold as the sixth (in `proj`, five editions published beside it) and
+    as the only one (a fresh project with the same data and nothing published), measured in turns:
+    what having earlier editions adds, with the edition's own content held the same."""
+    single = copy_project(layout, alone, data)
+    runs: dict[str, list[tuple[float, int, float]]] = {"som_sjatte": [], "som_enda": []}
+    for r in range(repeat):
+        for key, where in (("som_sjatte", proj), ("som_enda", single)):
+            shutil.rmtree(where.build / "cache", ignore_errors=True)
+            shutil.rmtree(where.build / "bok", ignore_errors=True)
+            runs[key].append(run_measured([report_cmd(where.root, year)], where.root))
+            _say(f"utgåva {year} {key.replace('_', ' ').replace('sjatte', 'sjätte')}", r, repeat, runs[key][-1])
+    published = {key: sorted(int(d.name) for d in where.book.iterdir() if d.name.isdigit())
+                 for key, where in (("som_sjatte", proj), ("som_enda", single))}
+    return {"ar": year, "publicerade": published,
+            **{f"{key}_cpu_s": round(_median([c for _, _, c in v]), 1) for key, v in runs.items()},
+            **{f"{key}_s": round(_median([t for t, _, _ in v]), 1) for key, v in runs.items()},
+            "alla_cpu_s": {key: [round(c, 1) for _, _, c in v] for key, v in runs.items()}}
 
 
 def _history_costs(data: Path, year: int) -> tuple[float, float]:
@@ -326,7 +347,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else float("nan")
 
 
-def _summary(year, repeat, runs, editions, load_before, total) -> dict:
+def _summary(year, repeat, runs, editions, load_before, total, same: dict | None = None) -> dict:
     med = {k: _median([t for t, _, _ in v]) for k, v in runs.items()}
     cpu = {k: _median([c for _, _, c in v]) for k, v in runs.items()}
     mem = {k: max(m for _, m, _ in v) / 2**20 for k, v in runs.items()}
@@ -335,6 +356,8 @@ def _summary(year, repeat, runs, editions, load_before, total) -> dict:
     sixth_vs_first_cpu = editions[-1]["kall_cpu_s"] / editions[0]["kall_cpu_s"] if editions else float("nan")
     met = {f"{k} ≤ {v:.2f} × vanligt": ratios[k] <= v for k, v in TARGETS.items()}
     met["sjätte utgåvan ≤ första (processortid)"] = sixth_vs_first_cpu <= 1.0
+    if same:
+        same = {**same, "kvot_cpu": round(same["som_sjatte_cpu_s"] / same["som_enda_cpu_s"], 2)}
     met["toppminne < 2 GB"] = max(mem.values()) < 2048 and all(e["toppminne_mb"] < 2048 for e in editions)
     return {
         "ar": year, "upprepningar": repeat, "python": platform.python_version(), "karnor": os.cpu_count(),
@@ -351,6 +374,7 @@ def _summary(year, repeat, runs, editions, load_before, total) -> dict:
         "sjatte_mot_forsta_cpu": round(sixth_vs_first_cpu, 2),
         "tillvaxt_cpu_s_per_utgava": round(_slope([e["ar"] for e in editions], [e["kall_cpu_s"] for e in editions]), 2)
         if len(editions) > 1 else None,
+        "samma_utgava": same,
         "mal": met, "mal_uppfyllda": all(met.values()),
     }
 
@@ -393,6 +417,24 @@ def _later_editions(eds: list[dict]) -> str:
             f"sjätte ({last['ar']}) är kvoten {sv(round(ratio, 2))} och tillväxten {sv(round(slope, 2))} s per "
             f"utgåva. Samma utgåva kan skilja någon sekund i processortid mellan två mätningar på den här "
             f"maskinen, så enskilda steg i tabellen är osäkra; tillväxten över flera utgåvor är det säkrare måttet.")
+
+
+def _same_edition_text(same: dict | None) -> str:
+    """The last edition as the sixth and as the only one: what earlier editions add, content held equal."""
+    if not same:
+        return ""
+    sv = lambda x: str(x).replace(".", ",")  # noqa: E731
+    every = lambda key: ", ".join(sv(c) for c in same["alla_cpu_s"][key])  # noqa: E731
+    return (f"### Samma utgåva som sjätte och som enda\n\n"
+            f"Utgåvan {same['ar']} byggdes kall omväxlande i projektet ovan, med utgåvorna "
+            f"{', '.join(str(y) for y in same['publicerade']['som_sjatte'] if y != same['ar'])} publicerade bredvid, och i "
+            f"ett nytt projekt med samma data där den är den enda utgåvan. Innehållet är detsamma, så skillnaden är "
+            f"vad tidigare utgåvor kostar en ny.\n\n"
+            f"| {same['ar']} byggd | kall (s, median) | processortid (s, median) | processortid, varje mätning (s) |\n"
+            f"|---|---:|---:|---|\n"
+            f"| som sjätte utgåva | {sv(same['som_sjatte_s'])} | {sv(same['som_sjatte_cpu_s'])} | {every('som_sjatte')} |\n"
+            f"| som enda utgåva | {sv(same['som_enda_s'])} | {sv(same['som_enda_cpu_s'])} | {every('som_enda')} |\n\n"
+            f"Kvoten sjätte mot enda är {sv(same['kvot_cpu'])} i processortid.")
 
 
 def markdown(res: dict) -> str:
@@ -451,6 +493,8 @@ växer är vad utgåvan själv visar:
   gånger i huvudprocessen, för datamappen och för utgåvans kopia av indata, och ingen gång i kärnorna).
 
 {_later_editions(res["utgavor"])}
+
+{_same_edition_text(res.get("samma_utgava"))}
 
 ## Varför det går fort
 

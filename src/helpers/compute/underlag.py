@@ -126,7 +126,8 @@ def input_rows(an, stem: str, keep=None, *, years: set[int] | None = None) -> pd
         for path in _files(an, s, years):
             frame = _rows_of(path, spec.names)
             if keep is not None and len(frame):
-                frame = frame[frame.apply(keep, axis=1).astype(bool)]
+                # `keep` sees each row as a mapping of column to text; plain dicts, not a Series per row.
+                frame = frame[[bool(keep(row)) for row in frame.to_dict("records")]]
             parts.append(frame.reset_index().assign(fil=_shown(an, path)))
     columns = ["fil", "rad", *spec.names]
     if not parts:
