@@ -382,3 +382,24 @@ def test_every_kind_of_chart_is_drawn_from_valid_json_the_same_as_altairs_own_co
     assert len(drawn) >= 6
     for chart in drawn:
         assert charts.spec(chart) == charts._config(chart).to_dict(validate=True)
+
+
+def test_a_fragment_reads_in_plain_text_as_a_reader_sees_it_with_images_as_their_alt_text():
+    fragment = html.Html('<div><p>Status: <span>Genomförd</span>. Ökade &amp; <code>data/2025/</code>, klart.</p>'
+                         '<table><caption>Indikatorer</caption><tr><th>Indikator</th><th>2026</th></tr>'
+                         '<tr><td>1.1-1 &lt;Antal&gt;</td><td>58</td></tr></table>'
+                         '<figure><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Linjediagram: 2025: 1; 2026: 2">'
+                         '<figcaption>Antal företag.</figcaption></figure></div>')
+    assert html.plain_text(fragment, images=True) == ("Status: Genomförd. Ökade & data/2025/, klart.\nIndikatorer\n"
+                                                      "Indikator | 2026\n1.1-1 <Antal> | 58\n"
+                                                      "[Linjediagram: 2025: 1; 2026: 2] Antal företag.")
+    assert html.plain_text(fragment).endswith("1.1-1 <Antal> | 58\nAntal företag.")
+
+
+def test_a_notebook_keeps_the_markup_once_and_its_plain_text_without_the_chart_data():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    fragment = html.Html('<p>Antal: <b>58</b></p><figure><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Diagram">'
+                         '</figure>')
+    shown, _ = InteractiveShell.instance().display_formatter.format(fragment)
+    assert shown == {"text/html": str(fragment), "text/plain": "Antal: 58\n[Diagram]"}

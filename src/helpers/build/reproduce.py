@@ -12,7 +12,6 @@ explains a difference, or shows that the result holds despite them.
 from __future__ import annotations
 
 import copy
-import html
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from helpers.build.execute import hide_code
 from helpers.build.provenance import code_files, packages, sha256
 from helpers.build.record import TABLES, epoch, normalise, record_of, table_csv
 from helpers.core.errors import RunError, display_path
+from helpers.present.html import plain_text
 from helpers.present.underlag import MIME
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed", "scrolled", "jupyter")
@@ -124,12 +124,11 @@ def _run(job: tuple[str, str, str, dict, str, str | None]) -> tuple[str, float, 
 
 # --- comparison ------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]+>")
 _IMG = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
 def _text(markup: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", markup)).split())
+    return " ".join(plain_text(markup).split())
 
 
 def _first_difference(a: str, b: str, width: int = 40) -> str:

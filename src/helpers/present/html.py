@@ -8,6 +8,7 @@ Every text that comes from data goes through `esc`.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from helpers.compute.targets import UTFALL
@@ -16,10 +17,36 @@ from helpers.present.farger import SIGNAL_FARGER, SIGNAL_SYMBOL, STATUS_FARGER, 
 
 
 class Html(str):
-    """A string that Jupyter displays as HTML (no IPython import needed in the helpers)."""
+    """A string that Jupyter displays as HTML (no IPython import needed in the helpers).
+
+    Its plain-text form in the notebook is the text a reader sees, images as their alt text, not
+    the markup again: the executed notebook stays readable as text and does not carry every chart
+    twice."""
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain (str's own would win in a mimebundle)
+        printer.text(plain_text(self, images=True))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"<(?:br\b[^>]*|/(?:p|div|li|tr|table|caption|figcaption|figure|h[1-6]|dt|dd|dl|ul|ol|blockquote|section))>",
+                        re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
+_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")  # where an inline tag ended right before it
+_IMG_ALT = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', re.IGNORECASE)
+
+
+def plain_text(markup: str, *, images: bool = False) -> str:
+    """The text of an HTML fragment as a reader sees it: tags removed, entities decoded, one line
+    per block and table row, cells separated by ' | '; with `images`, each image as [its alt text]."""
+    if images:
+        markup = _IMG_ALT.sub(lambda m: f" [{m.group(1)}] ", markup)
+    markup = _CELL_END.sub(" | ", _BLOCK_END.sub("\n", markup))
+    lines = (_BEFORE_PUNCTUATION.sub(r"\1", " ".join(html.unescape(_TAG.sub(" ", line)).split()))
+             for line in markup.split("\n"))
+    return "\n".join(line.removesuffix(" |") for line in lines if line and line != "|")
 
 
 def esc(value) -> str:
