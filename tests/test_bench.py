@@ -43,7 +43,9 @@ def test_the_report_states_medians_ratios_targets_and_editions():
            "kvot_mot_vanligt": {"kall": 0.176, "oforandrad": 0.018, "ett_varde": 0.071},
            "toppminne_mb": {"vanligt": 400, "kall": 900, "oforandrad": 300, "ett_varde": 800},
            "utgavor": [{"ar": 2025, "ar_med_data": 1, "diagram": 45, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0,
-                        "toppminne_mb": 900}],
+                        "toppminne_mb": 900, "kall_cpu_delar_s": {"huvudprocessen": 4.0, "kärnorna": 20.0, "övrigt": 0.5}},
+                       {"ar": 2026, "ar_med_data": 2, "diagram": 50, "kall_s": 29.0, "kall_cpu_s": 36.0, "oforandrad_s": 3.0,
+                        "toppminne_mb": 900, "kall_cpu_delar_s": {"huvudprocessen": 4.5, "kärnorna": 19.6, "övrigt": 0.5}}],
            "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True,
            "samma_utgava": {"ar": 2030, "publicerade": {"som_sjatte": [2025, 2026, 2027, 2028, 2029, 2030], "som_enda": [2030]},
                             "som_sjatte_cpu_s": 25.1, "som_enda_cpu_s": 25.3, "som_sjatte_s": 18.0, "som_enda_s": 18.2,
@@ -52,6 +54,8 @@ def test_the_report_states_medians_ratios_targets_and_editions():
     assert "med utgåvorna 2025, 2026, 2027, 2028, 2029 publicerade bredvid" in text
     assert "| som sjätte utgåva | 18,0 | 25,1 | 25,1, 24,9, 25,6 |" in text and "| som enda utgåva | 18,2 | 25,3 |" in text
     assert "Kvoten sjätte mot enda är 0,99 i processortid." in text
+    assert "| utgåva | huvudprocessen | kärnorna | övrigt |" in text and "| 2026 | 4,5 | 19,6 | 0,5 |" in text
+    assert "Från 2025 till 2026: huvudprocessen +0,5 s, kärnorna −0,4 s, övrigt +0,0 s." in text
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
 
@@ -60,8 +64,11 @@ def test_the_report_states_medians_ratios_targets_and_editions():
 def test_the_plain_way_the_benchmark_compares_with_builds_the_whole_book(tmp_path):
     layout = make_project(tmp_path / "projekt", small_data(tmp_path / "src", ("1.1", "5.1")))
     commands = plain_commands(layout, 2026, tmp_path / "arbete")
-    wall, peak, cpu = run_measured(commands, layout.root)
+    run = run_measured(commands, layout.root)
+    wall, peak, cpu = run.seconds, run.peak, run.cpu
     assert wall > 0 and peak > 0 and cpu > 0
+    assert run.parts["kärnorna"] > 0 and run.parts["huvudprocessen"] > 0  # papermill's kernels are told apart
+    assert sum(run.parts.values()) >= cpu - 1e-6  # what the sampler missed is under övrigt
     html = tmp_path / "arbete" / "bok" / "_build" / "html"
     pages = book.pages(analyse(2026, layout.data).plan, 2026, "data")
     assert len(commands) == len(pages) + 2  # a papermill call per page, hiding the code, the book

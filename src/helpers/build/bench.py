@@ -13,7 +13,9 @@ Peak memory is the largest sum of resident memory over a run's process tree (sam
 psutil every 50 ms; shared pages are counted in every process, so it errs high). Then six
 editions, 2025–2030, are built one after another in one project, the years 2027–2030 filled
 with exempeldata generated here for the benchmark (labelled `.exempeldata.csv`, never shipped):
-how the cost of one more edition grows.
+how the cost of one more edition grows, by kind of process (the command, kernels, workers, Jupyter
+Book). Last, the sixth edition is built in turns as the sixth and as the only edition of a fresh
+project with the same data: what earlier editions add, with the edition's own content held equal.
 
 Everything runs in a temporary copy of the project; the project's own published editions, data
 and build folder are never touched. Results go to bench/resultat.json and docs/prestanda.md.
@@ -37,6 +39,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
@@ -51,14 +54,45 @@ CHANGED = ("1.1-1", "58", "59")  # indicator, shipped value, the value it is cor
 
 # --- measuring ------------------------------------------------------------------------------------
 
+class Run(NamedTuple):
+    """One measured run: wall seconds, peak memory (bytes), processor seconds of every process, and
+    those processor seconds by kind of process (`KINDS`; what the sampler could not place is in
+    "övrigt")."""
+
+    seconds: float
+    peak: int
+    cpu: float
+    parts: dict[str, float]
+
+
+KINDS = ("huvudprocessen", "kärnorna", "Jupyter Book", "arbetsprocesserna")
+
+
+def _kind(proc, root_pid: int) -> str:
+    """What a process of a report run is: the command itself, a kernel, the book build, or a worker."""
+    if proc.pid == root_pid:
+        return "huvudprocessen"
+    try:
+        line = " ".join(proc.cmdline())
+    except Exception:  # gone already
+        return "övrigt"
+    if "ipykernel" in line:
+        return "kärnorna"
+    if "jupyter-book" in line or "sphinx" in line:
+        return "Jupyter Book"
+    return "arbetsprocesserna"
+
+
 class Peak:
-    """The largest total RSS of a process tree while it runs (a sampling thread)."""
+    """The largest total RSS of a process tree while it runs, and each process's processor time as
+    last seen (a sampling thread)."""
 
     def __init__(self, pid: int, every: float = 0.05):
         import psutil
 
         self.root = psutil.Process(pid)
         self.every, self.peak, self._stop = every, 0, threading.Event()
+        self.cpu: dict[int, tuple[str, float]] = {}
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
@@ -74,6 +108,9 @@ class Peak:
             for p in procs:
                 try:
                     total += p.memory_info().rss
+                    times = p.cpu_times()
+                    kind = self.cpu[p.pid][0] if p.pid in self.cpu else _kind(p, self.root.pid)
+                    self.cpu[p.pid] = (kind, times.user + times.system)
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -84,24 +121,36 @@ class Peak:
         self.thread.join()
         return self.peak
 
+    def by_kind(self) -> dict[str, float]:
+        out = dict.fromkeys(KINDS, 0.0)
+        for kind, seconds in self.cpu.values():
+            out[kind] = out.get(kind, 0.0) + seconds
+        return out
 
-def run_measured(commands: list[list[str]], cwd: Path) -> tuple[float, int, float]:
+
+def run_measured(commands: list[list[str]], cwd: Path) -> Run:
     """Run commands one after another: wall seconds in total, the peak memory of any of them, and
     the processor seconds of all their processes (user + system; kernels and Jupyter Book included,
-    each is waited for by its parent). Processor time hardly depends on what else the machine runs."""
+    each is waited for by its parent), also by kind of process. Processor time depends less than
+    wall time on what else the machine runs, but not nothing: on a shared machine the same run can
+    differ by a tenth."""
     t0 = time.perf_counter()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = 0
+    peak, parts = 0, dict.fromkeys(KINDS, 0.0)
     for cmd in commands:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env={**os.environ, "CI": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
         sampler = Peak(proc.pid)
         out, _ = proc.communicate()
         peak = max(peak, sampler.stop())
+        for kind, seconds in sampler.by_kind().items():
+            parts[kind] = parts.get(kind, 0.0) + seconds
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd[:4])} … misslyckades (kod {proc.returncode}):\n{out[-3000:]}")
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.perf_counter() - t0, peak, (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    parts["övrigt"] = max(0.0, cpu - sum(v for k, v in parts.items() if k != "övrigt"))
+    return Run(time.perf_counter() - t0, peak, cpu, parts)
 
 
 def report_cmd(root: Path, year: int) -> list[str]:
@@ -232,7 +281,7 @@ def _median(xs: list[float]) -> float:
 
 def main(layout: Layout, year: int = 2026, repeat: int = 3, out: Path | None = None, doc: Path | None = None) -> int:
     repeat = max(1, repeat)
-    runs: dict[str, list[tuple[float, int, float]]] = {"vanligt": [], "kall": [], "oforandrad": [], "ett_varde": []}
+    runs: dict[str, list[Run]] = {"vanligt": [], "kall": [], "oforandrad": [], "ett_varde": []}
     load_before = os.getloadavg()
     t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="uppf-bench-") as tmp:
@@ -267,9 +316,15 @@ def main(layout: Layout, year: int = 2026, repeat: int = 3, out: Path | None = N
     return 0 if results["mal_uppfyllda"] else 1
 
 
-def _say(what: str, r: int, repeat: int, run: tuple[float, int, float]) -> None:
-    print(f"{what} ({r + 1}/{repeat}): {run[0]:.1f} s, processortid {run[2]:.1f} s, toppminne {run[1] / 2**20:.0f} MB",
-          flush=True)
+def _say(what: str, r: int, repeat: int, run: Run) -> None:
+    print(f"{what} ({r + 1}/{repeat}): {run.seconds:.1f} s, processortid {run.cpu:.1f} s, "
+          f"toppminne {run.peak / 2**20:.0f} MB", flush=True)
+
+
+def _parts(runs: list[Run]) -> dict[str, float]:
+    """The median processor seconds of each kind of process over the runs."""
+    kinds = list(dict.fromkeys(k for m in runs for k in m.parts))
+    return {k: round(_median([m.parts.get(k, 0.0) for m in runs]), 1) for k in kinds}
 
 
 def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict]:
@@ -295,10 +350,11 @@ def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict
         charts = sum(page.read_text(encoding="utf-8").count('class="uppf-diagram"') for page in proj.html(y).glob("*.html"))
         out.append({"ar": y, "ar_med_data": len([d for d in proj.data.iterdir() if d.name.isdigit() and int(d.name) <= y]),
                     "analys_cpu_s": round(parts[0], 2), "tidsserier_cpu_s": round(parts[1], 2), "diagram": charts,
-                    "kall_s": round(_median([t for t, _, _ in times]), 1),
-                    "kall_cpu_s": round(_median([c for _, _, c in times]), 1),
+                    "kall_s": round(_median([m.seconds for m in times]), 1),
+                    "kall_cpu_s": round(_median([m.cpu for m in times]), 1),
+                    "kall_cpu_delar_s": _parts(times),
                     "oforandrad_s": round(again[0], 1),
-                    "toppminne_mb": round(max(m for _, m, _ in times) / 2**20)})
+                    "toppminne_mb": round(max(m.peak for m in times) / 2**20)})
     return out, _same_edition(layout, proj, root / "ensam", data, EDITIONS[-1], repeat)
 
 
@@ -307,7 +363,7 @@ def _same_edition(layout: Layout, proj: Layout, alone: Path, data: Path, year: i
     as the only one (a fresh project with the same data and nothing published), measured in turns:
     what having earlier editions adds, with the edition's own content held the same."""
     single = copy_project(layout, alone, data)
-    runs: dict[str, list[tuple[float, int, float]]] = {"som_sjatte": [], "som_enda": []}
+    runs: dict[str, list[Run]] = {"som_sjatte": [], "som_enda": []}
     for r in range(repeat):
         for key, where in (("som_sjatte", proj), ("som_enda", single)):
             shutil.rmtree(where.build / "cache", ignore_errors=True)
@@ -317,9 +373,10 @@ def _same_edition(layout: Layout, proj: Layout, alone: Path, data: Path, year: i
     published = {key: sorted(int(d.name) for d in where.book.iterdir() if d.name.isdigit())
                  for key, where in (("som_sjatte", proj), ("som_enda", single))}
     return {"ar": year, "publicerade": published,
-            **{f"{key}_cpu_s": round(_median([c for _, _, c in v]), 1) for key, v in runs.items()},
-            **{f"{key}_s": round(_median([t for t, _, _ in v]), 1) for key, v in runs.items()},
-            "alla_cpu_s": {key: [round(c, 1) for _, _, c in v] for key, v in runs.items()}}
+            **{f"{key}_cpu_s": round(_median([m.cpu for m in v]), 1) for key, v in runs.items()},
+            **{f"{key}_s": round(_median([m.seconds for m in v]), 1) for key, v in runs.items()},
+            "alla_cpu_s": {key: [round(m.cpu, 1) for m in v] for key, v in runs.items()},
+            "cpu_delar_s": {key: _parts(v) for key, v in runs.items()}}
 
 
 def _history_costs(data: Path, year: int) -> tuple[float, float]:
@@ -348,9 +405,9 @@ def _slope(xs: list[float], ys: list[float]) -> float:
 
 
 def _summary(year, repeat, runs, editions, load_before, total, same: dict | None = None) -> dict:
-    med = {k: _median([t for t, _, _ in v]) for k, v in runs.items()}
-    cpu = {k: _median([c for _, _, c in v]) for k, v in runs.items()}
-    mem = {k: max(m for _, m, _ in v) / 2**20 for k, v in runs.items()}
+    med = {k: _median([m.seconds for m in v]) for k, v in runs.items()}
+    cpu = {k: _median([m.cpu for m in v]) for k, v in runs.items()}
+    mem = {k: max(m.peak for m in v) / 2**20 for k, v in runs.items()}
     ratios = {k: med[k] / med["vanligt"] for k in TARGETS}
     sixth_vs_first = editions[-1]["kall_s"] / editions[0]["kall_s"] if editions else float("nan")
     sixth_vs_first_cpu = editions[-1]["kall_cpu_s"] / editions[0]["kall_cpu_s"] if editions else float("nan")
@@ -366,8 +423,8 @@ def _summary(year, repeat, runs, editions, load_before, total, same: dict | None
         "total_tid_s": round(total),
         "median_s": {k: round(v, 1) for k, v in med.items()},
         "median_cpu_s": {k: round(v, 1) for k, v in cpu.items()},
-        "alla_s": {k: [round(t, 1) for t, _, _ in v] for k, v in runs.items()},
-        "alla_cpu_s": {k: [round(c, 1) for _, _, c in v] for k, v in runs.items()},
+        "alla_s": {k: [round(m.seconds, 1) for m in v] for k, v in runs.items()},
+        "alla_cpu_s": {k: [round(m.cpu, 1) for m in v] for k, v in runs.items()},
         "kvot_mot_vanligt": {k: round(v, 3) for k, v in ratios.items()},
         "toppminne_mb": {k: round(v) for k, v in mem.items()},
         "utgavor": editions, "sjatte_mot_forsta": round(sixth_vs_first, 2),
@@ -417,6 +474,25 @@ def _later_editions(eds: list[dict]) -> str:
             f"sjätte ({last['ar']}) är kvoten {sv(round(ratio, 2))} och tillväxten {sv(round(slope, 2))} s per "
             f"utgåva. Samma utgåva kan skilja någon sekund i processortid mellan två mätningar på den här "
             f"maskinen, så enskilda steg i tabellen är osäkra; tillväxten över flera utgåvor är det säkrare måttet.")
+
+
+def _parts_text(eds: list[dict]) -> str:
+    """Where an edition's processor time goes, by kind of process, and what grew from the first to the last."""
+    eds = [e for e in eds if e.get("kall_cpu_delar_s")]
+    if not eds:
+        return ""
+    sv = lambda x: str(round(x, 1)).replace(".", ",").replace("-", "−")  # noqa: E731
+    kinds = list(dict.fromkeys(k for e in eds for k in e["kall_cpu_delar_s"]))
+    lines = ["| utgåva | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    lines += [f"| {e['ar']} | " + " | ".join(sv(e["kall_cpu_delar_s"].get(k, 0.0)) for k in kinds) + " |" for e in eds]
+    first, last = eds[0]["kall_cpu_delar_s"], eds[-1]["kall_cpu_delar_s"]
+    growth = ", ".join(f"{k} {'+' if last.get(k, 0) >= first.get(k, 0) else ''}{sv(last.get(k, 0) - first.get(k, 0))} s"
+                       for k in kinds)
+    return ("Processortiden för en kall utgåva per slags process (s, median; mätt var 50:e ms per process, "
+            "det som inte hanns mätas innan en process slutade står under *övrigt*):\n\n" + "\n".join(lines)
+            + f"\n\nFrån {eds[0]['ar']} till {eds[-1]['ar']}: {growth}. *Kärnorna* kör sidorna (diagram och underlag), "
+            "*huvudprocessen* kontrollerar och analyserar indata, lägger upp körningen och publicerar, "
+            "*arbetsprocesserna* skickar notebooks till kärnorna och sparar dem, och *Jupyter Book* bygger HTML.")
 
 
 def _same_edition_text(same: dict | None) -> str:
@@ -493,6 +569,8 @@ samma utgåva som sjätte och som enda, nedan, visar det). Det som växer är va
   gånger i huvudprocessen, för datamappen och för utgåvans kopia av indata, och ingen gång i kärnorna).
 
 {_later_editions(res["utgavor"])}
+
+{_parts_text(res["utgavor"])}
 
 {_same_edition_text(res.get("samma_utgava"))}
 
