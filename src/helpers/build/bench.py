@@ -578,8 +578,9 @@ samma utgåva som sjätte och som enda, nedan, visar det). Det som växer är va
 
 - **Varma kärnor.** Sidorna körs fortfarande av papermill, men med motorn `uppfoljning`
   (`helpers/build/engine.py`, registrerad under papermills `papermill.engine`): en pool med en
-  kärna per processorkärna startas en gång per körning och importerar pandas, scipy, altair och
-  pandera en gång. Varje notebook får ett nytt tomt namnrum; efter ett fel startas en ny kärna.
+  kärna per processorkärna startas en gång per körning och importerar pandas, altair och
+  pandera en gång (scipy bara om kärnan själv måste analysera: statistiken görs i huvudprocessen).
+  Varje notebook får ett nytt tomt namnrum; efter ett fel startas en ny kärna.
   Huvudprocessen analyserar utgåvans kopia av indata en gång, med alla härledda tabeller
   (sammanfattande bedömning, NKI-jämförelser), och lämnar resultatet till kärnorna genom en fil
   under `_build/cache/analys/`; en kärna använder det bara om varje byte i kopian, hjälpkoden och

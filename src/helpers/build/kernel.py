@@ -32,7 +32,9 @@ except ImportError:  # no file locks: each kernel analyses for itself
 import helpers
 from helpers.core.fs import write_bytes_atomic
 
-HEAVY = ("pandas", "numpy", "scipy.stats", "altair", "vl_convert", "pandera", "nbformat",
+# Not scipy: only the analysis tests with it (imported where used), and a kernel that is handed the
+# pipeline's analysis never runs one; importing scipy.stats costs about two thirds of a second.
+HEAVY = ("pandas", "numpy", "altair", "vl_convert", "pandera", "nbformat",
          "helpers.compute.analysis", "helpers.present.atgard", "helpers.present.html", "helpers.present.indikatorer",
          "helpers.present.klimat", "helpers.present.malomrade", "helpers.present.samlad")
 

@@ -77,13 +77,19 @@ class Klimat:
             # Grouped once: a lookup per comparison instead of filtering every score per comparison.
             groups = {k: g["score"] for k, g in scores.groupby(["ar", "matt", "omrade"], sort=False)}
             answered = set(self.svar["ar"].astype(int))
-            for i, row in table.iterrows():
+            tested = {}
+            for i, row in zip(table.index, table[["omrade", "matt", "ar_fran", "ar", "delta"]].to_dict("records")):
                 years = {int(row["ar_fran"]), int(row["ar"])}
                 if not years <= answered or row["delta"] != row["delta"]:
                     continue
-                res = self._compare_from_answers(groups, row["omrade"], row["matt"], int(row["ar_fran"]), int(row["ar"]))
-                table.loc[i, ["delta", "p_value", "bedomning", "forklaring"]] = [res.delta, res.p_value, res.bedomning,
-                                                                                  res.forklaring]
+                tested[i] = self._compare_from_answers(groups, row["omrade"], row["matt"], int(row["ar_fran"]), int(row["ar"]))
+            if tested:  # written in one go: a .loc assignment per row costs more than the test itself
+                rows = list(tested)
+                for column in ("delta", "p_value", "bedomning", "forklaring"):
+                    values = [getattr(tested[i], column) for i in rows]
+                    if column in ("delta", "p_value"):
+                        values = [float("nan") if v is None else v for v in values]
+                    table.loc[rows, column] = values
         return table
 
     @staticmethod
