@@ -453,6 +453,11 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def _sv(x) -> str:
+    """A figure as Swedish text: decimal comma, a real minus sign."""
+    return str(x).replace(".", ",").replace("-", "−")
+
+
 def _goal_label(key: str) -> str:
     """'oforandrad ≤ 0.05 × vanligt' as a reader says it: 'inget ändrat ≤ 0,05 × vanligt'."""
     for code, words in (("oforandrad", "inget ändrat"), ("ett_varde", "ett ändrat värde")):
@@ -467,7 +472,7 @@ def _later_editions(eds: list[dict]) -> str:
     second, last = eds[1], eds[-1]
     ratio = last["kall_cpu_s"] / second["kall_cpu_s"]
     slope = _slope([e["ar"] for e in eds[1:]], [e["kall_cpu_s"] for e in eds[1:]])
-    sv = lambda x: str(x).replace(".", ",")  # noqa: E731
+    sv = _sv
     return (f"Från den första utgåvan till den andra: {sv(eds[0]['kall_cpu_s'])} → {sv(second['kall_cpu_s'])} s "
             f"processortid (den första har inget föregående år: inga förändringar mot året före, inga "
             f"NKI-jämförelser år för år och färre diagram). Från den andra utgåvan ({second['ar']}) till den "
@@ -481,7 +486,7 @@ def _parts_text(eds: list[dict]) -> str:
     eds = [e for e in eds if e.get("kall_cpu_delar_s")]
     if not eds:
         return ""
-    sv = lambda x: str(round(x, 1)).replace(".", ",").replace("-", "−")  # noqa: E731
+    sv = lambda x: _sv(round(x, 1))  # noqa: E731
     kinds = list(dict.fromkeys(k for e in eds for k in e["kall_cpu_delar_s"]))
     lines = ["| utgåva | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
     lines += [f"| {e['ar']} | " + " | ".join(sv(e["kall_cpu_delar_s"].get(k, 0.0)) for k in kinds) + " |" for e in eds]
@@ -495,11 +500,26 @@ def _parts_text(eds: list[dict]) -> str:
             "*arbetsprocesserna* skickar notebooks till kärnorna och sparar dem, och *Jupyter Book* bygger HTML.")
 
 
+def _noise_text(res: dict) -> str:
+    """How far apart measurements of one and the same build lie, next to the difference the
+    sixth-versus-first target is judged on: whether that verdict is more than measurement noise."""
+    same, eds = res.get("samma_utgava"), res.get("utgavor") or []
+    if not same or len(eds) < 2:
+        return ""
+    spread = max(max(v) - min(v) for v in same["alla_cpu_s"].values())
+    diff = eds[-1]["kall_cpu_s"] - eds[0]["kall_cpu_s"]
+    verdict = ("mindre än så: målet avgörs inom mätbruset, och en annan mätning kan ge motsatt utfall"
+               if abs(diff) < spread else "större än så")
+    return (f"Samma bygge skilde upp till {_sv(round(spread, 1))} s i processortid mellan sina mätningar "
+            f"(tabellen *Samma utgåva som sjätte och som enda* nedan); skillnaden mellan sjätte och första utgåvan, "
+            f"{_sv(round(diff, 1))} s, är {verdict}.")
+
+
 def _same_edition_text(same: dict | None) -> str:
     """The last edition as the sixth and as the only one: what earlier editions add, content held equal."""
     if not same:
         return ""
-    sv = lambda x: str(x).replace(".", ",")  # noqa: E731
+    sv = _sv
     every = lambda key: ", ".join(sv(c) for c in same["alla_cpu_s"][key])  # noqa: E731
     return (f"### Samma utgåva som sjätte och som enda\n\n"
             f"Utgåvan {same['ar']} byggdes kall omväxlande i projektet ovan, med utgåvorna "
@@ -514,7 +534,7 @@ def _same_edition_text(same: dict | None) -> str:
 
 
 def markdown(res: dict) -> str:
-    sv = lambda x: str(x).replace(".", ",")  # noqa: E731
+    sv = _sv
     eds = ["| utgåva | år med data | diagram i boken | kall (s, median) | kall, processortid (s) | oförändrad (s) "
            "| toppminne (MB) | analysen (s) | tidsseriediagrammen (s) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for e in res["utgavor"]:
@@ -549,15 +569,16 @@ exempeldata som genererades för mätningen (filerna heter `*.exempeldata.csv` o
 exempeldata i böckerna; de finns bara i mätningens tillfälliga kopia). Varje utgåva mättes kall
 (cache och bokbygge för året rensade, tidigare utgåvor publicerade bredvid) och sedan en gång till
 utan ändringar. Sjätte utgåvan kostar {str(res['sjatte_mot_forsta']).replace('.', ',')} × den första i
-väggklocktid och {str(res['sjatte_mot_forsta_cpu']).replace('.', ',')} × i processortid (det mått som inte
-påverkas av vad maskinen i övrigt gör; målet bedöms på det).
+väggklocktid och {str(res['sjatte_mot_forsta_cpu']).replace('.', ',')} × i processortid (målet bedöms på
+processortiden, som påverkas mindre än väggklocktiden av vad maskinen i övrigt gör, men inte obetydligt).
+{_noise_text(res)}
 
 {chr(10).join(eds)}
 
-Processortiden för en kall utgåva växer med {sv(res.get('tillvaxt_cpu_s_per_utgava'))} s per utgåva
+Processortiden för en kall utgåva ändras med {sv(res.get('tillvaxt_cpu_s_per_utgava'))} s per utgåva
 (minsta kvadrat över de sex). Tidigare publicerade utgåvor kostar ingenting: varje år byggs för sig,
 med egen cache och egen bokkatalog, och ingen tidigare utgåva läses, körs eller byggs om (mätningen av
-samma utgåva som sjätte och som enda, nedan, visar det). Det som växer är vad utgåvan själv visar:
+samma utgåva som sjätte och som enda, nedan, visar det). En senare utgåva visar mer:
 
 - fler diagram: en indikator får ett tidsseriediagram först när den har värden för två år, så den
   första utgåvan har {first.get('diagram', '')} diagram och den sjätte {last.get('diagram', '')}
