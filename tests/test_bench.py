@@ -57,7 +57,7 @@ def test_the_report_states_medians_ratios_targets_and_editions():
     assert ("Samma bygge skilde upp till 0,9 s i processortid mellan sina mätningar" in text
             and "skillnaden mellan sjätte och första utgåvan, 0,5 s, är mindre än så: målet avgörs inom mätbruset" in text)
     assert "| utgåva | huvudprocessen | kärnorna | övrigt |" in text and "| 2026 | 4,5 | 19,6 | 0,5 |" in text
-    assert "Från 2025 till 2026: huvudprocessen +0,5 s, kärnorna −0,4 s, övrigt +0,0 s." in text
+    assert "Från 2025 till 2026: huvudprocessen +0,5 s, kärnorna −0,4 s, övrigt ±0,0 s." in text
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
 

@@ -46,6 +46,7 @@ import nbformat
 from helpers.build import pages as book
 from helpers.build.execute import prepare
 from helpers.build.layout import Layout
+from helpers.core.fmt import number_sv, signed_sv
 
 TARGETS = {"kall": 0.20, "oforandrad": 0.05, "ett_varde": 0.15}
 EDITIONS = range(2025, 2031)
@@ -446,16 +447,19 @@ def table(res: dict) -> str:
     lines = ["| körning | median (s) | kvot mot a | mål | processortid (s) | toppminne (MB) |",
              "|---|---:|---:|---:|---:|---:|"]
     for key, label in CASES:
-        ratio = "1" if key == "vanligt" else f"{res['kvot_mot_vanligt'][key]:.3f}".replace(".", ",")
-        goal = f"≤ {TARGETS[key]:.2f}".replace(".", ",") if key in TARGETS else ""
-        lines.append(f"| {label} | {str(res['median_s'][key]).replace('.', ',')} | {ratio} | {goal} | "
-                     f"{str(res['median_cpu_s'][key]).replace('.', ',')} | {res['toppminne_mb'][key]} |")
+        ratio = "1" if key == "vanligt" else _sv(res["kvot_mot_vanligt"][key], 3)
+        goal = f"≤ {_sv(TARGETS[key], 2)}" if key in TARGETS else ""
+        lines.append(f"| {label} | {_sv(res['median_s'][key])} | {ratio} | {goal} | "
+                     f"{_sv(res['median_cpu_s'][key])} | {res['toppminne_mb'][key]} |")
     return "\n".join(lines)
 
 
-def _sv(x) -> str:
-    """A figure as Swedish text: decimal comma, a real minus sign."""
-    return str(x).replace(".", ",").replace("-", "−")
+def _sv(x, decimals: int | None = None) -> str:
+    """A measured figure as Swedish text (decimal comma, real minus sign), with the decimals it was
+    rounded to unless told otherwise."""
+    if x is None or x == "":  # not measured (an older results file)
+        return ""
+    return number_sv(x, len(str(x).partition(".")[2]) if decimals is None else decimals)
 
 
 def _goal_label(key: str) -> str:
@@ -486,13 +490,12 @@ def _parts_text(eds: list[dict]) -> str:
     eds = [e for e in eds if e.get("kall_cpu_delar_s")]
     if not eds:
         return ""
-    sv = lambda x: _sv(round(x, 1))  # noqa: E731
+    sv = lambda x: _sv(x, 1)  # noqa: E731
     kinds = list(dict.fromkeys(k for e in eds for k in e["kall_cpu_delar_s"]))
     lines = ["| utgåva | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
     lines += [f"| {e['ar']} | " + " | ".join(sv(e["kall_cpu_delar_s"].get(k, 0.0)) for k in kinds) + " |" for e in eds]
     first, last = eds[0]["kall_cpu_delar_s"], eds[-1]["kall_cpu_delar_s"]
-    growth = ", ".join(f"{k} {'+' if last.get(k, 0) >= first.get(k, 0) else ''}{sv(last.get(k, 0) - first.get(k, 0))} s"
-                       for k in kinds)
+    growth = ", ".join(f"{k} {signed_sv(last.get(k, 0) - first.get(k, 0), 1)} s" for k in kinds)
     return ("Processortiden för en kall utgåva per slags process (s, median; mätt var 50:e ms per process, "
             "det som inte hanns mätas innan en process slutade står under *övrigt*):\n\n" + "\n".join(lines)
             + f"\n\nFrån {eds[0]['ar']} till {eds[-1]['ar']}: {growth}. *Kärnorna* kör sidorna (diagram och underlag), "
@@ -510,9 +513,9 @@ def _noise_text(res: dict) -> str:
     diff = eds[-1]["kall_cpu_s"] - eds[0]["kall_cpu_s"]
     verdict = ("mindre än så: målet avgörs inom mätbruset, och en annan mätning kan ge motsatt utfall"
                if abs(diff) < spread else "större än så")
-    return (f"Samma bygge skilde upp till {_sv(round(spread, 1))} s i processortid mellan sina mätningar "
+    return (f"Samma bygge skilde upp till {_sv(spread, 1)} s i processortid mellan sina mätningar "
             f"(tabellen *Samma utgåva som sjätte och som enda* nedan); skillnaden mellan sjätte och första utgåvan, "
-            f"{_sv(round(diff, 1))} s, är {verdict}.")
+            f"{_sv(diff, 1)} s, är {verdict}.")
 
 
 def _same_edition_text(same: dict | None) -> str:
@@ -548,8 +551,8 @@ def markdown(res: dict) -> str:
 Skrivet av `make bench` ({res['datum']}, Python {res['python']}, {res['karnor']} kärnor). Varje fall
 mättes {res['upprepningar']} gånger, omväxlande (a, b, c, d, a, b, …) så att belastning från andra
 program drabbar alla fall lika; tabellen visar medianer. Maskinen delades med andra program under
-mätningen (belastning {str(res['last_fore'][0]).replace('.', ',')} före och
-{str(res['last_efter'][0]).replace('.', ',')} efter, medelvärde över en minut), så enskilda tider
+mätningen (belastning {_sv(res['last_fore'][0])} före och
+{_sv(res['last_efter'][0])} efter, medelvärde över en minut), så enskilda tider
 varierar; kvoterna inom samma mätning är det jämförbara måttet.
 
 {table(res)}
@@ -568,8 +571,8 @@ Alla sex utgåvorna byggdes efter varandra i samma projekt; åren 2027–2030 fy
 exempeldata som genererades för mätningen (filerna heter `*.exempeldata.csv` och märks som
 exempeldata i böckerna; de finns bara i mätningens tillfälliga kopia). Varje utgåva mättes kall
 (cache och bokbygge för året rensade, tidigare utgåvor publicerade bredvid) och sedan en gång till
-utan ändringar. Sjätte utgåvan kostar {str(res['sjatte_mot_forsta']).replace('.', ',')} × den första i
-väggklocktid och {str(res['sjatte_mot_forsta_cpu']).replace('.', ',')} × i processortid (målet bedöms på
+utan ändringar. Sjätte utgåvan kostar {_sv(res['sjatte_mot_forsta'])} × den första i
+väggklocktid och {_sv(res['sjatte_mot_forsta_cpu'])} × i processortid (målet bedöms på
 processortiden, som påverkas mindre än väggklocktiden av vad maskinen i övrigt gör, men inte obetydligt).
 {_noise_text(res)}
 
