@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA, make_project, small_data
 from helpers.build import pages as book
-from helpers.build.bench import EDITIONS, generate_year, markdown, plain_commands, run_measured, set_value, table
+from helpers.build.bench import EDITIONS, compare, generate_year, markdown, plain_commands, run_measured, set_value, table
 from helpers.compute.analysis import analyse
 
 
@@ -47,19 +47,41 @@ def test_the_report_states_medians_ratios_targets_and_editions():
                        {"ar": 2026, "ar_med_data": 2, "diagram": 50, "kall_s": 29.0, "kall_cpu_s": 36.0, "oforandrad_s": 3.0,
                         "toppminne_mb": 900, "kall_cpu_delar_s": {"huvudprocessen": 4.5, "kärnorna": 19.6, "övrigt": 0.5}}],
            "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True,
-           "samma_utgava": {"ar": 2030, "publicerade": {"som_sjatte": [2025, 2026, 2027, 2028, 2029, 2030], "som_enda": [2030]},
-                            "som_sjatte_cpu_s": 25.1, "som_enda_cpu_s": 25.3, "som_sjatte_s": 18.0, "som_enda_s": 18.2,
-                            "alla_cpu_s": {"som_sjatte": [25.1, 24.9, 25.6], "som_enda": [25.3, 25.0, 25.9]}, "kvot_cpu": 0.99}}
+           "sjatte_och_forsta": {
+               "forsta_ar": 2025, "sista_ar": 2030, "omgangar": 6, "diagram": {"forsta": 45, "sjatte": 50, "enda": 50},
+               "publicerade": {"forsta": [2025], "sjatte": [2025, 2026, 2027, 2028, 2029, 2030], "enda": [2030]},
+               "s": {"forsta": 17.0, "sjatte": 18.0, "enda": 18.2}, "cpu_s": {"forsta": 24.0, "sjatte": 25.1, "enda": 25.3},
+               "alla_cpu_s": {"forsta": [24.0] * 6, "sjatte": [25.1, 24.9, 25.6, 25.1, 25.0, 25.2], "enda": [25.3] * 6},
+               "jamforelser": {"sjatte_enda": {"kvot": 0.992, "median_skillnad_s": -0.2, "dyrare_i": 1, "omgangar": 6,
+                                               "p": 0.953, "dyrare": False},
+                               "enda_forsta": {"kvot": 1.054, "median_skillnad_s": 1.3, "dyrare_i": 6, "omgangar": 6,
+                                               "p": 0.016, "dyrare": True},
+                               "sjatte_forsta": {"kvot": 1.046, "median_skillnad_s": 1.1, "dyrare_i": 6, "omgangar": 6,
+                                                 "p": 0.0004, "dyrare": True}}}}
     text = markdown(res)
-    assert "med utgåvorna 2025, 2026, 2027, 2028, 2029 publicerade bredvid" in text
-    assert "| som sjätte utgåva | 18,0 | 25,1 | 25,1, 24,9, 25,6 |" in text and "| som enda utgåva | 18,2 | 25,3 |" in text
-    assert "Kvoten sjätte mot enda är 0,99 i processortid." in text
-    assert ("Samma bygge skilde upp till 0,9 s i processortid mellan sina mätningar" in text
-            and "skillnaden mellan sjätte och första utgåvan, 0,5 s, är mindre än så: målet avgörs inom mätbruset" in text)
+    assert "| sjätte utgåvan, 2030, med tidigare utgåvor publicerade bredvid | 2025, 2026, 2027, 2028, 2029, 2030 | 18,0 | 25,1 |" in text
+    assert "| 2030 ensam i ett nytt projekt (samma innehåll som den sjätte) | 2030 | 18,2 | 25,3 | 25,3, 25,3" in text
+    assert "| sjätte mot samma innehåll ensam | vad tidigare utgåvor kostar en ny (målet) | 0,992 | −0,20 | 1 av 6 | 0,953 |" in text
+    assert "| 2030 ensam mot 2025 ensam | vad det större innehållet kostar | 1,054 | +1,30 | 6 av 6 | 0,016 |" in text
+    assert "den visar ingen merkostnad för att\nutgåvor redan är publicerade" in text
+    assert "Den andra jämförelsen, utgåvans eget innehåll (50 diagram\nmot 45, och serier över fler år), visar en merkostnad" in text
+    assert ("- sjätte utgåvan (2030) mot första (2025), olika innehåll: kvot 1,046, en uppmätt merkostnad (p < 0,001)"
+            in text)
     assert "| utgåva | huvudprocessen | kärnorna | övrigt |" in text and "| 2026 | 4,5 | 19,6 | 0,5 |" in text
     assert "Från 2025 till 2026: huvudprocessen +0,5 s, kärnorna −0,4 s, övrigt ±0,0 s." in text
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
+
+
+def test_a_cost_is_called_higher_only_when_the_rounds_show_it():
+    base = [23.1, 22.4, 24.0, 22.9, 23.5, 22.7]
+    higher = compare([b + 0.9 for b in base], base)  # 0.9 s more in every round
+    assert higher["dyrare"] and higher["dyrare_i"] == 6 and higher["p"] < 0.05 and higher["kvot"] > 1
+    noise = compare([b + d for b, d in zip(base, (0.8, -0.6, 0.3, -0.9, 0.5, -0.4))], base)
+    assert not noise["dyrare"] and noise["dyrare_i"] == 3 and noise["p"] > 0.05
+    assert not compare(base, base)["dyrare"]  # the same figures are no extra cost
+    cheaper = compare(base, [b + 0.9 for b in base])
+    assert not cheaper["dyrare"] and cheaper["dyrare_i"] == 0
 
 
 @pytest.mark.slow

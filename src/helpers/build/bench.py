@@ -15,7 +15,9 @@ editions, 2025–2030, are built one after another in one project, the years 202
 with exempeldata generated here for the benchmark (labelled `.exempeldata.csv`, never shipped):
 how the cost of one more edition grows, by kind of process (the command, kernels, workers, Jupyter
 Book). Last, the sixth edition is built in turns as the sixth and as the only edition of a fresh
-project with the same data: what earlier editions add, with the edition's own content held equal.
+project with the same data, and the first edition as the only edition of another, in turns for at
+least six rounds: what earlier editions add with the content held equal (the target), and what the
+later edition's larger content adds.
 
 Everything runs in a temporary copy of the project; the project's own published editions, data
 and build folder are never touched. Results go to bench/resultat.json and docs/prestanda.md.
@@ -303,8 +305,8 @@ def main(layout: Layout, year: int = 2026, repeat: int = 3, out: Path | None = N
             shutil.rmtree(plain.root)
             shutil.rmtree(tmp / f"vanligt{r}-arbete")
             shutil.rmtree(proj.root)
-        editions, same = _editions(layout, tmp / "utgavor", repeat)
-    results = _summary(year, repeat, runs, editions, load_before, time.perf_counter() - t_all, same)
+        editions, pair = _editions(layout, tmp / "utgavor", repeat)
+    results = _summary(year, repeat, runs, editions, load_before, time.perf_counter() - t_all, pair)
     out = out or layout.root / "bench" / "resultat.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -331,7 +333,7 @@ def _parts(runs: list[Run]) -> dict[str, float]:
 def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict]:
     """Six editions in one project, oldest first; each measured cold (its cache and book build
     cleared) `repeat` times, with the earlier editions published beside it as in real use. Then
-    the last one again, as the sixth and as the only edition (`_same_edition`)."""
+    the first and the last again, in turns (`_sixth_vs_first`)."""
     data = root / "data-kalla"
     shutil.copytree(layout.data, data)
     for y in EDITIONS:
@@ -348,7 +350,7 @@ def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict
             _say(f"utgåva {y}", r, repeat, times[-1])
         again = run_measured([report_cmd(proj.root, y)], proj.root)
         parts = _history_costs(proj.data, y)
-        charts = sum(page.read_text(encoding="utf-8").count('class="uppf-diagram"') for page in proj.html(y).glob("*.html"))
+        charts = _charts(proj, y)
         out.append({"ar": y, "ar_med_data": len([d for d in proj.data.iterdir() if d.name.isdigit() and int(d.name) <= y]),
                     "analys_cpu_s": round(parts[0], 2), "tidsserier_cpu_s": round(parts[1], 2), "diagram": charts,
                     "kall_s": round(_median([m.seconds for m in times]), 1),
@@ -356,28 +358,64 @@ def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict
                     "kall_cpu_delar_s": _parts(times),
                     "oforandrad_s": round(again[0], 1),
                     "toppminne_mb": round(max(m.peak for m in times) / 2**20)})
-    return out, _same_edition(layout, proj, root / "ensam", data, EDITIONS[-1], repeat)
+    return out, _sixth_vs_first(layout, proj, root, data, max(6, 2 * repeat))
 
 
-def _same_edition(layout: Layout, proj: Layout, alone: Path, data: Path, year: int, repeat: int) -> dict:
-    """The last edition built cold as the sixth (in `proj`, five editions published beside it) and
-    as the only one (a fresh project with the same data and nothing published), measured in turns:
-    what having earlier editions adds, with the edition's own content held the same."""
-    single = copy_project(layout, alone, data)
-    runs: dict[str, list[Run]] = {"som_sjatte": [], "som_enda": []}
-    for r in range(repeat):
-        for key, where in (("som_sjatte", proj), ("som_enda", single)):
+def _sixth_vs_first(layout: Layout, proj: Layout, root: Path, data: Path, rounds: int) -> dict:
+    """The target "the sixth edition costs no more than the first", measured cold in turns, `rounds`
+    times, each case first, middle and last in turn: the first edition (2025) as a project's first
+    is made (a fresh project, nothing published), the sixth (2030 in `proj`, five editions published
+    beside it), and the sixth's content as the only edition of a fresh project. Sixth against only
+    is what earlier editions add, the content held equal; only against first is what the later
+    edition's larger content adds. Rounds pair the cases, so load from other programs hits a pair alike."""
+    first, last = EDITIONS[0], EDITIONS[-1]
+    builds = {"forsta": (copy_project(layout, root / "forsta", data), first), "sjatte": (proj, last),
+              "enda": (copy_project(layout, root / "ensam", data), last)}
+    runs: dict[str, list[Run]] = {key: [] for key in builds}
+    keys = list(builds)
+    for r in range(rounds):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            where, year = builds[key]
             shutil.rmtree(where.build / "cache", ignore_errors=True)
             shutil.rmtree(where.build / "bok", ignore_errors=True)
             runs[key].append(run_measured([report_cmd(where.root, year)], where.root))
-            _say(f"utgåva {year} {key.replace('_', ' ').replace('sjatte', 'sjätte')}", r, repeat, runs[key][-1])
-    published = {key: sorted(int(d.name) for d in where.book.iterdir() if d.name.isdigit())
-                 for key, where in (("som_sjatte", proj), ("som_enda", single))}
-    return {"ar": year, "publicerade": published,
-            **{f"{key}_cpu_s": round(_median([m.cpu for m in v]), 1) for key, v in runs.items()},
-            **{f"{key}_s": round(_median([m.seconds for m in v]), 1) for key, v in runs.items()},
-            "alla_cpu_s": {key: [round(m.cpu, 1) for m in v] for key, v in runs.items()},
-            "cpu_delar_s": {key: _parts(v) for key, v in runs.items()}}
+            _say(f"utgåva {year} ({CASE_WORDS[key]})", r, rounds, runs[key][-1])
+    return {"forsta_ar": first, "sista_ar": last, "omgangar": rounds,
+            "publicerade": {key: sorted(int(d.name) for d in where.book.iterdir() if d.name.isdigit())
+                            for key, (where, _) in builds.items()},
+            "cpu_s": {key: round(_median([m.cpu for m in v]), 1) for key, v in runs.items()},
+            "s": {key: round(_median([m.seconds for m in v]), 1) for key, v in runs.items()},
+            "alla_cpu_s": {key: [round(m.cpu, 2) for m in v] for key, v in runs.items()},
+            "cpu_delar_s": {key: _parts(v) for key, v in runs.items()},
+            "toppminne_mb": round(max(m.peak for v in runs.values() for m in v) / 2**20),
+            "diagram": {key: _charts(where, year) for key, (where, year) in builds.items()},
+            "jamforelser": {f"{a}_{b}": compare([m.cpu for m in runs[a]], [m.cpu for m in runs[b]])
+                            for a, b in PAIRS}}
+
+
+def _charts(proj: Layout, year: int) -> int:
+    """The charts in an edition's published HTML."""
+    return sum(page.read_text(encoding="utf-8").count('class="uppf-diagram"') for page in proj.html(year).glob("*.html"))
+
+
+CASE_WORDS = {"forsta": "första utgåvan, ensam i ett nytt projekt", "sjatte": "sjätte utgåvan, fem publicerade bredvid",
+              "enda": "sjätte utgåvans innehåll, ensam i ett nytt projekt"}
+PAIRS = (("sjatte", "enda"), ("enda", "forsta"), ("sjatte", "forsta"))
+SIXTH_GOAL = "sjätte utgåvan ≤ första, samma innehåll (tidigare utgåvor gör inte en ny dyrare)"
+MORE = 0.05  # a one-sided test below this level shows the first case costing more than the second
+
+
+def compare(a: list[float], b: list[float]) -> dict:
+    """Paired processor seconds of two cases, one pair per round: the ratio of medians, the median
+    difference, how many rounds `a` cost more, and the one-sided Wilcoxon signed-rank p-value that
+    `a` costs more than `b` (exact for few rounds). A small p is a measured extra cost; a large one
+    says the measurement shows none."""
+    from scipy import stats
+
+    diffs = [x - y for x, y in zip(a, b)]
+    p = float(stats.wilcoxon(diffs, alternative="greater").pvalue) if any(diffs) else 1.0
+    return {"kvot": round(_median(a) / _median(b), 3), "median_skillnad_s": round(_median(diffs), 2),
+            "dyrare_i": sum(d > 0 for d in diffs), "omgangar": len(diffs), "p": round(p, 3), "dyrare": p < MORE}
 
 
 def _history_costs(data: Path, year: int) -> tuple[float, float]:
@@ -405,7 +443,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else float("nan")
 
 
-def _summary(year, repeat, runs, editions, load_before, total, same: dict | None = None) -> dict:
+def _summary(year, repeat, runs, editions, load_before, total, pair: dict | None = None) -> dict:
     med = {k: _median([m.seconds for m in v]) for k, v in runs.items()}
     cpu = {k: _median([m.cpu for m in v]) for k, v in runs.items()}
     mem = {k: max(m.peak for m in v) / 2**20 for k, v in runs.items()}
@@ -413,10 +451,10 @@ def _summary(year, repeat, runs, editions, load_before, total, same: dict | None
     sixth_vs_first = editions[-1]["kall_s"] / editions[0]["kall_s"] if editions else float("nan")
     sixth_vs_first_cpu = editions[-1]["kall_cpu_s"] / editions[0]["kall_cpu_s"] if editions else float("nan")
     met = {f"{k} ≤ {v:.2f} × vanligt": ratios[k] <= v for k, v in TARGETS.items()}
-    met["sjätte utgåvan ≤ första (processortid)"] = sixth_vs_first_cpu <= 1.0
-    if same:
-        same = {**same, "kvot_cpu": round(same["som_sjatte_cpu_s"] / same["som_enda_cpu_s"], 2)}
-    met["toppminne < 2 GB"] = max(mem.values()) < 2048 and all(e["toppminne_mb"] < 2048 for e in editions)
+    if pair:
+        met[SIXTH_GOAL] = not pair["jamforelser"]["sjatte_enda"]["dyrare"]
+    met["toppminne < 2 GB"] = (max(mem.values()) < 2048 and all(e["toppminne_mb"] < 2048 for e in editions)
+                               and (pair or {}).get("toppminne_mb", 0) < 2048)
     return {
         "ar": year, "upprepningar": repeat, "python": platform.python_version(), "karnor": os.cpu_count(),
         "datum": dt.datetime.now().replace(microsecond=0).isoformat(),
@@ -432,7 +470,7 @@ def _summary(year, repeat, runs, editions, load_before, total, same: dict | None
         "sjatte_mot_forsta_cpu": round(sixth_vs_first_cpu, 2),
         "tillvaxt_cpu_s_per_utgava": round(_slope([e["ar"] for e in editions], [e["kall_cpu_s"] for e in editions]), 2)
         if len(editions) > 1 else None,
-        "samma_utgava": same,
+        "sjatte_och_forsta": pair,
         "mal": met, "mal_uppfyllda": all(met.values()),
     }
 
@@ -503,37 +541,54 @@ def _parts_text(eds: list[dict]) -> str:
             "*arbetsprocesserna* skickar notebooks till kärnorna och sparar dem, och *Jupyter Book* bygger HTML.")
 
 
-def _noise_text(res: dict) -> str:
-    """How far apart measurements of one and the same build lie, next to the difference the
-    sixth-versus-first target is judged on: whether that verdict is more than measurement noise."""
-    same, eds = res.get("samma_utgava"), res.get("utgavor") or []
-    if not same or len(eds) < 2:
-        return ""
-    spread = max(max(v) - min(v) for v in same["alla_cpu_s"].values())
-    diff = eds[-1]["kall_cpu_s"] - eds[0]["kall_cpu_s"]
-    verdict = ("mindre än så: målet avgörs inom mätbruset, och en annan mätning kan ge motsatt utfall"
-               if abs(diff) < spread else "större än så")
-    return (f"Samma bygge skilde upp till {_sv(spread, 1)} s i processortid mellan sina mätningar "
-            f"(tabellen *Samma utgåva som sjätte och som enda* nedan); skillnaden mellan sjätte och första utgåvan, "
-            f"{_sv(diff, 1)} s, är {verdict}.")
+def _p_sv(p: float) -> str:
+    return "< 0,001" if p < 0.001 else _sv(round(p, 3), 3)
 
 
-def _same_edition_text(same: dict | None) -> str:
-    """The last edition as the sixth and as the only one: what earlier editions add, content held equal."""
-    if not same:
+def _sixth_vs_first_text(res: dict) -> str:
+    """The first, the sixth and the sixth's content alone, measured in turns: the target judged on
+    what earlier editions add, next to what the larger content adds."""
+    pair = res.get("sjatte_och_forsta")
+    if not pair:
         return ""
-    sv = _sv
-    every = lambda key: ", ".join(sv(c) for c in same["alla_cpu_s"][key])  # noqa: E731
-    return (f"### Samma utgåva som sjätte och som enda\n\n"
-            f"Utgåvan {same['ar']} byggdes kall omväxlande i projektet ovan, med utgåvorna "
-            f"{', '.join(str(y) for y in same['publicerade']['som_sjatte'] if y != same['ar'])} publicerade bredvid, och i "
-            f"ett nytt projekt med samma data där den är den enda utgåvan. Innehållet är detsamma, så skillnaden är "
-            f"vad tidigare utgåvor kostar en ny.\n\n"
-            f"| {same['ar']} byggd | kall (s, median) | processortid (s, median) | processortid, varje mätning (s) |\n"
-            f"|---|---:|---:|---|\n"
-            f"| som sjätte utgåva | {sv(same['som_sjatte_s'])} | {sv(same['som_sjatte_cpu_s'])} | {every('som_sjatte')} |\n"
-            f"| som enda utgåva | {sv(same['som_enda_s'])} | {sv(same['som_enda_cpu_s'])} | {every('som_enda')} |\n\n"
-            f"Kvoten sjätte mot enda är {sv(same['kvot_cpu'])} i processortid.")
+    sv, first, last = _sv, pair["forsta_ar"], pair["sista_ar"]
+    rows = []
+    for key, label in (("forsta", f"första utgåvan, {first}, ensam i ett nytt projekt"),
+                       ("sjatte", f"sjätte utgåvan, {last}, med tidigare utgåvor publicerade bredvid"),
+                       ("enda", f"{last} ensam i ett nytt projekt (samma innehåll som den sjätte)")):
+        rows.append(f"| {label} | {', '.join(str(y) for y in pair['publicerade'][key])} | {sv(pair['s'][key])} | "
+                    f"{sv(pair['cpu_s'][key])} | {', '.join(_sv(c, 1) for c in pair['alla_cpu_s'][key])} |")
+    cmp_rows = []
+    for key, label, what in (("sjatte_enda", "sjätte mot samma innehåll ensam", "vad tidigare utgåvor kostar en ny (målet)"),
+                             ("enda_forsta", f"{last} ensam mot {first} ensam", "vad det större innehållet kostar"),
+                             ("sjatte_forsta", "sjätte mot första", "båda tillsammans")):
+        c = pair["jamforelser"][key]
+        cmp_rows.append(f"| {label} | {what} | {sv(c['kvot'], 3)} | {signed_sv(c['median_skillnad_s'], 2)} | "
+                        f"{c['dyrare_i']} av {c['omgangar']} | {_p_sv(c['p'])} |")
+    target, content, both = (pair["jamforelser"][k] for k in ("sjatte_enda", "enda_forsta", "sjatte_forsta"))
+    shows = lambda c: "visar en merkostnad" if c["dyrare"] else "visar ingen merkostnad"  # noqa: E731
+    return f"""### Sjätte och första utgåvan, mätta omväxlande
+
+Skillnaderna mellan utgåvorna är små mot hur mycket samma bygge varierar mellan två mätningar, så målet
+*sjätte utgåvan kostar inte mer än den första* mättes för sig: tre kalla byggen, omväxlande i
+{pair['omgangar']} omgångar (varje bygge först, i mitten och sist i tur och ordning), och varje
+omgångs byggen jämförda med varandra.
+
+| bygge | publicerade utgåvor efteråt | kall (s, median) | processortid (s, median) | processortid, varje omgång (s) |
+|---|---|---:|---:|---|
+{chr(10).join(rows)}
+
+| jämförelse | vad den mäter | kvot (processortid, medianer) | skillnad per omgång (s, median) | dyrare i | p (ensidigt Wilcoxon) |
+|---|---|---:|---:|---:|---:|
+{chr(10).join(cmp_rows)}
+
+*p* är sannolikheten att få minst så stora skillnader åt det hållet om byggena i själva verket kostar
+lika (Wilcoxons teckenrangtest, ensidigt, exakt); under {sv(MORE, 2)} räknas det som en uppmätt merkostnad.
+
+Målet bedöms på den första jämförelsen, där innehållet är detsamma: den {shows(target)} för att
+utgåvor redan är publicerade. Den andra jämförelsen, utgåvans eget innehåll ({pair['diagram']['enda']} diagram
+mot {pair['diagram']['forsta']}, och serier över fler år), {shows(content)}. Sjätte mot första utgåvan, med
+olika innehåll, är kvoten {sv(both['kvot'], 3)} (p {_p_sv(both['p'])})."""
 
 
 def markdown(res: dict) -> str:
@@ -546,6 +601,11 @@ def markdown(res: dict) -> str:
                    f"{sv(e.get('tidsserier_cpu_s', ''))} |")
     first, last = (res["utgavor"][0], res["utgavor"][-1]) if res["utgavor"] else ({}, {})
     goals = "\n".join(f"- {_goal_label(k)}: {'uppfyllt' if v else '**inte uppfyllt**'}" for k, v in res["mal"].items())
+    if pair := res.get("sjatte_och_forsta"):
+        both = pair["jamforelser"]["sjatte_forsta"]
+        goals += (f"\n- sjätte utgåvan ({pair['sista_ar']}) mot första ({pair['forsta_ar']}), olika innehåll: kvot "
+                  f"{_sv(both['kvot'], 3)}, {'en uppmätt merkostnad' if both['dyrare'] else 'ingen uppmätt merkostnad'} "
+                  f"(p {_p_sv(both['p'])}); vad den kommer av står under *Sjätte och första utgåvan, mätta omväxlande*")
     return f"""# Prestanda: hur lång tid en körning tar
 
 Skrivet av `make bench` ({res['datum']}, Python {res['python']}, {res['karnor']} kärnor). Varje fall
@@ -571,17 +631,16 @@ Alla sex utgåvorna byggdes efter varandra i samma projekt; åren 2027–2030 fy
 exempeldata som genererades för mätningen (filerna heter `*.exempeldata.csv` och märks som
 exempeldata i böckerna; de finns bara i mätningens tillfälliga kopia). Varje utgåva mättes kall
 (cache och bokbygge för året rensade, tidigare utgåvor publicerade bredvid) och sedan en gång till
-utan ändringar. Sjätte utgåvan kostar {_sv(res['sjatte_mot_forsta'])} × den första i
-väggklocktid och {_sv(res['sjatte_mot_forsta_cpu'])} × i processortid (målet bedöms på
-processortiden, som påverkas mindre än väggklocktiden av vad maskinen i övrigt gör, men inte obetydligt).
-{_noise_text(res)}
+utan ändringar. I den här serien kostar sjätte utgåvan {_sv(res['sjatte_mot_forsta'])} × den första i
+väggklocktid och {_sv(res['sjatte_mot_forsta_cpu'])} × i processortid; målet bedöms på en egen,
+omväxlande mätning (*Sjätte och första utgåvan, mätta omväxlande*, nedan).
 
 {chr(10).join(eds)}
 
 Processortiden för en kall utgåva ändras med {sv(res.get('tillvaxt_cpu_s_per_utgava'))} s per utgåva
 (minsta kvadrat över de sex). Tidigare publicerade utgåvor kostar ingenting: varje år byggs för sig,
 med egen cache och egen bokkatalog, och ingen tidigare utgåva läses, körs eller byggs om (mätningen av
-samma utgåva som sjätte och som enda, nedan, visar det). En senare utgåva visar mer:
+den sjätte utgåvan mot samma innehåll ensam, nedan, visar det). En senare utgåva visar mer:
 
 - fler diagram: en indikator får ett tidsseriediagram först när den har värden för två år, så den
   första utgåvan har {first.get('diagram', '')} diagram och den sjätte {last.get('diagram', '')}
@@ -596,7 +655,7 @@ samma utgåva som sjätte och som enda, nedan, visar det). En senare utgåva vis
 
 {_parts_text(res["utgavor"])}
 
-{_same_edition_text(res.get("samma_utgava"))}
+{_sixth_vs_first_text(res)}
 
 ## Varför det går fort
 

@@ -122,10 +122,11 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None =
     kinds = [k for k in (REAL, EXEMPEL) if k in set(data["typ"])]
     shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, EXEMPEL], range=["circle", "square"]),
                       legend=alt.Legend(orient="bottom") if len(kinds) > 1 else None)
-    chart = alt.layer(base.mark_line(color=LINE, strokeWidth=2).encode(detail="run:N"),
+    # Channel objects, not "run:N" shorthands: Altair would look each shorthand's class up in its schema.
+    chart = alt.layer(base.mark_line(color=LINE, strokeWidth=2).encode(detail=alt.Detail("run:N")),
                       base.mark_point(color=LINE, filled=True, size=70, opacity=1).encode(shape=shape),
-                      base.mark_text(dy=-12, color="#222").encode(text="etikett:N"), data=data)
-    chart = chart.properties(width=420, height=200, title=_wrap(title))
+                      base.mark_text(dy=-12, color="#222").encode(text=alt.Text("etikett:N")), data=data,
+                      width=420, height=200, title=_wrap(title))
     points = "; ".join(f"{int(r.ar)}: {r.etikett}" + (" (exempeldata)" if r.typ == EXEMPEL and len(kinds) > 1 else "")
                        for r in data.itertuples())
     label = "exempeldata, " if kinds == [EXEMPEL] else ""
