@@ -518,7 +518,7 @@ def _later_editions(eds: list[dict]) -> str:
     return (f"Från den första utgåvan till den andra: {sv(eds[0]['kall_cpu_s'])} → {sv(second['kall_cpu_s'])} s "
             f"processortid (den första har inget föregående år: inga förändringar mot året före, inga "
             f"NKI-jämförelser år för år och färre diagram). Från den andra utgåvan ({second['ar']}) till den "
-            f"sjätte ({last['ar']}) är kvoten {sv(round(ratio, 2))} och tillväxten {sv(round(slope, 2))} s per "
+            f"sjätte ({last['ar']}) är kvoten {sv(ratio, 2)} och tillväxten {sv(slope, 2)} s per "
             f"utgåva. Samma utgåva kan skilja någon sekund i processortid mellan två mätningar på den här "
             f"maskinen, så enskilda steg i tabellen är osäkra; tillväxten över flera utgåvor är det säkrare måttet.")
 
