@@ -569,6 +569,8 @@ def _sixth_vs_first_text(res: dict) -> str:
                        ("enda", f"{last} ensam i ett nytt projekt (samma innehåll som den sjätte)")):
         rows.append(f"| {label} | {', '.join(str(y) for y in pair['publicerade'][key])} | {sv(pair['s'][key])} | "
                     f"{sv(pair['cpu_s'][key])} | {', '.join(_sv(c, 1) for c in pair['alla_cpu_s'][key])} |")
+    cmp_head = ("| jämförelse | vad den mäter | kvot (processortid, medianer) | skillnad per omgång (s, median) "
+                "| övre gräns för skillnaden (95 %) | dyrare i | p (ensidigt Wilcoxon) |")
     cmp_rows = []
     for key, label, what in (("sjatte_enda", "sjätte mot samma innehåll ensam", "vad tidigare utgåvor kostar en ny (målet)"),
                              ("enda_forsta", f"{last} ensam mot {first} ensam", "vad det större innehållet kostar"),
@@ -592,7 +594,7 @@ efter ett visst annat), och varje omgångs byggen jämförda med varandra.
 |---|---|---:|---:|---|
 {chr(10).join(rows)}
 
-| jämförelse | vad den mäter | kvot (processortid, medianer) | skillnad per omgång (s, median) | övre gräns för skillnaden (95 %) | dyrare i | p (ensidigt Wilcoxon) |
+{cmp_head}
 |---|---|---:|---:|---:|---:|---:|
 {chr(10).join(cmp_rows)}
 
