@@ -12,6 +12,8 @@ from helpers.build.bench import (
     EDITIONS,
     SIXTH_GOAL,
     Run,
+    _edition_order,
+    _edition_rounds,
     _summary,
     compare,
     generate_year,
@@ -56,9 +58,9 @@ def test_the_report_states_medians_ratios_targets_and_editions():
            "median_cpu_s": {"vanligt": 150.0, "kall": 40.0, "oforandrad": 2.0, "ett_varde": 10.0},
            "kvot_mot_vanligt": {"kall": 0.176, "oforandrad": 0.018, "ett_varde": 0.071},
            "toppminne_mb": {"vanligt": 400, "kall": 900, "oforandrad": 300, "ett_varde": 800},
-           "utgavor": [{"ar": 2025, "ar_med_data": 1, "diagram": 45, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0,
+           "utgavor": [{"ar": 2025, "ar_med_data": 1, "diagram": 45, "kall_s": 28.0, "kall_cpu_s": 35.5, "oforandrad_s": 3.0, "omgangar": 6,
                         "toppminne_mb": 900, "kall_cpu_delar_s": {"huvudprocessen": 4.0, "kärnorna": 20.0, "övrigt": 0.5}},
-                       {"ar": 2026, "ar_med_data": 2, "diagram": 50, "kall_s": 29.0, "kall_cpu_s": 36.0, "oforandrad_s": 3.0,
+                       {"ar": 2026, "ar_med_data": 2, "diagram": 50, "kall_s": 29.0, "kall_cpu_s": 36.0, "oforandrad_s": 3.0, "omgangar": 6,
                         "toppminne_mb": 900, "kall_cpu_delar_s": {"huvudprocessen": 4.5, "kärnorna": 19.6, "övrigt": 0.5}}],
            "sjatte_mot_forsta": 0.98, "sjatte_mot_forsta_cpu": 0.97, "mal": {"kall ≤ 0.20 × vanligt": True}, "mal_uppfyllda": True,
            "sjatte_och_forsta": {
@@ -84,6 +86,18 @@ def test_the_report_states_medians_ratios_targets_and_editions():
     assert "Från 2025 till 2026: huvudprocessen +0,5 s, kärnorna −0,4 s, övrigt ±0,0 s." in text
     assert "| b) `make report` kall (ingen cache, inget tidigare bygge) | 30,0 | 0,176 | ≤ 0,20 | 40,0 | 900 |" in table(res)
     assert "exempeldata" in text and "| 2025 | 1 | 45 | 28,0 | 35,5 | 3,0 | 900 |" in text and "uppfyllt" in text
+    assert "alla sex publicerade bredvid) i 6 omgångar, varje omgång i en annan ordning" in text
+
+
+def test_the_editions_are_measured_in_orders_where_none_is_always_early_or_always_after_another():
+    rounds = _edition_rounds(3)
+    orders = [_edition_order(r) for r in range(rounds)]
+    assert rounds == len(EDITIONS) and all(sorted(o) == list(EDITIONS) for o in orders)
+    for place in range(len(EDITIONS)):  # every edition once at every place: load over time hits all alike
+        assert sorted(o[place] for o in orders) == list(EDITIONS)
+    follows = [(a, b) for o in orders for a, b in zip(o, o[1:])]
+    assert len(set(follows)) == len(follows) == len(EDITIONS) * (len(EDITIONS) - 1)  # each after each other once
+    assert _edition_rounds(7) == 2 * len(EDITIONS)
 
 
 def test_a_cost_is_called_higher_only_when_the_rounds_show_it():

@@ -333,34 +333,55 @@ def _parts(runs: list[Run]) -> dict[str, float]:
 
 
 def _editions(layout: Layout, root: Path, repeat: int) -> tuple[list[dict], dict]:
-    """Six editions in one project, oldest first; each measured cold (its cache and book build
-    cleared) `repeat` times, with the earlier editions published beside it as in real use. Then
-    the first and the last again, in turns (`_sixth_vs_first`)."""
+    """Six editions in one project. First each is made in turn, oldest first, as in real use, and
+    run once more unchanged. Then each is measured cold (the cache and book build cleared) in
+    `_edition_rounds(repeat)` rounds, all six published beside it, each round in another order so
+    that every edition is built at every place equally often: a change in the machine's load over
+    the series lands on all editions alike instead of looking like growth. Then the first and the
+    last again, in turns (`_sixth_vs_first`)."""
     data = root / "data-kalla"
     shutil.copytree(layout.data, data)
     for y in EDITIONS:
         if not (data / str(y)).exists():
             generate_year(data, y)
     proj = copy_project(layout, root / "projekt", data)
-    out = []
+    again = {}
     for y in EDITIONS:
-        times = []
-        for r in range(repeat):
+        _say(f"utgåva {y}, första bygget", 0, 1, run_measured([report_cmd(proj.root, y)], proj.root))
+        again[y] = run_measured([report_cmd(proj.root, y)], proj.root)
+    times: dict[int, list[Run]] = {y: [] for y in EDITIONS}
+    rounds = _edition_rounds(repeat)
+    for r in range(rounds):
+        for y in _edition_order(r):
             shutil.rmtree(proj.build / "cache", ignore_errors=True)
             shutil.rmtree(proj.build / "bok", ignore_errors=True)
-            times.append(run_measured([report_cmd(proj.root, y)], proj.root))
-            _say(f"utgåva {y}", r, repeat, times[-1])
-        again = run_measured([report_cmd(proj.root, y)], proj.root)
+            times[y].append(run_measured([report_cmd(proj.root, y)], proj.root))
+            _say(f"utgåva {y}", r, rounds, times[y][-1])
+    out = []
+    for y in EDITIONS:
         parts = _history_costs(proj.data, y)
-        charts = _charts(proj, y)
         out.append({"ar": y, "ar_med_data": len([d for d in proj.data.iterdir() if d.name.isdigit() and int(d.name) <= y]),
-                    "analys_cpu_s": round(parts[0], 2), "tidsserier_cpu_s": round(parts[1], 2), "diagram": charts,
-                    "kall_s": round(_median([m.seconds for m in times]), 1),
-                    "kall_cpu_s": round(_median([m.cpu for m in times]), 1),
-                    "kall_cpu_delar_s": _parts(times),
-                    "oforandrad_s": round(again[0], 1),
-                    "toppminne_mb": round(max(m.peak for m in times) / 2**20)})
+                    "analys_cpu_s": round(parts[0], 2), "tidsserier_cpu_s": round(parts[1], 2), "diagram": _charts(proj, y),
+                    "kall_s": round(_median([m.seconds for m in times[y]]), 1),
+                    "kall_cpu_s": round(_median([m.cpu for m in times[y]]), 1),
+                    "kall_cpu_delar_s": _parts(times[y]),
+                    "oforandrad_s": round(again[y][0], 1), "omgangar": rounds,
+                    "toppminne_mb": round(max(m.peak for m in times[y]) / 2**20)})
     return out, _sixth_vs_first(layout, proj, root, data, max(PAIR_ROUNDS, 8 * repeat))
+
+
+def _edition_rounds(repeat: int) -> int:
+    """At least `repeat` rounds, a whole number of rotations, so each edition is at each place alike."""
+    n = len(EDITIONS)
+    return -(-max(repeat, 2) // n) * n
+
+
+def _edition_order(r: int) -> list[int]:
+    """Round r's order: 0, 1, n-1, 2, n-2, … rotated by r (a Williams design), so that in n rounds
+    each edition comes once at each place and once directly after each other edition."""
+    n = len(EDITIONS)
+    base = [0] + [(k + 1) // 2 if k % 2 else n - k // 2 for k in range(1, n)]  # 0, 1, n-1, 2, n-2, ...
+    return [EDITIONS[(b + r) % n] for b in base]
 
 
 def _sixth_vs_first(layout: Layout, proj: Layout, root: Path, data: Path, rounds: int) -> dict:
@@ -518,6 +539,16 @@ def _goal_label(key: str) -> str:
     return re.sub(r"(\d)\.(\d)", r"\1,\2", key)
 
 
+def _edition_rounds_sv(res: dict) -> str:
+    """How the editions' cold builds were ordered, as the report says it."""
+    rounds = res["utgavor"][0].get("omgangar") if res.get("utgavor") else None
+    if not rounds:  # an older results file: the editions were measured in year order
+        return "i årsordning"
+    return (f"i {rounds} omgångar, varje omgång i en annan ordning, så att varje utgåva byggdes lika ofta "
+            "på varje plats i omgången och lika ofta direkt efter varje annan: en ändring i maskinens "
+            "belastning under serien drabbar alla utgåvor lika och syns inte som tillväxt")
+
+
 def _later_editions(eds: list[dict]) -> str:
     """What the editions after the first cost: the first has no year before it to compare with."""
     if len(eds) < 3:
@@ -531,8 +562,7 @@ def _later_editions(eds: list[dict]) -> str:
             f"NKI-jämförelser år för år och färre diagram). Från den andra utgåvan ({second['ar']}) till den "
             f"sjätte ({last['ar']}) är kvoten {sv(ratio, 2)} och tillväxten {sv(slope, 2)} s per "
             f"utgåva. Samma utgåva kan skilja någon sekund i processortid mellan två mätningar på den här "
-            f"maskinen, och serien byggdes i årsordning, så att en förändring i maskinens belastning under serien "
-            f"syns som tillväxt; jämförelsen i omgångar nedan skiljer utgåvans innehåll från tiden.")
+            f"maskinen; jämförelsen i omgångar nedan skiljer vad tidigare utgåvor kostar från vad innehållet kostar.")
 
 
 def _parts_text(eds: list[dict]) -> str:
@@ -649,11 +679,12 @@ inräknade), mätt var 50:e ms; delat minne räknas i varje process, så siffran
 
 ## Sex utgåvor, 2025–2030
 
-Alla sex utgåvorna byggdes efter varandra i samma projekt; åren 2027–2030 fylldes med
-exempeldata som genererades för mätningen (filerna heter `*.exempeldata.csv` och märks som
-exempeldata i böckerna; de finns bara i mätningens tillfälliga kopia). Varje utgåva mättes kall
-(cache och bokbygge för året rensade, tidigare utgåvor publicerade bredvid) och sedan en gång till
-utan ändringar. I den här serien kostar sjätte utgåvan {_sv(res['sjatte_mot_forsta'])} × den första i
+Alla sex utgåvorna byggdes i samma projekt; åren 2027–2030 fylldes med exempeldata som genererades
+för mätningen (filerna heter `*.exempeldata.csv` och märks som exempeldata i böckerna; de finns bara i
+mätningens tillfälliga kopia). Först byggdes utgåvorna en i taget i årsordning, som i verkligheten, och
+varje utgåva en gång till utan ändringar (kolumnen *oförändrad*). Sedan mättes varje utgåva kall (cache
+och bokbygge rensade, alla sex publicerade bredvid) {_edition_rounds_sv(res)}.
+I den här serien kostar sjätte utgåvan {_sv(res['sjatte_mot_forsta'])} × den första i
 väggklocktid och {_sv(res['sjatte_mot_forsta_cpu'])} × i processortid; målet bedöms på en egen,
 omväxlande mätning (*Sjätte och första utgåvan, mätta omväxlande*, nedan).
 
