@@ -53,6 +53,7 @@ from helpers.build.execute import prepare
 from helpers.build.layout import Layout
 from helpers.core.errors import RunError, display_path
 from helpers.core.fmt import number_sv, signed_sv
+from helpers.core.fs import write_text_atomic
 
 TARGETS = {"kall": 0.20, "oforandrad": 0.05, "ett_varde": 0.15}
 EDITIONS = range(2025, 2031)
@@ -528,14 +529,22 @@ def rewrite(layout: Layout, out: Path | None = None, doc: Path | None = None) ->
         raise RunError(f"Det finns ingen mätning att räkna om: {display_path(out, layout.root)} saknas. Kör make bench först.") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RunError(f"{display_path(out, layout.root)} går inte att läsa som JSON ({exc}). Mät om med make bench.") from None
-    return _save(restate(res), out, doc or layout.root / "docs" / "prestanda.md")
+    res = restate(res)
+    try:
+        text = markdown(res)
+    except (KeyError, TypeError, IndexError, ValueError) as exc:  # written by an older make bench: nothing is rewritten
+        raise RunError(f"{display_path(out, layout.root)} saknar mätvärden som rapporten behöver ({exc!r}): det kommer "
+                       "från en äldre make bench. Mät om med make bench.") from None
+    return _save(res, out, doc or layout.root / "docs" / "prestanda.md", text)
 
 
-def _save(results: dict, out: Path, doc: Path) -> int:
+def _save(results: dict, out: Path, doc: Path, text: str | None = None) -> int:
+    """Both files are built before either is written, so a report that cannot be made leaves them as they were."""
+    text = markdown(results) if text is None else text
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(out, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(markdown(results), encoding="utf-8")
+    write_text_atomic(doc, text)
     print()
     print(table(results))
     print(f"\nResultat: {out}\nTabell: {doc}")
