@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build.layout import Layout
-from helpers.build.pages import FIXED_PAGES
-from helpers.build.pipeline import run_year
+from helpers.core.layout import Layout
+from helpers.publish.pipeline import run_year
+from helpers.run.pages import FIXED_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -21,13 +21,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_project, small_data
-from helpers.build import archive
-from helpers.build.layout import Layout
-from helpers.build.pipeline import run_year
-from helpers.build.record import record_of, table_csv
-from helpers.build.reproduce import compare_notebooks, reproduce
+from helpers.core.errors import RunError
 from helpers.core.fmt import NBSP, number_sv, percent_sv, signed_sv
+from helpers.core.layout import Layout
 from helpers.core.missing import blank
+from helpers.evidence import package as archive
+from helpers.evidence.manifest import verify
+from helpers.evidence.reproduce import compare_notebooks, reproduce
+from helpers.publish.pipeline import run_year
+from helpers.run.record import record_of, table_csv
 
 ATGARDER = ("1.1", "1.2", "5.1", "6.1")
 EPOCH = "1790000000"  # 2026-09-21: a reproducible build names its own time
@@ -123,13 +125,13 @@ def test_a_reproduction_names_notebook_cell_table_row_and_column():
 
 
 def test_guard_refuses_an_archived_year_and_a_forced_run_says_what_it_replaces(tmp_path):
-    from helpers.build.provenance import note_markdown
+    from helpers.evidence.provenance import note_markdown
 
     layout = Layout.at(_minimal_project(tmp_path / "projekt"))
     assert archive.guard(layout, 2026, force=False) is None
     (layout.root / "arkiv" / "2026").mkdir(parents=True)
     (layout.root / "arkiv" / "2026" / "manifest.json").write_text('{"arkiv": {"version": 3}}', encoding="utf-8")
-    with pytest.raises(archive.RunError, match="fastställd.*--tvinga"):
+    with pytest.raises(RunError, match="fastställd.*--tvinga"):
         archive.guard(layout, 2026, force=False)
     replaced = archive.guard(layout, 2026, force=True)
     assert replaced["version"] == 3 and len(replaced["manifest_sha256"]) == 64
@@ -197,7 +199,7 @@ def test_the_manifest_closes_the_chain(archived):
     assert m["parametrar"]["atgard_5_1"] == {"year": 2026, "data_dir": "indata", "atgard_id": "5.1"}
     assert m["arkiv"]["version"] == 1 and m["arkiv"]["tidigare"] is None
     assert "kod/helpers/compute/targets.py" in m["arkivfiler"] and "kod/notebooks/atgard.ipynb" in m["arkivfiler"]
-    assert archive.verify(layout.edition(2026), layout.html(2026), year=2026) == []
+    assert verify(layout.edition(2026), layout.html(2026), year=2026) == []
     assert archive.verify_package(result.folder) == [] and archive.verify_package(result.zip) == []
 
 
@@ -573,15 +575,15 @@ def test_a_file_made_after_the_run_is_added_to_the_manifest_without_blessing_cha
     copy_layout = Layout.at(copy)
     pdf = copy_layout.edition(2026) / "uppfoljningsrapport_2026.pdf"
     pdf.write_bytes(b"%PDF-1.7 exempel")
-    assert "uppfoljningsrapport_2026.pdf: filen finns inte i manifestet" in archive.verify(copy_layout.edition(2026))
+    assert "uppfoljningsrapport_2026.pdf: filen finns inte i manifestet" in verify(copy_layout.edition(2026))
     assert archive.add_to_edition(copy_layout, 2026, [pdf]) == ["uppfoljningsrapport_2026.pdf"]
-    assert archive.verify(copy_layout.edition(2026), copy_layout.html(2026), year=2026) == []
+    assert verify(copy_layout.edition(2026), copy_layout.html(2026), year=2026) == []
     _flip(copy_layout.edition(2026) / "atgard_1_1.ipynb")
     extra = copy_layout.html(2026) / "extra.pdf"
     extra.write_bytes(b"%PDF")
-    with pytest.raises(archive.RunError, match="atgard_1_1.ipynb"):
+    with pytest.raises(RunError, match="atgard_1_1.ipynb"):
         archive.add_to_edition(copy_layout, 2026, [extra])
-    with pytest.raises(archive.RunError, match="fastställd"):
+    with pytest.raises(RunError, match="fastställd"):
         archive.add_to_edition(layout, 2026, [pdf])
     proc = _cli("verifiera", "--ar", "2026", cwd=layout.root)
     assert proc.returncode == 0 and "är den som arkiverades" in proc.stdout, proc.stderr

@@ -10,7 +10,6 @@ import statistics
 import pytest
 
 from conftest import DATA, make_project, small_data
-from helpers.build import pages as book
 from helpers.build.bench import (
     EDITIONS,
     LEVEL,
@@ -33,6 +32,7 @@ from helpers.build.bench import (
 )
 from helpers.compute.analysis import analyse
 from helpers.core.errors import RunError
+from helpers.run import pages as book
 
 
 def test_generated_editions_are_valid_exempeldata_and_leave_the_source_alone(tmp_path):

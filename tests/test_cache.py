@@ -13,12 +13,12 @@ import nbformat
 import pytest
 
 from conftest import make_project, read_rows, small_data, write_rows
-from helpers.build import cache as runcache
-from helpers.build import deps
-from helpers.build import pages as book
-from helpers.build.execute import prepared_bytes
-from helpers.build.kernel import tree_digest
 from helpers.compute.analysis import analyse
+from helpers.run import cache as runcache
+from helpers.run import deps
+from helpers.run import pages as book
+from helpers.run.digests import tree_digest
+from helpers.run.execute import prepared_bytes
 
 ATGARDER = ("1.1", "1.2", "5.1", "6.1")
 
@@ -300,8 +300,8 @@ def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_cha
 
 
 def test_the_stored_analysis_is_used_by_every_run_though_each_run_writes_its_own_lock_in_data(project, monkeypatch):
-    from helpers.build.guard import project_lock
     from helpers.compute import analysis as module
+    from helpers.run.guard import project_lock
 
     calls = []
     real = module.analyse
@@ -339,7 +339,7 @@ def test_the_snapshots_analysis_is_stored_with_its_derived_tables_and_follows_it
 
 
 def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_path):
-    from helpers.build.execute import _store
+    from helpers.run.execute import _store
 
     an = analyse(2026, project.data)
     page_list = book.pages(an.plan, 2026, "data")

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, read_rows, small_data, write_rows
-from helpers.build import pages as book
 from helpers.data.plan import load_plan
+from helpers.run import pages as book
 
 ATGARDER = ("1.1", "1.2", "5.1", "6.1")
 

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 
 from conftest import ROOT, make_project, small_data
-from helpers.build import engine, kernel, progress
-from helpers.build import pages as book
-from helpers.build.execute import prepare, run_notebooks
 from helpers.compute.analysis import analyse
+from helpers.run import engine, kernel, progress
+from helpers.run import pages as book
+from helpers.run.execute import prepare, run_notebooks
 
 
 def notebook(path, *sources: str) -> str:
@@ -62,7 +62,7 @@ def test_notebooks_share_a_warm_kernel_but_never_a_namespace_and_a_failure_gets_
 
 
 def publish_as_pipeline(layout, shared, an=None):
-    from helpers.build.cache import environment_digest
+    from helpers.run.digests import environment_digest
 
     digest = kernel.tree_digest(layout.data)
     an = an or analyse(2026, layout.data).derive()
@@ -126,7 +126,7 @@ def test_the_warm_engine_gives_papermills_own_notebooks_with_their_metadata(tmp_
 
 
 def test_the_engine_is_registered_under_papermills_entry_point():
-    from helpers.build import engine_entry
+    from helpers.run import engine_entry
 
     entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
     module, _, attr = entry["papermill.engine"][engine.ENGINE].partition(":")
@@ -138,17 +138,17 @@ def test_the_engine_is_registered_under_papermills_entry_point():
     assert papermill_engines.get_engine(engine.ENGINE) in (engine_entry.WarmEngine, engine.WarmEngine)
 
 
-@pytest.mark.parametrize("first", ["helpers.build.engine", "papermill", "helpers.build.engine_entry"])
+@pytest.mark.parametrize("first", ["helpers.run.engine", "papermill", "helpers.run.engine_entry"])
 def test_papermill_and_the_engine_import_in_any_order(first):
     """papermill loads entry points while it is itself being imported: no order may deadlock them."""
-    code = (f"import {first}\nimport helpers.build.engine, papermill, sys\n"
+    code = (f"import {first}\nimport helpers.run.engine, papermill, sys\n"
             "from papermill.engines import papermill_engines\n"
-            "helpers.build.engine.register()\n"
+            "helpers.run.engine.register()\n"
             "print(papermill_engines.get_engine('uppfoljning').__module__)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() in ("helpers.build.engine_entry", "helpers.build.engine")
+    assert proc.stdout.strip() in ("helpers.run.engine_entry", "helpers.run.engine")
 
 
 def test_a_kernel_with_stale_helper_code_refuses_to_run(monkeypatch, tmp_path):
@@ -223,7 +223,7 @@ def test_the_cli_offers_a_run_without_the_cache():
 
 
 def test_the_pipeline_names_the_engine_it_registers():
-    from helpers.build.execute import WARM_ENGINE
+    from helpers.run.execute import WARM_ENGINE
 
     assert WARM_ENGINE == engine.ENGINE
 

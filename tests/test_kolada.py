@@ -87,7 +87,7 @@ class Replay:
 def no_network(monkeypatch):
     """No test reaches Kolada: the default address is a closed local port, and waits are instant."""
     monkeypatch.setenv(kolada.ENV_BASE_URL, f"http://127.0.0.1:{_free_port()}/v3")
-    monkeypatch.setattr(kolada, "_pause", lambda s: None)
+    monkeypatch.setattr(kolada.client, "_pause", lambda s: None)
 
 
 def _free_port() -> int:
@@ -302,7 +302,7 @@ def test_a_value_that_fails_validation_never_replaces_the_stored_file(data_dir, 
             raise kolada.KoladaError("ogiltig tabell")
         return check
 
-    monkeypatch.setattr(kolada, "_validator", refuse)
+    monkeypatch.setattr(kolada.store, "_validator", refuse)
     with pytest.raises(kolada.KoladaError, match="ogiltig tabell"):
         fetch(data_dir, server)
     assert snapshot(store(data_dir)) == before, "no temporary file, raw file or index row is left behind"
@@ -553,7 +553,7 @@ def test_kolada_data_named_exempeldata_is_refused(data_dir):
 @pytest.mark.slow
 def test_the_book_builds_offline_from_stored_kolada_data(tmp_path, server, capsys):
     from conftest import make_project, small_data
-    from helpers.build.pipeline import run_year
+    from helpers.publish.pipeline import run_year
 
     data = small_data(tmp_path / "src")
     (data / "external" / "kolada").mkdir(parents=True)

@@ -10,10 +10,10 @@ import nbformat
 import pytest
 
 from conftest import make_project, read_rows, small_data, template_with, write_rows
-from helpers.build import archive
-from helpers.build import pages as book
-from helpers.build.pipeline import run_year
 from helpers.core.errors import InputError, RunError
+from helpers.evidence.manifest import verify
+from helpers.publish.pipeline import run_year
+from helpers.run import pages as book
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_edition_archives_inputs_with_a_manifest_that_verifies(built):
     assert manifest["ar"] == 2026 and manifest["exempeldata"] is True
     assert "indata/2026/status.exempeldata.csv" in manifest["filer"]
     assert "atgard_1_1.ipynb" in manifest["filer"]
-    assert archive.verify(edition) == []
+    assert verify(edition) == []
 
 
 def test_verify_detects_a_changed_file(tmp_path, built):
@@ -112,7 +112,7 @@ def test_verify_detects_a_changed_file(tmp_path, built):
     nb = copy / "atgard_1_1.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("Fortsatt", "Ändrad"), encoding="utf-8")
     (copy / "extra.txt").write_text("x", encoding="utf-8")
-    problems = archive.verify(copy)
+    problems = verify(copy)
     assert any("atgard_1_1.ipynb" in p and "ändrats" in p for p in problems)
     assert any("extra.txt" in p for p in problems)
 
@@ -148,7 +148,7 @@ def test_a_failing_notebook_publishes_nothing_and_keeps_the_last_good_book(tmp_p
             run_year(2026, layout, jobs=2, log=lambda *_: None)
         assert "malomrade_1.ipynb" in str(exc.value) and "trasig mall" in str(exc.value)
     assert tree_digest(layout.html(2026)) == html_before
-    assert archive.verify(layout.edition(2026)) == []
+    assert verify(layout.edition(2026)) == []
 
 
 def test_another_year_run_leaves_the_published_year_untouched_and_is_reproducible(built, monkeypatch):

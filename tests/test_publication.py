@@ -107,7 +107,7 @@ class Reader:
 @pytest.fixture(scope="module")
 def book(browser, request):
     """The shipped 2026 book with its PDF (written by the same function as `make pdf`)."""
-    from helpers.build.pdf import build_pdf
+    from helpers.publish.pdf import build_pdf
 
     layout, _ = request.getfixturevalue("shipped_book")
     pdf = build_pdf(YEAR, layout, log=lambda *_: None)
@@ -416,7 +416,7 @@ def _chapter_titles(layout) -> dict[str, str]:
     import yaml
     from bs4 import BeautifulSoup
 
-    from helpers.build.pdf import book_order
+    from helpers.publish.pdf import book_order
 
     toc = yaml.safe_load((layout.edition(YEAR) / "_toc.yml").read_text(encoding="utf-8"))
     titles = {}
@@ -443,7 +443,7 @@ def _chapter_sections(layout) -> dict[str, list[str]]:
 
 
 def test_pdf_is_written_into_the_edition_and_beside_the_html_and_recorded_in_the_manifest(pdf):
-    from helpers.build.archive import verify
+    from helpers.evidence.manifest import verify
 
     layout, result, path, reader = pdf
     html_copy = layout.html(YEAR) / path.name
@@ -592,7 +592,7 @@ def test_a_table_too_wide_for_portrait_goes_landscape_and_is_never_cut_off(book,
     """A synthetic chapter with a table far wider than A4 portrait, printed by the PDF code."""
     from pypdf import PdfReader
 
-    from helpers.build.pdf import Chapter, Edition, compose, render
+    from helpers.publish.pdf import Chapter, Edition, compose, render
 
     layout, _ = book
     head = "".join(f"<th scope='col'>Kolumn{i}MedEttLångtOrd</th>" for i in range(14))
@@ -669,8 +669,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def two_editions(browser, tmp_path_factory):
     """Small fixture data: 2026 built with its PDF, then 2025 built after it."""
-    from helpers.build.pdf import build_pdf
-    from helpers.build.pipeline import run_year
+    from helpers.publish.pdf import build_pdf
+    from helpers.publish.pipeline import run_year
 
     base = tmp_path_factory.mktemp("utgavor")
     layout = make_project(base / "projekt", small_data(base / "src", ("1.1", "1.2", "5.1")))

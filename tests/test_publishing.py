@@ -12,14 +12,14 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from helpers.build import publish
-from helpers.build.layout import Layout
-from helpers.build.pages import toc
-from helpers.build.pdf import _pdf_href, book_order
-from helpers.build.sphinx_ext import name_toc_toggles
 from helpers.core.errors import InputError
+from helpers.core.layout import Layout, pdf_name
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import redogorelse_markdown
+from helpers.publish import site as publish
+from helpers.publish.pdf import _pdf_href, book_order
+from helpers.run.pages import toc
+from helpers.run.sphinx_ext import name_toc_toggles
 
 CONFIG = ROOT / "_config.yml"
 
@@ -129,8 +129,8 @@ def _fake_edition(layout: Layout, year: int, *, pdf: bool, pages=("index", "atga
     edition.mkdir(parents=True)
     manifest = {"ar": year, "byggd": f"{year}-11-30T08:00:00+00:00", "exempeldata": year == 2026, "filer": {}}
     if pdf:
-        (html / publish.pdf_name(year)).write_bytes(b"%PDF-1.7")
-        manifest["pdf"] = {"fil": publish.pdf_name(year), "sidor": 42}
+        (html / pdf_name(year)).write_bytes(b"%PDF-1.7")
+        manifest["pdf"] = {"fil": pdf_name(year), "sidor": 42}
     (edition / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 

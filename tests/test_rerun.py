@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, make_project, read_rows, small_data, template_with, write_rows
-from helpers.build.pipeline import run_year
+from helpers.publish.pipeline import run_year
 
 pytestmark = pytest.mark.slow
 

@@ -37,17 +37,18 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, make_project, read_rows, small_data, write_rows
 from helpers import cli
-from helpers.build import archive
-from helpers.build.guard import LOCK_NAME
-from helpers.build.layout import Layout
-from helpers.build.publish import write_landing
 from helpers.core import fs
 from helpers.core.errors import InputError, Problem
+from helpers.core.layout import Layout
 from helpers.core.lock import LockBusy, RunLock, process_start
 from helpers.core.text import md_literal, visible
 from helpers.data.csvio import read_table
 from helpers.data.excel import BLAD_INDIKATORER, BLAD_STATUS, import_workbook, write_template
 from helpers.data.schema import Col, TableSpec, load_table, parse_number
+from helpers.evidence.manifest import MANIFEST
+from helpers.evidence.provenance import sha256
+from helpers.publish.site import write_landing
+from helpers.run.guard import LOCK_NAME
 
 NBSP = "\u00a0"
 YEAR = 2026
@@ -73,9 +74,9 @@ def fake_publish(layout: Layout, year: int) -> None:
     (edition / "indata").mkdir(parents=True)
     (edition / "samlad_analys.ipynb").write_text('{"cells": []}\n', encoding="utf-8")
     (edition / "indata" / "status.csv").write_text("atgard_id\n1.1\n", encoding="utf-8")
-    files = {str(p.relative_to(edition)): archive.sha256(p) for p in edition.rglob("*") if p.is_file()}
+    files = {str(p.relative_to(edition)): sha256(p) for p in edition.rglob("*") if p.is_file()}
     manifest = {"ar": year, "byggd": f"{year + 1}-01-15T10:00:00+00:00", "exempeldata": True, "filer": files}
-    (edition / archive.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (edition / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     html = layout.html(year)
     html.mkdir(parents=True)
     (html / "index.html").write_text(f"<!DOCTYPE html><title>Uppföljningsrapport {year}</title>", encoding="utf-8")

@@ -26,10 +26,10 @@ import pytest
 
 from conftest import ROOT
 from helpers import cli
-from helpers.build import archive
-from helpers.build.guard import LOCK_NAME
-from helpers.build.layout import Layout
 from helpers.core import fs
+from helpers.core.layout import Layout
+from helpers.evidence.manifest import verify
+from helpers.run.guard import LOCK_NAME
 from test_robusthet import filled_mall, published_project, tree_digest
 
 pytestmark = pytest.mark.slow
@@ -94,7 +94,7 @@ def die() -> None:
 
 def fake_steps(moment: str) -> dict:
     """Replacements for the slow steps of a run, and a kill at `moment`."""
-    from helpers.build import pipeline
+    from helpers.publish import pipeline
 
     def fake_execute(pages, layout, staging, jobs=None, **_):
         for p in pages:
@@ -146,7 +146,7 @@ def fake_steps(moment: str) -> dict:
 def forked_run(layout: Layout, moment: str) -> int:
     """`rapport` in a forked copy of this process (everything already imported: fast), with the
     slow steps faked and a SIGKILL at `moment`. Returns the wait status as Popen would."""
-    from helpers.build import pipeline
+    from helpers.publish import pipeline
 
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -184,7 +184,7 @@ def restore(layout: Layout) -> None:
 
 def _complete_new(layout: Layout) -> bool:
     html = layout.html(YEAR)
-    return (html / "index.html").read_text(encoding="utf-8") == "ny index" and archive.verify(layout.edition(YEAR)) == []
+    return (html / "index.html").read_text(encoding="utf-8") == "ny index" and verify(layout.edition(YEAR)) == []
 
 
 @pytest.mark.parametrize("moment", ["notebooks", "bok", "fore-utgava", "mellan-utgava-och-html", "inne-i-html-bytet",
@@ -206,13 +206,13 @@ def test_a_kill_at_any_moment_leaves_old_or_new_never_broken_and_the_next_run_re
     if moment in ("notebooks", "bok", "fore-utgava"):
         assert edition_old and html_old and now == old  # nothing was published yet
     elif moment == "mellan-utgava-och-html":
-        assert archive.verify(layout.edition(YEAR)) == [] and html_old  # the new edition, the old HTML
+        assert verify(layout.edition(YEAR)) == [] and html_old  # the new edition, the old HTML
     elif moment == "startsida":
         assert _complete_new(layout)
     else:  # killed inside a two-rename swap: only here may the year be missing, until the next run
         assert not layout.html(YEAR).exists()
     # The next run (here with the same quick fakes) takes over, cleans up and publishes.
-    from helpers.build import pipeline
+    from helpers.publish import pipeline
 
     for name, fn in fake_steps("ingen").items():
         monkeypatch.setattr(pipeline, name, fn)
@@ -272,7 +272,7 @@ def test_two_runs_at_once_and_kills_in_a_real_run_never_damage_the_book(real_pro
                           capture_output=True, text=True, timeout=600)
     assert last.returncode == 0, last.stderr
     assert "Tar över låset" in last.stderr and "Städat efter en avbruten körning" in last.stderr
-    assert archive.verify(layout.edition(YEAR)) == []
+    assert verify(layout.edition(YEAR)) == []
     assert list((layout.build / "staging").iterdir()) == []
     assert not (layout.data / LOCK_NAME).exists()
     assert tree_digest(layout.data) == inputs

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, read_rows, small_data, write_rows
-from helpers.build.pipeline import run_year
+from helpers.publish.pipeline import run_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,10 +11,10 @@ import math
 import pytest
 
 from conftest import read_rows, small_data
-from helpers.build.record import normalise, record_of, table_csv
 from helpers.compute import underlag
 from helpers.compute.analysis import analyse
 from helpers.present.underlag import MIME, record
+from helpers.run.record import normalise, record_of, table_csv
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ def _sha256_arg(value: str) -> str:
 
 
 def _archive_commands(sub) -> None:
-    """verifiera, arkivera, reproducera: the edition as evidence (see helpers.build.archive)."""
+    """verifiera, arkivera, reproducera: the edition as evidence (see helpers.evidence.package)."""
     f = sub.add_parser("verifiera", help="kontrollera att en utgåva eller ett arkiv är oförändrat (manifestet)",
                        description="Kontrollerar varje fil mot manifestets SHA-256, namnger ändrade, saknade och "
                                    "extra filer och kontrollerar manifestets egna fält. Med --kontrollsumma "
@@ -175,14 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     _archive_commands(sub)
 
-    b = sub.add_parser("bench", help="mät körtider (vanliga sättet, kall, oförändrad, ett ändrat värde, sex utgåvor) "
-                                      "och skriv docs/prestanda.md och bench/resultat.json")
-    b.add_argument("--ar", type=year_argument, default=2026, metavar="ÅR", help="utgåvan som mäts (standard 2026)")
-    b.add_argument("--upprepa", type=jobs_argument, default=3, metavar="N",
-                   help="antal mätningar per fall; medianen redovisas (standard 3)")
-    b.add_argument("--rakna-om", action="store_true",
-                   help="mät inget: räkna om jämförelserna och målen ur de sparade omgångarna i bench/resultat.json "
-                        "och skriv den och docs/prestanda.md igen")
     _hamta_parser(sub)
     return p
 
@@ -206,7 +198,7 @@ def _main(argv: list[str] | None, context: dict) -> int:
     if not args.kommando:
         parser.print_help()
         return EXIT_BAD_INPUT
-    from helpers.build.layout import Layout
+    from helpers.core.layout import Layout
 
     root = (args.rot or Path.cwd()).resolve()
     if (root / PROJECT_MARKERS[0]).exists():
@@ -241,7 +233,7 @@ def _main(argv: list[str] | None, context: dict) -> int:
 
 def _locked(args, layout) -> int:
     """Commands that write: hold the project's lock, and first clean up after killed runs."""
-    from helpers.build.guard import project_lock, tidy
+    from helpers.run.guard import project_lock, tidy
 
     command = f"{args.kommando} --ar {args.ar}"
     with project_lock(layout, command, log=lambda m: print(m, file=sys.stderr)):
@@ -254,7 +246,7 @@ def _locked(args, layout) -> int:
 
 def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
-        from helpers.build.pipeline import run_year
+        from helpers.publish.pipeline import run_year
 
         run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga)
         return EXIT_OK
@@ -282,7 +274,7 @@ def _dispatch(args, layout) -> int:
         print("Importerat: " + ", ".join(str(p) for p in written))
         return EXIT_OK
     if args.kommando == "pdf":
-        from helpers.build.pdf import build_pdf
+        from helpers.publish.pdf import build_pdf
 
         build_pdf(args.ar, layout)
         return EXIT_OK
@@ -290,11 +282,6 @@ def _dispatch(args, layout) -> int:
         return _archive_dispatch(args, layout)
     if args.kommando == "hamta":
         return _hamta(args, layout)
-    if args.kommando == "bench":
-        from helpers.build.bench import main as bench_main
-        from helpers.build.bench import rewrite
-
-        return rewrite(layout) if args.rakna_om else bench_main(layout, year=args.ar, repeat=args.upprepa)
     raise AssertionError(args.kommando)
 
 
@@ -341,8 +328,6 @@ def _hamta_parser(sub) -> None:
 
 
 def _hamta(args, layout) -> int:
-    import datetime as dt
-
     from helpers.data import kolada
 
     try:
@@ -365,11 +350,11 @@ def _hamta(args, layout) -> int:
             print(f"Beskrivningarna är sparade i {shown}/kpi.csv och svaren i {shown}/{kolada.SVAR_DIR}/. "
                   f"Bekräfta ett id genom att skriva in det i {shown}/kpi_mappning.csv med bekraftad=ja och källa.")
             return 0
-        kpis = args.kpi or [r["kpi_id"] for r in kolada.mapping_rows(target) if r["bekraftad"] == "ja"]
+        kpis = args.kpi or kolada.confirmed_kpis(target)
         if not kpis:
             print(f"Fel: inga nyckeltal att hämta: ange --kpi ID eller bekräfta id:n i {shown}/kpi_mappning.csv.", file=sys.stderr)
             return 2
-        years = args.ar or list(range(2010, dt.date.today().year + 1))
+        years = args.ar or kolada.default_years()
         res = kolada.hamta(layout.data, kpis, args.kommun, years, klient)
     titles = {r["kpi_id"]: r["titel"] for r in res.kpi}
     print(f"Hämtat från Kolada ({klient.bas_url}), kommun {', '.join(args.kommun)}, år {kolada.years_text(years)}:")
@@ -393,42 +378,31 @@ def _hamta(args, layout) -> int:
 
 
 def _archive_dispatch(args, layout) -> int:
-    import json
-
-    from helpers.build import archive
     from helpers.core.errors import display_path
     from helpers.core.text import lines_capped
+    from helpers.evidence import package
 
     if args.kommando == "verifiera":
-        if args.arkiv is not None:
-            what, same = f"Arkivet {display_path(args.arkiv)}", "oförändrat"
-            problems = archive.verify_package(args.arkiv, expected_sha=args.kontrollsumma)
-            raw = archive.open_package(args.arkiv).read(archive.MANIFEST)
-        else:
-            what, same = f"Utgåvan {args.ar}", "oförändrad"
-            problems = archive.verify(layout.edition(args.ar), layout.html(args.ar), year=args.ar,
-                                      expected_sha=args.kontrollsumma)
-            raw = (layout.edition(args.ar) / archive.MANIFEST).read_bytes()
-        if problems:
-            print(f"{what} stämmer INTE med sitt manifest ({len(problems)} avvikelser):", file=sys.stderr)
-            for line in lines_capped([f"  • {p}" for p in problems], 40, "avvikelser"):
+        res = package.verify_target(layout, year=args.ar, package=args.arkiv, expected_sha=args.kontrollsumma)
+        what = f"Arkivet {display_path(args.arkiv)}" if args.arkiv is not None else f"Utgåvan {args.ar}"
+        if res.problems:
+            print(f"{what} stämmer INTE med sitt manifest ({len(res.problems)} avvikelser):", file=sys.stderr)
+            for line in lines_capped([f"  • {p}" for p in res.problems], 40, "avvikelser"):
                 print(line, file=sys.stderr)
             return EXIT_RUN_FAILED
+        same = "oförändrat" if args.arkiv is not None else "oförändrad"
         print(f"{what} är {same}: alla filer stämmer med manifestet och manifestets fält stämmer.")
-        digest = archive.sha256_bytes(raw)
-        found = archive.archived(layout, args.ar) if args.arkiv is None else None
-        if found is not None:
-            record = archive.open_package(found.folder).read(archive.ARCHIVE_RECORD) if found.folder.is_dir() else None
-            kept = json.loads(record).get("utgavans_manifest_sha256") if record else None
-            print(f"Året är fastställt och arkiverat i {display_path(found.folder)} (version {found.version}); utgåvan i "
-                  f"book/ {'är den som arkiverades' if kept == digest else 'är INTE den som arkiverades (ombyggd efteråt)'}.")
+        if res.archived is not None:
+            which = "är den som arkiverades" if res.is_archived_edition else "är INTE den som arkiverades (ombyggd efteråt)"
+            print(f"Året är fastställt och arkiverat i {display_path(res.archived.folder)} "
+                  f"(version {res.archived.version}); utgåvan i book/ {which}.")
         if args.kontrollsumma:
             print("Manifestet stämmer med kontrollsumman i diariet.")
         else:
-            print(f"Manifestets SHA-256: {digest} (jämför med diariet, eller ange --kontrollsumma).")
-        return 0
+            print(f"Manifestets SHA-256: {res.manifest_sha256} (jämför med diariet, eller ange --kontrollsumma).")
+        return EXIT_OK
     if args.kommando == "arkivera":
-        res = archive.archive_year(layout, args.ar, force=args.tvinga)
+        res = package.archive_year(layout, args.ar, force=args.tvinga)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")
         print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")
@@ -437,17 +411,15 @@ def _archive_dispatch(args, layout) -> int:
         print(f"Manifestets SHA-256 (för diariet): {res.manifest_sha256}")
         print(f"Kontrollera senare med: python -m helpers verifiera --arkiv {display_path(res.zip)} "
               f"--kontrollsumma {res.manifest_sha256}")
-        return 0
-    from helpers.build.reproduce import reproduce
+        return EXIT_OK
+    from helpers.evidence.reproduce import reproduce
 
     if args.arkiv is not None:
         path, html, year = args.arkiv, None, None
     else:
-        found = archive.archived(layout, args.ar)
-        stored = [p for p in ((found.folder, found.zip) if found is not None else ()) if p.exists()]
-        path = stored[0] if stored else layout.edition(args.ar)
+        path, is_archive = package.reproduction_source(layout, args.ar)
         html, year = layout.html(args.ar), args.ar
-        if found is None:
+        if not is_archive:
             print(f"Året {args.ar} är inte arkiverat; utgåvan i {display_path(path)} reproduceras.")
     report = reproduce(path, html=html, year=year, jobs=args.jobb, archived_code=args.arkivets_kod, only=args.sida)
     for note in report.code_notes + report.environment_notes:
@@ -457,7 +429,7 @@ def _archive_dispatch(args, layout) -> int:
               f"({report.notebooks} notebooks, {report.cells} celler):", file=sys.stderr)
         for d in report.differences:
             print(f"  • {d}", file=sys.stderr)
-        return 1
+        return EXIT_RUN_FAILED
     print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
           f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}.")
-    return 0
+    return EXIT_OK

@@ -65,7 +65,7 @@ def index_markdown(an, page_list) -> str:
 def landing_html(editions: list[dict]) -> str:
     """The page above the editions: each year with its build date, exempeldata flag, PDF and redogörelse.
 
-    `editions` come newest first from helpers.build.publish.editions (keys ar, byggd, exempeldata,
+    `editions` come newest first from helpers.publish.site.editions (keys ar, byggd, exempeldata,
     pdf, pdf_sidor, tillganglighet).
     """
     items = []

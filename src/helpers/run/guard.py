@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpers.build.layout import Layout
 from helpers.core.errors import display_path
 from helpers.core.fs import recover, remove_leftovers
+from helpers.core.layout import Layout
 from helpers.core.lock import RunLock
 
 LOCK_NAME = ".uppfoljningsboken.lock"

@@ -11,16 +11,17 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.build.cache import KERNEL, Fingerprint, PageCache
-from helpers.build.layout import Layout
-from helpers.build.pages import Page
-from helpers.build.progress import Silent
 from helpers.core.errors import RunError
+from helpers.core.layout import Layout
 from helpers.core.lock import die_with_parent
 from helpers.core.text import md_literal
+from helpers.run.cache import Fingerprint, PageCache
+from helpers.run.digests import KERNEL
+from helpers.run.pages import Page
+from helpers.run.progress import Silent
 
 PAGES_PER_KERNEL = 3
-WARM_ENGINE = "uppfoljning"  # helpers.build.engine.ENGINE (imported only where notebooks run)
+WARM_ENGINE = "uppfoljning"  # helpers.run.engine.ENGINE (imported only where notebooks run)
 REMOVE_CELL = "remove-cell"
 REMOVE_INPUT = "remove-input"
 
@@ -69,7 +70,7 @@ def _init_worker(kernel_log: str, shared: str | None = None, root: str | None = 
 
     from jupyter_core import utils as jupyter_utils
 
-    from helpers.build import engine, kernel
+    from helpers.run import engine, kernel
 
     die_with_parent()  # a killed run leaves no notebooks executing into its staging folder
     log = os.open(kernel_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

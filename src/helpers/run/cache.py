@@ -10,7 +10,7 @@ A page's key is a sha256 over everything that can change what the page shows:
   fonts the charts are drawn with;
 - the data: the names of all input files the year's analysis read (exempeldata banners list
   them), the bytes of the register and business-climate files, and of each year file
-  (`data/<år>/`, every year read) the parsed rows the page declares (:mod:`helpers.build.deps`),
+  (`data/<år>/`, every year read) the parsed rows the page declares (:mod:`helpers.run.deps`),
   or the whole file for pages that aggregate everything.
 
 Jupyter Book's own cache (jupyter-cache) hashes code cells only; this one misses nothing the page
@@ -21,52 +21,22 @@ its pages no longer use are removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
 import shutil
-import sys
 import uuid
-from importlib import metadata
 from pathlib import Path
 
-from helpers.build.deps import KEY_COLUMNS, Reads
-from helpers.build.guard import LOCK_NAME
-from helpers.build.kernel import code_digest, tree_digest
-from helpers.build.layout import Layout
 from helpers.core.fs import write_bytes_atomic
+from helpers.core.layout import Layout
 from helpers.data.csvio import EXEMPEL_SUFFIX, read_table
 from helpers.data.inputs import PLAN, YEAR, entry, files_in
+from helpers.run.deps import KEY_COLUMNS, Reads
+from helpers.run.digests import KERNEL, code_digest, environment_digest, sha256_bytes, tree_digest
+from helpers.run.guard import LOCK_NAME
 
 CACHE_FORMAT = 1  # bump when the key or the stored form changes
-KERNEL = "python3"
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
-
-
-def environment_digest(root: Path, kernel: str = KERNEL) -> str:
-    """The locked environment and the one actually installed: the lock file, Python, every
-    installed distribution, the kernel that runs the pages and the fonts charts are drawn with."""
-    lock = Path(root) / "constraints.txt"
-    parts = [f"python {sys.version}", f"constraints.txt {sha256_bytes(lock.read_bytes()) if lock.exists() else 'saknas'}"]
-    parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    try:
-        from jupyter_client.kernelspec import get_kernel_spec
-
-        parts.append("kernel " + json.dumps(get_kernel_spec(kernel).argv))
-    except Exception as exc:  # no such kernel: the run will say so; the key still differs
-        parts.append(f"kernel saknas: {type(exc).__name__}")
-    for folder in FONT_DIRS:
-        base = Path(folder).expanduser()
-        if base.is_dir():
-            parts += sorted(f"font {p} {p.stat().st_size}" for p in base.rglob("*") if p.is_file())
-    return sha256_bytes("\n".join(parts).encode())
 
 
 def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None = None, environment: str | None = None,

@@ -4,7 +4,7 @@ kernel is started once per worker process and reused.
 Registered under papermill's `papermill.engine` entry point (pyproject.toml) as `uppfoljning`,
 so `papermill.execute_notebook(..., engine_name="uppfoljning")` uses it. Each worker process
 keeps one kernel; nbclient leaves a kernel running when it is handed a kernel manager it does not
-own. Before each notebook the kernel gets a fresh namespace (:func:`helpers.build.kernel.prepare`);
+own. Before each notebook the kernel gets a fresh namespace (:func:`helpers.run.kernel.prepare`);
 after a failed notebook, or when the helpers code changed on disk, it is replaced by a new one.
 The output notebook is papermill's own: its parameters, timings and cell metadata.
 """
@@ -21,7 +21,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-ENGINE = "uppfoljning"  # == helpers.build.execute.WARM_ENGINE
+ENGINE = "uppfoljning"  # == helpers.run.execute.WARM_ENGINE
 
 
 class WarmKernel:
@@ -80,7 +80,7 @@ class WarmClient(PapermillNotebookClient):
     start_new_kernel = run_sync(async_start_new_kernel)
 
     def papermill_execute_cells(self):
-        code = f"import helpers.build.kernel as _k\n_k.prepare({os.getcwd()!r}, first={not WARM.prepared})\n"
+        code = f"import helpers.run.kernel as _k\n_k.prepare({os.getcwd()!r}, first={not WARM.prepared})\n"
         reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":

@@ -32,3 +32,11 @@ class Layout:
 
     def edition(self, year: int) -> Path:
         return self.book / str(year)
+
+
+PDF_NAME = "uppfoljningsrapport-{ar}.pdf"
+
+
+def pdf_name(year: int) -> str:
+    """The file name of an edition's PDF, the same in book/<år>/ and _build/html/<år>/."""
+    return PDF_NAME.format(ar=year)

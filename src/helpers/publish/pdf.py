@@ -32,13 +32,14 @@ from pathlib import Path
 
 import yaml
 
-from helpers.build.archive import MANIFEST, add_to_edition
-from helpers.build.archive import load_manifest as read_manifest
-from helpers.build.layout import Layout
-from helpers.build.publish import pdf_name, publication, write_landing
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import date_sv
 from helpers.core.fs import write_bytes_atomic
+from helpers.core.layout import Layout, pdf_name
+from helpers.evidence.manifest import MANIFEST
+from helpers.evidence.manifest import load_manifest as read_manifest
+from helpers.evidence.package import add_to_edition
+from helpers.publish.site import publication, write_landing
 
 CHROMIUM = Path(os.environ.get("UPPF_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

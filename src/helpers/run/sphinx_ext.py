@@ -27,7 +27,7 @@ import re
 
 from markupsafe import Markup
 
-from helpers.build.publish import pdf_name
+from helpers.core.layout import pdf_name
 
 UNWANTED_ASSETS = ("thebe", "copybutton", "clipboard.min")
 

@@ -15,21 +15,15 @@ from pathlib import Path
 
 import yaml
 
-from helpers.build.archive import load_manifest as read_manifest
-from helpers.build.layout import Layout
 from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fs import write_text_atomic
+from helpers.core.layout import Layout, pdf_name
+from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import STATUSAR, redogorelse_markdown
 
-PDF_NAME = "uppfoljningsrapport-{ar}.pdf"
 EDITIONS_JS = "utgavor.js"
 REDOGORELSE = "tillganglighet"
-
-
-def pdf_name(year: int) -> str:
-    """The file name of an edition's PDF, the same in book/<år>/ and _build/html/<år>/."""
-    return PDF_NAME.format(ar=year)
 
 
 # --- the publisher's settings (`publicering` in _config.yml) ------------------------------------
@@ -150,7 +144,7 @@ def write_landing(layout: Layout, log=print):
 
 
 EDITIONS_JS_TEMPLATE = """/* Uppföljningsboken: every published edition of the report, shared by all editions' pages.
-   Written by `python -m helpers rapport` and `pdf` (helpers.build.publish); never edit by hand.
+   Written by `python -m helpers rapport` and `pdf` (helpers.publish.site); never edit by hand.
    Each page has <nav data-uppf-utgavor data-uppf-ar="ÅR" data-uppf-sida="SIDA"> with a link to the
    list of editions; this script adds links to the same chapter in the other years, and hides the
    PDF links of an edition that has no PDF yet. */

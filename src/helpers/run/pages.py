@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from helpers.build import deps
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.present.names import atgard_page, malomrade_page
+from helpers.run import deps
 
 # Fixed markdown pages of every edition (book/<name>.md), in the part "Om rapporten".
 FIXED_PAGES = ("om_rapporten", "metod")

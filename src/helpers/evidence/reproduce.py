@@ -23,13 +23,14 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.build import archive
-from helpers.build.execute import hide_code
-from helpers.build.provenance import code_files, packages, sha256
-from helpers.build.record import TABLES, epoch, normalise, record_of, table_csv
 from helpers.core.errors import RunError, display_path
+from helpers.evidence import package as archive
+from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
+from helpers.evidence.provenance import code_files, packages, sha256
 from helpers.present.html import plain_text
 from helpers.present.underlag import MIME
+from helpers.run.execute import hide_code
+from helpers.run.record import TABLES, epoch, normalise, record_of, table_csv
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed", "scrolled", "jupyter")
 MAX_PER_TABLE = 10
@@ -57,20 +58,20 @@ class _Source:
 
     def __init__(self, path: Path, html: Path | None = None, year: int | None = None):
         self.path = Path(path)
-        self.is_edition = (self.path / archive.MANIFEST).is_file() and not (self.path / archive.CHECKSUMS).exists() \
+        self.is_edition = (self.path / MANIFEST).is_file() and not (self.path / CHECKSUMS).exists() \
             and self.path.is_dir()
         if self.is_edition:
-            problems = archive.verify(self.path, html, year=year)
-            self.tree = archive.FolderTree(self.path)
+            problems = verify(self.path, html, year=year)
+            self.tree = FolderTree(self.path)
             self.prefix = ""
         else:
             problems = archive.verify_package(self.path, year=year)
             self.tree = archive.open_package(self.path)
-            self.prefix = f"{archive.EDITION_PART}/"
+            self.prefix = f"{EDITION_PART}/"
         if problems:
             raise RunError(f"{display_path(self.path)} stämmer inte med sitt manifest och reproduceras inte:\n"
                            + "\n".join(f"  • {p}" for p in problems))
-        self.manifest = archive.parse_manifest(self.tree.read(archive.MANIFEST), display_path(self.path))
+        self.manifest = parse_manifest(self.tree.read(MANIFEST), display_path(self.path))
 
     def edition_files(self, under: str = "") -> dict[str, bytes]:
         return {rel: self.tree.read(self.prefix + rel) for rel in self.manifest["filer"] if rel.startswith(under)}
@@ -78,8 +79,8 @@ class _Source:
     def code_files(self) -> dict[str, bytes]:
         if self.is_edition:
             return {}
-        return {rel[len(archive.CODE_PART) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
-                if rel.startswith(f"{archive.CODE_PART}/helpers/")}
+        return {rel[len(CODE_PART) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
+                if rel.startswith(f"{CODE_PART}/helpers/")}
 
 
 # --- execution -------------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def _code_and_environment(manifest: dict, report: Report, archived_code: bool) -
                                      f"{', '.join(changed[:6])}{' …' if len(changed) > 6 else ''}).")
     commit = recorded.get("git", {}).get("kod", {}).get("commit")
     if commit and not archived_code:
-        from helpers.build.provenance import git_state, helpers_dir
+        from helpers.evidence.provenance import git_state, helpers_dir
 
         current = git_state(helpers_dir()).get("commit")
         if current != commit:
@@ -275,7 +276,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
         raise RunError("En utgåva i book/ har ingen arkiverad programkod; ange ett arkiv med --arkiv.")
     with tempfile.TemporaryDirectory(prefix="uppf-reproducera-") as tmp_name:
         tmp = Path(tmp_name)
-        for rel, data in source.edition_files(f"{archive.INPUTS}/").items():
+        for rel, data in source.edition_files(f"{INPUTS}/").items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(data)
         pythonpath = None

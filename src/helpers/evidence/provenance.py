@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 import helpers
-from helpers.build.record import epoch
+from helpers.run.record import epoch
 
 LOCK_FILES = ("constraints.txt", "pyproject.toml", "environment.yml")
 # The packages the report's numbers and pages depend on most (kept as a short summary in the manifest).

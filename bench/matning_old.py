@@ -48,9 +48,9 @@ from typing import NamedTuple
 
 import nbformat
 
-from helpers.build import pages as book
-from helpers.build.execute import prepare
-from helpers.build.layout import Layout
+from helpers.run import pages as book
+from helpers.run.execute import prepare
+from helpers.core.layout import Layout
 from helpers.core.errors import RunError, display_path
 from helpers.core.fmt import number_sv, signed_sv
 from helpers.core.fs import write_text_atomic
@@ -181,8 +181,8 @@ def copy_project(layout: Layout, dest: Path, data: Path | None = None) -> Layout
 
 def plain_commands(layout: Layout, year: int, work: Path) -> list[list[str]]:
     """The plain way: prepared notebooks, one `papermill` CLI call per page, then a clean build."""
-    from helpers.build.pipeline import write_book_sources
-    from helpers.build.provenance import note_markdown, provenance
+    from helpers.publish.pipeline import write_book_sources
+    from helpers.evidence.provenance import note_markdown, provenance
     from helpers.compute.analysis import analyse
 
     an = analyse(year, layout.data)
@@ -201,7 +201,7 @@ def plain_commands(layout: Layout, year: int, work: Path) -> list[list[str]]:
         commands.append(cmd)
     write_book_sources(layout, an, page_list, out, note_markdown(provenance(layout), year),
                        book.config(layout.config, year, exempeldata=an.exempeldata))
-    hide = [sys.executable, "-c", "import sys, nbformat\nfrom helpers.build.execute import hide_code\n"
+    hide = [sys.executable, "-c", "import sys, nbformat\nfrom helpers.run.execute import hide_code\n"
             "for p in sys.argv[1:]:\n    nb = nbformat.read(p, as_version=4); hide_code(nb); nbformat.write(nb, p)",
             *[str(out / f"{p.name}.ipynb") for p in page_list]]
     jb = Path(sys.executable).with_name("jupyter-book")

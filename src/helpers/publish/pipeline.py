@@ -14,20 +14,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.build import archive
-from helpers.build import pages as book
-from helpers.build import progress as forlopp
-from helpers.build.cache import Fingerprint, PageCache, analysis, code_digest, environment_digest, read_files
-from helpers.build.execute import default_jobs, execute_all, shared_analysis
-from helpers.build.jupyterbook import build_html
-from helpers.build.kernel import publish, tree_digest
-from helpers.build.layout import Layout
-from helpers.build.provenance import note_markdown, provenance
-from helpers.build.publish import publication, write_landing, write_redogorelse
-from helpers.build.record import finish_notebooks
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
+from helpers.core.layout import Layout
+from helpers.evidence import package as archive
+from helpers.evidence.manifest import INPUTS, write_manifest
+from helpers.evidence.provenance import note_markdown, provenance
+from helpers.evidence.snapshot import snapshot_inputs
 from helpers.present.startsida import index_markdown
+from helpers.publish.site import publication, write_landing, write_redogorelse
+from helpers.run import pages as book
+from helpers.run import progress as forlopp
+from helpers.run.cache import Fingerprint, PageCache, analysis, read_files
+from helpers.run.digests import code_digest, environment_digest, tree_digest
+from helpers.run.execute import default_jobs, execute_all, shared_analysis
+from helpers.run.jupyterbook import build_html
+from helpers.run.kernel import publish
+from helpers.run.record import finish_notebooks
 
 __all__ = ["Layout", "Result", "run_year", "write_book_sources"]
 
@@ -82,17 +85,17 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     # The inputs are copied first; the notebooks run in the staging edition and read only the copy.
-    archive.snapshot_inputs(an, layout, staging)
+    snapshot_inputs(an, layout, staging)
     read = read_files(an, layout)  # the bytes the cache keys on: the same bytes as the snapshot
     # The pages' own analysis: of the snapshot, made once here (or stored from an earlier run of
     # the same bytes) with its derived tables, and handed to the kernels, which use it only if the
     # snapshot's bytes, the code and the environment match.
-    digest = tree_digest(staging / archive.INPUTS)
-    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment, folder=staging / archive.INPUTS,
+    digest = tree_digest(staging / INPUTS)
+    an = analysis(year, layout, reuse=use_cache, code=code, environment=environment, folder=staging / INPUTS,
                   derived=True)
-    publish(an, shared_analysis(layout), data_dir=archive.INPUTS, cwd=staging.resolve(), code=code,
+    publish(an, shared_analysis(layout), data_dir=INPUTS, cwd=staging.resolve(), code=code,
             environment=environment, digest=digest)
-    page_list = book.pages(an.plan, year, archive.INPUTS)
+    page_list = book.pages(an.plan, year, INPUTS)
     prov = provenance(layout)
     jobs = jobs or default_jobs()
     fingerprint = Fingerprint(layout, read, code=code, environment=environment)
@@ -116,7 +119,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         shutil.rmtree(html_new)
     os.replace(staging / "_build" / "html", html_new)
     shutil.rmtree(staging / "_build")
-    archive.write_manifest(staging, html_new, an=an, pages=page_list, timings=timings, prov=prov, tables=tables,
+    write_manifest(staging, html_new, an=an, pages=page_list, timings=timings, prov=prov, tables=tables,
                            rebuilt=rebuilt)
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))

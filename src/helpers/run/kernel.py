@@ -1,4 +1,4 @@
-"""Runs inside a warm worker kernel (see :mod:`helpers.build.engine`); the pipeline uses only its
+"""Runs inside a warm worker kernel (see :mod:`helpers.run.engine`); the pipeline uses only its
 digests and `publish`.
 
 `prepare` is executed silently before every notebook: the first time it imports the heavy
@@ -29,8 +29,8 @@ try:
 except ImportError:  # no file locks: each kernel analyses for itself
     fcntl = None
 
-import helpers
 from helpers.core.fs import write_bytes_atomic
+from helpers.run.digests import code_digest, environment_digest, tree_digest
 
 # Not scipy: only the analysis tests with it (imported where used), and a kernel that is handed the
 # pipeline's analysis never runs one; importing scipy.stats costs about two thirds of a second.
@@ -45,22 +45,6 @@ ROOT = "UPPF_PROJEKTROT"  # the project whose lock file (constraints.txt) is par
 
 class StaleKernel(RuntimeError):
     """The helpers code changed on disk after this kernel imported it: use a fresh kernel."""
-
-
-def tree_digest(folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> str:
-    """sha256 over the relative names and bytes of every file under `folder` (sorted), but for
-    files named in `skip` (the run lock, which differs in every run and is never read as data)."""
-    folder = Path(folder)
-    digest = hashlib.sha256()
-    for p in sorted(folder.rglob(pattern)):
-        if p.is_file() and "__pycache__" not in p.parts and p.name not in skip:
-            digest.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def code_digest() -> str:
-    """The helpers package as installed (its source and data files): what a kernel imports."""
-    return tree_digest(Path(helpers.__file__).parent)
 
 
 _state: dict = {}
@@ -158,7 +142,6 @@ def warm_up() -> None:
 
     if not getattr(analysis.analyse, "memoised", False):
         analysis.analyse = _memoised_analyse(analysis.analyse)
-    from helpers.build.cache import environment_digest
 
     _state["code"] = code_digest()
     _state["environment"] = environment_digest(Path(os.environ.get(ROOT) or Path.cwd()))

@@ -1,0 +1,394 @@
+"""What is fetched from Kolada and how it is kept: raw answers unchanged, their index, KPI metadata
+and the tidy values the book reads, all under `data/external/kolada/` (see docs/kolada.md).
+
+A fetch is all or nothing: every page is fetched and checked in memory before anything is
+written, and each file is written to a temporary file, validated and only then moved into place,
+so a failed, interrupted or partial fetch never replaces good stored data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.errors import InputError, Problem, display_path
+from helpers.core.fmt import exact_sv
+from helpers.core.fs import write_bytes_atomic, write_text_atomic
+from helpers.core.missing import blank
+from helpers.data import inputs
+from helpers.data.kolada.client import KALLA, KON, Klient, KoladaError, Svar, years_text
+from helpers.data.kolada.mapping import _mapping_problems, _title_warnings
+from helpers.data.schema import TableSpec, load_table
+
+SVAR_DIR = "svar"
+INDEX = "hamtningar.csv"
+INDEX_COLUMNS = ["fil", "anrop", "url", "hamtad", "http_status", "sha256", "byte"]
+
+
+def folder(data_dir: Path) -> Path:
+    """Where everything fetched from Kolada is kept: data/external/kolada/."""
+    return Path(data_dir) / inputs.KOLADA
+
+
+# --- from responses to rows --------------------------------------------------------------------
+
+
+def _shape_error(svar: Svar, where: str, expected: str, got) -> KoladaError:
+    return KoladaError(f"Koladas svar har oväntad form ({svar.url}): {where}: förväntade {expected}, fick {got!r}.")
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None, False
+    if value is None:
+        return None, True
+    if isinstance(value, int | float):
+        return float(value), True
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        if text == "":
+            return None, True
+        try:
+            return float(text), True
+        except ValueError:
+            return None, False
+    return None, False
+
+
+def _period(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+        return int(value)
+    return None
+
+
+def _kommun(value) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value.strip()):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
+        return f"{value:04d}"
+    return None
+
+
+def value_rows(svar: Svar, fil: str) -> tuple[list[dict], int]:
+    """Tidy rows of one data page (and how many values Kolada marked deleted, which are skipped)."""
+    rows, deleted = [], 0
+    for i, item in enumerate(svar.data["values"], start=1):
+        if not isinstance(item, dict):
+            raise _shape_error(svar, f"post {i}", "ett objekt", item)
+        kpi = item.get("kpi")
+        if not isinstance(kpi, str) or not re.fullmatch(inputs.KOLADA_KPI_ID, kpi):
+            raise _shape_error(svar, f"post {i}, 'kpi'", "ett id som 'U07455'", kpi)
+        kommun = _kommun(item.get("municipality"))
+        if kommun is None:
+            raise _shape_error(svar, f"post {i}, 'municipality'", "en kommunkod med fyra siffror", item.get("municipality"))
+        year = _period(item.get("period"))
+        if year is None:
+            raise _shape_error(svar, f"post {i}, 'period'", "ett årtal (heltal eller text)", item.get("period"))
+        values = item.get("values")
+        if not isinstance(values, list):
+            raise _shape_error(svar, f"post {i}, 'values'", "en lista", values)
+        for j, v in enumerate(values, start=1):
+            where = f"post {i}, värde {j}"
+            if not isinstance(v, dict):
+                raise _shape_error(svar, where, "ett objekt", v)
+            if v.get("isdeleted") is True:
+                deleted += 1
+                continue
+            if v.get("gender") not in KON:
+                raise _shape_error(svar, f"{where}, 'gender'", "T, K eller M", v.get("gender"))
+            number, ok = _number(v.get("value"))
+            if not ok:
+                raise _shape_error(svar, f"{where}, 'value'", "ett tal eller null", v.get("value"))
+            status = v.get("status")
+            if status is not None and not isinstance(status, str):
+                raise _shape_error(svar, f"{where}, 'status'", "text eller null", status)
+            rows.append({"kpi_id": kpi, "kommun_id": kommun, "ar": year, "kon": v["gender"], "varde": number,
+                         "status": (status or "").strip(), "hamtad": svar.hamtad.date().isoformat(), "kalla": KALLA,
+                         "svarsfil": fil})
+    return rows, deleted
+
+
+_UNITS = (("index", "index"), ("andel (%)", "%"), ("%", "%"), ("kr/inv", "kr/inv"), ("antal/1000 inv", "antal/1000 inv"),
+          ("antal", "antal"), ("dagar", "dagar"), ("kr", "kr"))
+
+
+def unit_from_title(title: str) -> str:
+    """Kolada has no unit field; its titles end with the unit ('… - Index', '…, antal'). Best effort."""
+    low = title.lower()
+    for needle, unit in _UNITS:
+        if needle in low:
+            return unit
+    return ""
+
+
+def _meta_text(item: dict, key: str) -> str:
+    value = item.get(key)
+    if value is None:
+        return ""
+    return str(value).strip() if key == "description" else " ".join(str(value).split())
+
+
+def kpi_rows(svar: Svar, fil: str) -> list[dict]:
+    rows = []
+    for i, item in enumerate(svar.data["values"], start=1):
+        if not isinstance(item, dict):
+            raise _shape_error(svar, f"post {i}", "ett objekt", item)
+        kpi, title = item.get("id"), item.get("title")
+        if not isinstance(kpi, str) or not re.fullmatch(inputs.KOLADA_KPI_ID, kpi):
+            raise _shape_error(svar, f"post {i}, 'id'", "ett id som 'U07455'", kpi)
+        if not isinstance(title, str) or not title.strip():
+            raise _shape_error(svar, f"post {i}, 'title'", "en titel", title)
+
+        gender = item.get("is_divided_by_gender")
+        rows.append({"kpi_id": kpi, "titel": " ".join(title.split()), "enhet": unit_from_title(title),
+                     "beskrivning": _meta_text(item, "description"),
+                     "kon_uppdelad": "" if gender is None else ("ja" if gender in (True, 1, "1", "true") else "nej"),
+                     "verksamhetsomrade": _meta_text(item, "operating_area"), "publiceringsdatum": _meta_text(item, "publication_date"),
+                     "prel_publiceringsdatum": _meta_text(item, "prel_publication_date"),
+                     "hamtad": svar.hamtad.date().isoformat(), "svarsfil": fil})
+    return rows
+
+
+# --- storage -----------------------------------------------------------------------------------
+
+
+def _csv_text(columns: list[str], rows: Iterable[dict]) -> str:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["" if blank(r.get(c)) else exact_sv(r[c]) if isinstance(r.get(c), float) else str(r[c]) for c in columns])
+    return buf.getvalue()
+
+
+def _read_stored(path: Path, spec: TableSpec) -> list[dict]:
+    """Rows of a stored file as text, to merge into; InputError when the stored file is broken."""
+    if not path.exists():
+        return []
+    frame = load_table(path, spec)
+    out = []
+    for _, r in frame.iterrows():
+        row = {}
+        for col in spec.columns:
+            v = r[col.name]
+            if blank(v):
+                row[col.name] = None
+            elif col.kind == "int":
+                row[col.name] = int(v)
+            elif col.kind == "decimal":
+                row[col.name] = float(v)
+            elif col.kind == "date":
+                row[col.name] = v.isoformat()
+            else:
+                row[col.name] = v
+        out.append(row)
+    return out
+
+
+def _validator(spec: TableSpec, keys: list[str], shown: str):
+    """Check a freshly written temporary file before it replaces `shown`."""
+
+    def check(tmp: Path) -> None:
+        try:
+            frame = load_table(tmp, spec)
+        except InputError as exc:
+            raise KoladaError(f"Det hämtade gick inte att spara som giltig tabell ({shown}):\n{exc.message()}\n") from None
+        dup = frame[frame.duplicated(keys, keep=False)]
+        if len(dup):
+            raise KoladaError(f"Det hämtade gav flera rader för samma {', '.join(keys)} i {shown}.")
+
+    return check
+
+
+_KON_ORDER = {k: i for i, k in enumerate(KON)}
+
+
+@dataclass
+class Resultat:
+    """What a fetch did, for the command's report and for tests."""
+
+    svar: list[Path] = field(default_factory=list)
+    nya: int = 0
+    andrade: int = 0
+    oforandrade: int = 0
+    per_kpi: dict[str, int] = field(default_factory=dict)  # values
+    tomma: dict[str, int] = field(default_factory=dict)  # rows without a value (Kolada's status says why)
+    kpi: list[dict] = field(default_factory=list)
+    varningar: list[str] = field(default_factory=list)
+
+
+def _raw_names(responses: list[Svar], stamp: str) -> list[str]:
+    tag = uuid.uuid4().hex[:6]
+    return [f"{stamp}-{tag}-{i:03d}-{s.anrop}.json" for i, s in enumerate(responses, start=1)]
+
+
+def _store(target: Path, responses: list[Svar], value_rows_new: list[dict] | None, meta_rows: list[dict],
+           names: list[str], res: Resultat) -> None:
+    """Write raw responses, metadata, values and the index: each validated before it replaces anything."""
+    raw_dir = target / SVAR_DIR
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    # Merge first (reading the stored files can fail), then write: raw files are new names, never replaced.
+    kpi_path, values_path, index_path = target / "kpi.csv", target / "varden.csv", target / INDEX
+    kpi_spec, values_spec = inputs.entry(inputs.KOLADA, "kpi").spec, inputs.entry(inputs.KOLADA, "varden").spec
+    meta = {r["kpi_id"]: r for r in _read_stored(kpi_path, kpi_spec)}
+    for r in meta_rows:
+        meta[r["kpi_id"]] = r
+    merged_values = None
+    if value_rows_new:
+        key = lambda r: (r["kpi_id"], r["kommun_id"], int(r["ar"]), r["kon"])
+        stored = {key(r): r for r in _read_stored(values_path, values_spec)}
+        for r in value_rows_new:
+            old = stored.get(key(r))
+            if old is None:
+                res.nya += 1
+            elif old["varde"] != r["varde"] or (old["status"] or "") != r["status"]:
+                res.andrade += 1
+            else:
+                res.oforandrade += 1
+            stored[key(r)] = r
+        merged_values = sorted(stored.values(), key=lambda r: (r["kpi_id"], r["kommun_id"], int(r["ar"]), _KON_ORDER[r["kon"]]))
+    index_rows = _read_index(index_path)
+    try:
+        for s, name in zip(responses, names):
+            res.svar.append(write_bytes_atomic(raw_dir / name, s.body))
+            index_rows.append({"fil": f"{SVAR_DIR}/{name}", "anrop": s.anrop, "url": s.url, "hamtad": s.hamtad.isoformat(),
+                               "http_status": str(s.status), "sha256": s.sha256, "byte": str(len(s.body))})
+        if meta_rows:
+            write_text_atomic(kpi_path, _csv_text(kpi_spec.names, sorted(meta.values(), key=lambda r: r["kpi_id"])),
+                              check=_validator(kpi_spec, ["kpi_id"], display_path(kpi_path)))
+        if merged_values is not None:
+            write_text_atomic(values_path, _csv_text(values_spec.names, merged_values),
+                              check=_validator(values_spec, ["kpi_id", "kommun_id", "ar", "kon"], display_path(values_path)))
+        write_text_atomic(index_path, _csv_text(INDEX_COLUMNS, index_rows))
+    except BaseException:
+        # The raw files of a fetch that could not be stored are not evidence of anything: remove them.
+        for path in res.svar:
+            path.unlink(missing_ok=True)
+        res.svar.clear()
+        raise
+
+
+def _read_index(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def _stamp(responses: list[Svar]) -> str:
+    first = min(s.hamtad for s in responses)
+    return first.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _check_stored(target: Path) -> None:
+    """Refuse to fetch when the stored files are broken: the merge would have to guess."""
+    for stem in ("kpi_mappning", "kpi", "varden"):
+        path = target / f"{stem}.csv"
+        if path.exists():
+            load_table(path, inputs.entry(inputs.KOLADA, stem).spec)
+
+
+def hamta(data_dir: Path, kpis: list[str], kommuner: list[str], years: list[int], klient: Klient) -> Resultat:
+    """Fetch values and metadata of `kpis`, then store them; all or nothing."""
+    target = folder(data_dir)
+    _check_stored(target)
+    responses = klient.kpi(kpis) + klient.data(kpis, kommuner, years)
+    names = _raw_names(responses, _stamp(responses))
+    res = Resultat()
+    meta_rows, new_values, deleted = [], [], 0
+    for s, name in zip(responses, names):
+        fil = f"{SVAR_DIR}/{name}"
+        if s.anrop == "kpi":
+            meta_rows += kpi_rows(s, fil)
+        else:
+            rows, d = value_rows(s, fil)
+            new_values += rows
+            deleted += d
+    # The same key twice in one answer must agree, or the answer is not usable.
+    seen: dict[tuple, dict] = {}
+    for r in new_values:
+        k = (r["kpi_id"], r["kommun_id"], r["ar"], r["kon"])
+        if k in seen and (seen[k]["varde"], seen[k]["status"]) != (r["varde"], r["status"]):
+            raise KoladaError(f"Koladas svar har två olika värden för {r['kpi_id']}, kommun {r['kommun_id']}, "
+                              f"år {r['ar']}, kön {r['kon']}.")
+        seen[k] = r
+    new_values = list(seen.values())
+    res.kpi = meta_rows
+    known = {r["kpi_id"] for r in meta_rows}
+    for k in kpis:
+        res.per_kpi[k] = sum(1 for r in new_values if r["kpi_id"] == k and not blank(r["varde"]))
+        res.tomma[k] = sum(1 for r in new_values if r["kpi_id"] == k and blank(r["varde"]))
+        if k not in known:
+            res.varningar.append(f"{k} finns inte i Koladas förteckning över nyckeltal (inget id med det namnet).")
+        elif not any(r["kpi_id"] == k for r in new_values):
+            res.varningar.append(f"Kolada har inga värden för {k}, kommun {', '.join(kommuner)}, år {years_text(years)}.")
+    if deleted:
+        res.varningar.append(f"Värden som Kolada markerar som borttagna sparades inte: {deleted} st.")
+    _store(target, responses, new_values, meta_rows, names, res)
+    res.varningar += _title_warnings(target, meta_rows)
+    return res
+
+
+def sok(data_dir: Path, title: str, klient: Klient) -> Resultat:
+    """Look KPIs up by title, store the answer and their metadata (so ids can be confirmed)."""
+    target = folder(data_dir)
+    _check_stored(target)
+    responses = klient.sok(title)
+    names = _raw_names(responses, _stamp(responses))
+    meta_rows = [r for s, n in zip(responses, names) for r in kpi_rows(s, f"{SVAR_DIR}/{n}")]
+    res = Resultat(kpi=meta_rows)
+    _store(target, responses, None, meta_rows, names, res)
+    return res
+
+
+# --- reading what is stored (offline; this is what the book uses) ------------------------------
+
+
+@dataclass(frozen=True)
+class Lagrat:
+    """The stored Kolada files, validated; `files` are the ones that exist (inputs of an edition)."""
+
+    mappning: pd.DataFrame
+    kpi: pd.DataFrame
+    varden: pd.DataFrame
+    files: tuple[Path, ...]
+
+
+def load_stored(data_dir: Path) -> Lagrat:
+    """Read data/external/kolada/ (every file optional); InputError listing every problem."""
+    target = folder(data_dir)
+    problems: list[Problem] = []
+    frames, files = {}, []
+    for f in inputs.files_in(inputs.KOLADA):
+        path = target / f"{f.stem}.csv"
+        example = target / f"{f.stem}.exempeldata.csv"
+        if example.exists():
+            problems.append(Problem(display_path(example), f"{f.stem}.csv (det som hämtas från Kolada är aldrig exempeldata)",
+                                    value=example.name))
+        if not path.exists():
+            frames[f.stem] = pd.DataFrame(columns=f.spec.names)
+            continue
+        try:
+            frames[f.stem] = load_table(path, f.spec).assign(_fil=display_path(path))
+            files.append(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            frames[f.stem] = pd.DataFrame(columns=f.spec.names)
+    mapping, meta = frames["kpi_mappning"], frames["kpi"]
+    if len(mapping):
+        problems += _mapping_problems(mapping, meta)
+    if problems:
+        raise InputError(problems)
+    return Lagrat(mapping, meta, frames["varden"], tuple(files))

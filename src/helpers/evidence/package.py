@@ -1,0 +1,371 @@
+"""The archive package for the diarium and e-arkiv, and the fastställd year.
+
+`archive_year` writes `arkiv/<år>/` and `arkiv/<år>.zip` with the manifest at the root, a
+`sha256sum -c` compatible `SHA256SUMS`, the edition, its HTML and the code. An archived year is
+fastställd: it is not rebuilt or re-archived unless forced, and a forced re-archive keeps the
+earlier package as a numbered version. `verify_package` reports every changed, missing or extra
+file by name and checks the manifest against the SHA-256 kept in the diarium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core.errors import RunError, display_path
+from helpers.core.fs import write_text_atomic
+from helpers.evidence.manifest import (
+    ARCHIVE_RECORD,
+    ARCHIVE_ROOT,
+    CHECKSUMS,
+    CODE_PART,
+    DERIVED_KEYS,
+    EDITION_PART,
+    FORMAT,
+    HTML_PART,
+    MANIFEST,
+    FolderTree,
+    ManifestError,
+    ZipTree,
+    _check_fields,
+    _compare,
+    _dump,
+    _files,
+    _short,
+    load_manifest,
+    parse_manifest,
+    verify,
+)
+from helpers.evidence.provenance import code_files, lock_files, provenance, recorded_time, sha256, sha256_bytes
+
+
+def add_to_edition(layout, year: int, files: list[Path], *, replace: bool = False,
+                   derived: dict | None = None) -> list[str]:
+    """Record files made after the run (e.g. the edition's PDF) in its manifest.
+
+    Only these files are added (or, with `replace`, re-recorded: a PDF made again from the same
+    edition); every other recorded file must still match, so this can never bless a changed file.
+    `derived` adds descriptive fields (DERIVED_KEYS only). A fastställd (archived) year is refused:
+    its archive is the record.
+    """
+    edition, html = layout.edition(year), layout.html(year)
+    if archived(layout, year) is not None:
+        raise RunError(f"Utgåvan {year} är fastställd (arkiverad); filer läggs inte till i efterhand.")
+    manifest = load_manifest(edition / MANIFEST)
+    added = []
+    for f in files:
+        f = Path(f).resolve()
+        for key, base in (("filer", edition.resolve()), ("html", html.resolve())):
+            if f.is_relative_to(base):
+                rel = f.relative_to(base).as_posix()
+                if rel in manifest[key] and not replace:
+                    raise RunError(f"{display_path(f)} finns redan i manifestet och ersätts inte.")
+                manifest[key][rel] = sha256(f)
+                added.append(rel)
+                break
+        else:
+            raise RunError(f"{display_path(f)} ligger varken i {display_path(edition)} eller {display_path(html)}.")
+    problems = [p for p in verify(edition, html, year=year) if p.split(": ", 1)[0] not in
+                {*added, *(f"{display_path(html)}/{a}" for a in added)}]
+    if problems:
+        raise RunError(f"Utgåvan {year} stämmer inte med sitt manifest; inget läggs till:\n"
+                       + "\n".join(f"  • {p}" for p in problems))
+    for key, value in (derived or {}).items():
+        if key not in DERIVED_KEYS:
+            raise ValueError(f"not a derived manifest field: {key}")
+        manifest[key] = value
+    write_text_atomic(edition / MANIFEST, _dump(manifest))
+    return added
+
+
+# --- the archive package --------------------------------------------------------------------------
+
+def archive_root(layout) -> Path:
+    return layout.root / ARCHIVE_ROOT
+
+
+@dataclass(frozen=True)
+class Archived:
+    """An archived (fastställd) year: where its package is, its version and the manifest's SHA-256."""
+
+    folder: Path
+    zip: Path
+    version: int | None
+    manifest_sha256: str | None
+
+
+def archived(layout, year: int) -> Archived | None:
+    root = archive_root(layout)
+    folder, zpath = root / str(year), root / f"{year}.zip"
+    if not folder.exists() and not zpath.exists():
+        return None
+    version = sha = None
+    try:
+        raw = (folder / MANIFEST).read_bytes()
+        sha = sha256_bytes(raw)
+        version = int(json.loads(raw)["arkiv"]["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return Archived(folder, zpath, version, sha)
+
+
+def guard(layout, year: int, *, force: bool) -> dict | None:
+    """Refuse to rebuild a fastställd (archived) year unless forced; a forced run gets what it replaces."""
+    info = archived(layout, year)
+    if info is None:
+        return None
+    if not force:
+        raise RunError(f"Utgåvan {year} är fastställd: den är arkiverad i {display_path(info.folder)} "
+                       f"(version {info.version or 'okänd'}, manifestets SHA-256 {info.manifest_sha256 or 'okänd'}). "
+                       "Den byggs inte om utan --tvinga. Arkivet ligger kvar oförändrat även efter en ombyggnad; en ny "
+                       f"version arkiveras med 'python -m helpers arkivera --ar {year} --tvinga'.")
+    return {"version": info.version, "manifest_sha256": info.manifest_sha256}
+
+
+def _versions(root: Path, year: int) -> list[int]:
+    out = []
+    for p in root.glob(f"{year}.v*"):
+        m = re.fullmatch(rf"{year}\.v(\d+)(\.zip)?", p.name)
+        if m:
+            out.append(int(m.group(1)))
+    return out
+
+
+def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
+    t = dt.datetime.fromisoformat(iso).astimezone(dt.UTC)
+    t = max(t, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))  # the zip format starts in 1980
+    return (t.year, t.month, t.day, t.hour, t.minute, t.second)
+
+
+def write_zip(folder: Path, target: Path, when: str) -> None:
+    """A zip of the package with the manifest first, fixed times and modes: same content, same bytes."""
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    order = [n for n in (MANIFEST, CHECKSUMS) if n in names] + [n for n in names if n not in (MANIFEST, CHECKSUMS)]
+    stamp = _zip_time(when)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, (folder / name).read_bytes())
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    year: int
+    folder: Path
+    zip: Path
+    version: int
+    manifest_sha256: str
+    zip_sha256: str
+    previous: Path | None
+
+
+def _code_changes(recorded: dict, prov: dict) -> list[str]:
+    out = []
+    for key in ("helpers", "mallar"):
+        old, new = recorded.get(key, {}), prov["kod"][key]
+        out += [n for n in sorted(set(old) | set(new)) if old.get(n) != new.get(n)]
+    return out
+
+
+def archive_year(layout, year: int, *, force: bool = False) -> ArchiveResult:
+    """Write the archive package of a built edition; refuse a fastställd year unless forced."""
+    edition, html = layout.edition(year), layout.html(year)
+    if not (edition / MANIFEST).exists():
+        raise RunError(f"Utgåvan {year} finns inte ({display_path(edition)} saknar manifest). "
+                       f"Bygg den först med 'python -m helpers rapport --ar {year}'.")
+    problems = verify(edition, html, year=year)
+    if problems:
+        raise RunError(f"Utgåvan {year} stämmer inte med sitt manifest och arkiveras inte:\n"
+                       + "\n".join(f"  • {p}" for p in problems))
+    manifest = load_manifest(edition / MANIFEST)
+    if manifest.get("format") != FORMAT:
+        raise RunError(f"Utgåvan {year} har ett manifest i äldre format utan kod och webbsidor; bygg om den med "
+                       f"'python -m helpers rapport --ar {year}' innan den arkiveras.")
+    prov = provenance(layout)
+    changes = _code_changes(manifest["kod"], prov)
+    if changes:
+        raise RunError(f"Programkoden har ändrats sedan utgåvan {year} byggdes ({', '.join(changes[:8])}"
+                       f"{' …' if len(changes) > 8 else ''}). Arkivet ska innehålla koden som gav siffrorna: bygg om "
+                       f"utgåvan med 'python -m helpers rapport --ar {year}' och arkivera sedan.")
+    root = archive_root(layout)
+    before = archived(layout, year)
+    if before is not None and not force:
+        raise RunError(f"Utgåvan {year} är redan arkiverad och fastställd ({display_path(before.folder)}, version "
+                       f"{before.version or 'okänd'}, manifestets SHA-256 {before.manifest_sha256 or 'okänd'}). "
+                       "Arkivera en ny version med --tvinga; den tidigare sparas då som en numrerad version.")
+    known = _versions(root, year) + ([before.version] if before and before.version else [])
+    version = max(known, default=0) + 1
+    when, _source = recorded_time()
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{year}.ny-{uuid.uuid4().hex[:8]}"
+    tmp_zip = root / f".{year}.ny-{uuid.uuid4().hex[:8]}.zip"
+    try:
+        for rel in manifest["filer"]:
+            _copy(edition / rel, tmp / EDITION_PART / rel)
+        for rel in manifest["html"]:
+            _copy(html / rel, tmp / HTML_PART / rel)
+        sources = {**code_files(), **{f"notebooks/{n}": layout.notebooks / n for n in manifest["kod"]["mallar"]},
+                   **lock_files(layout)}
+        for rel, src in sources.items():
+            _copy(src, tmp / CODE_PART / rel)
+        record = {
+            "version": version,
+            "arkiverad": when,
+            "utgavans_manifest_sha256": sha256(edition / MANIFEST),
+            "tidigare": ({"version": before.version, "manifest_sha256": before.manifest_sha256} if before else None),
+        }
+        (tmp / ARCHIVE_RECORD).write_text(_dump(record), encoding="utf-8")
+        extra = {ARCHIVE_RECORD: sha256(tmp / ARCHIVE_RECORD)}
+        extra |= {f"{CODE_PART}/{rel}": sha256(tmp / CODE_PART / rel) for rel in sorted(sources)}
+        package_manifest = {**manifest, "arkiv": record, "arkivfiler": extra}
+        (tmp / MANIFEST).write_text(_dump(package_manifest), encoding="utf-8")
+        sums = _files(tmp)
+        (tmp / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
+        write_zip(tmp, tmp_zip, when)
+        problems = verify_package(tmp) + verify_package(tmp_zip)
+        if problems:
+            raise RunError("Arkivpaketet blev inte korrekt:\n" + "\n".join(f"  • {p}" for p in problems))
+        previous = None
+        if before is not None:
+            old = before.version or max(known, default=0)
+            previous = root / f"{year}.v{old}"
+            while previous.exists() or previous.with_name(previous.name + ".zip").exists():
+                old += 1
+                previous = root / f"{year}.v{old}"
+            if before.folder.exists():
+                os.replace(before.folder, previous)
+            if before.zip.exists():
+                os.replace(before.zip, previous.with_name(previous.name + ".zip"))
+        os.replace(tmp, root / str(year))
+        os.replace(tmp_zip, root / f"{year}.zip")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp_zip.unlink(missing_ok=True)
+    target = root / str(year)
+    return ArchiveResult(year, target, root / f"{year}.zip", version, sha256(target / MANIFEST),
+                         sha256(root / f"{year}.zip"), previous)
+
+
+def _copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+_SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+def _check_sums(tree, manifest_hash: str | None, recorded: dict[str, str]) -> list[str]:
+    """SHA256SUMS against the manifest: the list must name every file with the hash the manifest has."""
+    raw = tree.read(CHECKSUMS)
+    if raw is None:
+        return [f"{CHECKSUMS}: kontrollsummelistan saknas i arkivet"]
+    problems, listed = [], {}
+    for n, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        m = _SUM_LINE.match(line)
+        if not m:
+            problems.append(f"{CHECKSUMS}: rad {n} är ingen rad i formatet '<sha256>  <fil>'")
+            continue
+        listed[m.group(2)] = m.group(1)
+    expected = {**recorded, MANIFEST: manifest_hash}
+    for name in sorted(set(expected) - set(listed)):
+        problems.append(f"{CHECKSUMS}: {name} saknas i kontrollsummelistan")
+    for name in sorted(set(listed) - set(expected)):
+        problems.append(f"{CHECKSUMS}: {name} finns i listan men inte i manifestet")
+    for name in sorted(set(listed) & set(expected)):
+        if listed[name] != expected[name]:
+            what = ("manifestet har ändrats efter arkiveringen" if name == MANIFEST
+                    else "listan och manifestet anger olika kontrollsummor")
+            problems.append(f"{CHECKSUMS}: {name} stämmer inte ({what})")
+    return problems
+
+
+def open_package(path: Path):
+    path = Path(path)
+    if path.is_dir():
+        return FolderTree(path)
+    if path.is_file():
+        return ZipTree(path)
+    raise ManifestError(f"{display_path(path)} finns inte: ange en arkivmapp eller en zip-fil.")
+
+
+def verify_package(path: Path, *, expected_sha: str | None = None, year: int | None = None) -> list[str]:
+    """Differences between an archive package (folder or zip) and its manifest; [] = intact."""
+    tree = open_package(path)
+    label = display_path(path)
+    raw = tree.read(MANIFEST)
+    if raw is None:
+        raise ManifestError(f"{label}: arkivet har inget {MANIFEST} i roten och kan inte kontrolleras.")
+    problems = list(tree.problems)
+    digest = sha256_bytes(raw)
+    if expected_sha is not None and digest != expected_sha:
+        problems.append(f"{MANIFEST}: manifestets SHA-256 är {digest}, men diariet anger {expected_sha} "
+                        "(manifestet har ändrats eller hör till ett annat arkiv)")
+    manifest = parse_manifest(raw, f"{label}/{MANIFEST}")
+    if "arkiv" not in manifest or not isinstance(manifest.get("arkivfiler"), dict):
+        raise ManifestError(f"{label}/{MANIFEST} är inget arkivmanifest (fälten 'arkiv' och 'arkivfiler' saknas).")
+    recorded = {f"{EDITION_PART}/{k}": v for k, v in manifest["filer"].items()}
+    recorded |= {f"{HTML_PART}/{k}": v for k, v in manifest.get("html", {}).items()}
+    recorded |= manifest["arkivfiler"]
+    actual = {k: v for k, v in tree.hashes().items() if k not in (MANIFEST, CHECKSUMS)}
+    damaged = {p.split(": ", 1)[0] for p in tree.problems}
+    file_problems = _compare(recorded, {k: v for k, v in actual.items() if k not in damaged})
+    file_problems = [p for p in file_problems if not (p.endswith("filen saknas") and p.split(": ", 1)[0] in damaged)]
+    problems += file_problems
+    problems += _check_sums(tree, digest, recorded)
+    changed = {p.split(": ", 1)[0] for p in file_problems} | damaged
+    edition_changed = {c.removeprefix(f"{EDITION_PART}/") for c in changed}
+    problems += _check_fields(manifest, lambda rel: tree.read(f"{EDITION_PART}/{rel}"), edition_changed, year)
+    if ARCHIVE_RECORD not in changed and (raw_record := tree.read(ARCHIVE_RECORD)) is not None:
+        try:
+            record = json.loads(raw_record.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            record = None
+        if record != manifest["arkiv"]:
+            problems.append(f"{MANIFEST}: fältet 'arkiv' har ändrats: manifestet säger {_short(manifest['arkiv'])}, "
+                            f"{ARCHIVE_RECORD} {_short(record)}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What `verifiera` found: deviations by name, the manifest's checksum, and the archive's view."""
+
+    problems: list[str]
+    manifest_sha256: str | None
+    archived: Archived | None = None
+    is_archived_edition: bool | None = None  # the edition in book/ is the one that was archived
+
+
+def verify_target(layout, *, year: int | None = None, package: Path | None = None,
+                  expected_sha: str | None = None) -> Verification:
+    """Verify an archive package (folder or zip) or a year's edition with its web pages."""
+    if package is not None:
+        problems = verify_package(package, expected_sha=expected_sha)
+        return Verification(problems, None if problems else sha256_bytes(open_package(package).read(MANIFEST)))
+    problems = verify(layout.edition(year), layout.html(year), year=year, expected_sha=expected_sha)
+    if problems:
+        return Verification(problems, None)
+    digest = sha256_bytes((layout.edition(year) / MANIFEST).read_bytes())
+    found = archived(layout, year)
+    kept = None
+    if found is not None and found.folder.is_dir():
+        record = open_package(found.folder).read(ARCHIVE_RECORD)
+        kept = json.loads(record).get("utgavans_manifest_sha256") == digest
+    return Verification(problems, digest, found, kept)
+
+
+def reproduction_source(layout, year: int) -> tuple[Path, bool]:
+    """What `reproducera --ar` rebuilds: the archive of the year if it has one, else the edition."""
+    found = archived(layout, year)
+    stored = [p for p in ((found.folder, found.zip) if found is not None else ()) if p.exists()]
+    return (stored[0], True) if stored else (layout.edition(year), False)
