@@ -54,7 +54,7 @@ $(AXE): package.json package-lock.json
 
 axe: $(AXE) ## Installera axe-core (npm, låst i package-lock.json) för tillgänglighetstesterna
 
-lint: $(STAMP) ## Kodgranskning: ruff och importkontraktet (lagren core ← data ← compute ← present ← build ← cli)
+lint: $(STAMP) ## Kodgranskning: ruff och importkontraktet (lagren core ← data ← compute ← present ← run ← evidence ← publish ← cli)
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 
@@ -65,7 +65,7 @@ test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
-	$(BIN)/python -m helpers bench --ar "$$YEAR" --upprepa "$$UPPREPA"
+	$(BIN)/python -m bench --ar "$$YEAR" --upprepa "$$UPPREPA"
 
 # Revision and archive. TVINGA=1 forces a new archive version of a fastställd year.
 archive: $(STAMP) ## Arkivera (fastställ) utgåvan för YEAR: arkiv/<år>/ och arkiv/<år>.zip för diariet

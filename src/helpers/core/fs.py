@@ -153,3 +153,19 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def copy_atomic(src: Path, dst: Path, *, mtime_ns: int | None = None) -> Path:
+    """Copy a file so that `dst` is either the old file or the whole new one, never half of it
+    (a cache entry, a book source); `mtime_ns` sets the copy's modification time before it appears."""
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        if mtime_ns is not None:
+            os.utime(tmp, ns=(mtime_ns, mtime_ns))
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dst

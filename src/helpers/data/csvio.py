@@ -270,6 +270,19 @@ def read_table(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -
     return frame[columns]
 
 
+def csv_line(values) -> str:
+    """One record in the project's CSV convention: ';' between fields, '\\n' at the end, quotes only
+    where a field needs them. The one writer: every file the project writes for people goes here."""
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter=";", lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def csv_text(columns, rows) -> str:
+    """A header and rows (sequences of cell texts) as one CSV text."""
+    return "".join(csv_line(r) for r in [columns, *rows])
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a frame in the project's CSV convention (semicolon, UTF-8, no index)."""
     frame.to_csv(path, sep=";", index=False, encoding="utf-8", lineterminator="\n")

@@ -357,7 +357,7 @@ def _levels_text() -> str:
 def method_note(an) -> Html:
     scale = f"{fakta.SVAR_MIN}–{fakta.SVAR_MAX}"
     few = fakta.MIN_SVAR_UTAN_MARKERING
-    alpha = str(fakta.ALPHA).replace(".", ",")
+    alpha = number_sv(fakta.ALPHA)
     return Html(
         "<ul>"
         "<li>NKI räknas från tre frågor (nöjdhet, förväntningar, jämförelse med en ideal service) som besvaras på "

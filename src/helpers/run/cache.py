@@ -22,13 +22,10 @@ its pages no longer use are removed.
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import shutil
-import uuid
 from pathlib import Path
 
-from helpers.core.fs import write_bytes_atomic
+from helpers.core.fs import copy_atomic, write_bytes_atomic
 from helpers.core.layout import Layout
 from helpers.data.csvio import EXEMPEL_SUFFIX, read_table
 from helpers.data.inputs import PLAN, YEAR, entry, files_in
@@ -158,13 +155,7 @@ class PageCache:
 
     def put(self, key: str, notebook: Path) -> None:
         """Store atomically: a killed run leaves either the whole entry or none."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{uuid.uuid4().hex[:8]}.tmp"
-        try:
-            shutil.copyfile(notebook, tmp)
-            os.replace(tmp, self.path(key))
-        finally:
-            tmp.unlink(missing_ok=True)
+        copy_atomic(notebook, self.path(key))
 
     def record(self, keys: dict[str, str]) -> None:
         """After a good run: keep the entries of this run's pages, remove the year's others."""

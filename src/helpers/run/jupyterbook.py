@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from helpers.core.errors import RunError
+from helpers.core.fs import copy_atomic
 from helpers.core.lock import die_with_parent
 
 STAMP = "uppfoljning-bygge.json"  # in <workdir>/_build: what the HTML there was built from
@@ -71,11 +72,7 @@ def sync_sources(staging: Path, workdir: Path) -> dict[str, str]:
         dst = workdir / rel
         if rel in old and _sha(old[rel]) == digests[rel]:
             continue  # untouched: Sphinx keeps what it read from it
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.tmp")
-        shutil.copyfile(src, tmp)
-        os.utime(tmp, ns=(stamp_ns, stamp_ns))
-        os.replace(tmp, dst)
+        copy_atomic(src, dst, mtime_ns=stamp_ns)
     for rel in set(old) - set(new):
         (workdir / rel).unlink()
     for d in sorted((p for p in workdir.rglob("*") if p.is_dir() and p.relative_to(workdir).parts[0] not in NOT_SOURCES),

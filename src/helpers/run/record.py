@@ -9,15 +9,14 @@ set (a reproducible build), the execution timestamps.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
 import nbformat
 
 from helpers.core.errors import RunError
+from helpers.data.csvio import csv_text
 from helpers.present.underlag import MIME
 
 TABLES = "tabeller"
@@ -102,12 +101,7 @@ def _csv_value(value) -> str:
 
 
 def table_csv(table: dict) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(table["kolumner"])
-    for row in table["rader"]:
-        w.writerow([_csv_value(v) for v in row])
-    return buf.getvalue()
+    return csv_text(table["kolumner"], ([_csv_value(v) for v in row] for row in table["rader"]))
 
 
 def finish_notebooks(staging: Path, pages) -> dict[str, list[str]]:

@@ -3,7 +3,6 @@ other input, every problem named by sheet, Excel row and column; only a valid wo
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -19,6 +18,7 @@ from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fmt import exact_sv
 from helpers.core.fs import swap_into_place
 from helpers.core.missing import blank
+from helpers.data.csvio import csv_line
 from helpers.data.excel.layout import (
     BLAD_INDIKATORER,
     BLAD_INSTRUKTIONER,
@@ -281,16 +281,13 @@ def _lardom_rows(sheet: _Sheet) -> _Table:
 def _write_csv(folder: Path, table: _Table, skip: set[int] = frozenset()) -> dict[int, int]:
     """Write table to folder/<stem>.csv; return {csv line: excel row} (header = line 1)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(table.columns)
+    out.write(csv_line(table.columns))
     line = 2
     lines: dict[int, int] = {}
     for excel_row, values in table.rows:
         if excel_row in skip:
             continue
-        chunk = io.StringIO()
-        csv.writer(chunk, delimiter=";", lineterminator="\n").writerow(values)
-        text = chunk.getvalue()
+        text = csv_line(values)
         out.write(text)
         lines[line] = excel_row
         line += text.count("\n")  # quoted cell texts may span lines

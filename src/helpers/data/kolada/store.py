@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 import uuid
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from helpers.core.fmt import exact_sv
 from helpers.core.fs import write_bytes_atomic, write_text_atomic
 from helpers.core.missing import blank
 from helpers.data import inputs
+from helpers.data.csvio import csv_text
 from helpers.data.kolada.client import KALLA, KON, Klient, KoladaError, Svar, years_text
 from helpers.data.kolada.mapping import _mapping_problems, _title_warnings
 from helpers.data.schema import TableSpec, load_table
@@ -165,12 +165,8 @@ def kpi_rows(svar: Svar, fil: str) -> list[dict]:
 
 
 def _csv_text(columns: list[str], rows: Iterable[dict]) -> str:
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow(["" if blank(r.get(c)) else exact_sv(r[c]) if isinstance(r.get(c), float) else str(r[c]) for c in columns])
-    return buf.getvalue()
+    return csv_text(columns, (["" if blank(r.get(c)) else exact_sv(r[c]) if isinstance(r.get(c), float) else str(r[c])
+                               for c in columns] for r in rows))
 
 
 def _read_stored(path: Path, spec: TableSpec) -> list[dict]:

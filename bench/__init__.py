@@ -1,0 +1,1 @@
+"""`make bench`: a measurement tool beside the product, never part of it (`python -m bench`)."""
