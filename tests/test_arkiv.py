@@ -587,3 +587,15 @@ def test_a_file_made_after_the_run_is_added_to_the_manifest_without_blessing_cha
         archive.add_to_edition(layout, 2026, [pdf])
     proc = _cli("verifiera", "--ar", "2026", cwd=layout.root)
     assert proc.returncode == 0 and "är den som arkiverades" in proc.stdout, proc.stderr
+
+
+@pytest.mark.slow
+def test_every_executed_notebook_says_which_code_produced_it(archived):
+    """A notebook taken out of its edition still names its code version (issue 23, point 7)."""
+    layout, _ = archived
+    m = json.loads((layout.edition(2026) / "manifest.json").read_text(encoding="utf-8"))
+    for page in m["parametrar"]:
+        nb = json.loads((layout.edition(2026) / f"{page}.ipynb").read_text(encoding="utf-8"))
+        kod = nb["metadata"]["uppfoljningsboken"]["kod"]
+        assert kod["helpers_sha256"] == m["kod"]["helpers_sha256"]
+        assert kod["git_commit"] == m["kod"]["git"]["kod"]["commit"]

@@ -130,6 +130,12 @@ def provenance(layout) -> dict:
     }
 
 
+def code_identity(prov: dict) -> dict:
+    """The short code version every executed notebook carries: git commit, clean or not, SHA-256 of helpers."""
+    git = prov["kod"]["git"]["kod"]
+    return {"git_commit": git.get("commit"), "ren": git.get("ren"), "helpers_sha256": prov["kod"]["helpers_sha256"]}
+
+
 def dirty(prov: dict) -> list[str]:
     """Changed or new files in the work trees the run came from (empty: clean or no git)."""
     return [f for g in prov["kod"]["git"].values() for f in g.get("andrade_filer", [])]

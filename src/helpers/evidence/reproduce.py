@@ -26,11 +26,11 @@ import nbformat
 from helpers.core.errors import RunError, display_path
 from helpers.evidence import package as archive
 from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
-from helpers.evidence.provenance import code_files, packages, sha256
+from helpers.evidence.provenance import code_files, combined, packages, sha256, sha256_bytes
 from helpers.present.html import plain_text
 from helpers.present.underlag import MIME
 from helpers.run.execute import hide_code
-from helpers.run.record import TABLES, epoch, normalise, record_of, table_csv
+from helpers.run.record import TABLES, epoch, normalise, record_of, stamp_code, table_csv
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed", "scrolled", "jupyter")
 MAX_PER_TABLE = 10
@@ -255,6 +255,19 @@ def _code_and_environment(manifest: dict, report: Report, archived_code: bool) -
                                         f"{' …' if len(diff) > 8 else ''}.")
 
 
+def _code_that_ran(source: _Source, manifest: dict, archived_code: bool) -> dict:
+    """The code version the re-run notebooks carry: the archive's own code, or the code running now."""
+    if archived_code:
+        files = {rel: sha256_bytes(data) for rel, data in source.code_files().items()}
+        git = manifest.get("kod", {}).get("git", {}).get("kod", {})
+        return {"git_commit": git.get("commit"), "ren": git.get("ren"), "helpers_sha256": combined(files)}
+    from helpers.evidence.provenance import git_state, helpers_dir
+
+    git = git_state(helpers_dir())
+    return {"git_commit": git.get("commit"), "ren": git.get("ren"),
+            "helpers_sha256": combined({n: sha256(p) for n, p in code_files().items()})}
+
+
 def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, jobs: int = 2,
               archived_code: bool = False, only: list[str] | None = None, log=print) -> Report:
     """Re-execute an archive's (or an edition's) notebooks from its inputs and compare every output.
@@ -294,6 +307,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             src = tmp / ".att_kora" / f"{page}.ipynb"
             nbformat.write(_strip(nb), src)
             work.append((page, str(src), str(tmp / f"{page}.ipynb"), p, str(tmp), pythonpath))
+        ran_with = _code_that_ran(source, manifest, archived_code)
         log(f"Kör om {len(work)} notebooks från arkivets indata ({jobs} parallella) …")
         with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             results = list(pool.map(_run, work))
@@ -309,6 +323,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             template = manifest.get("sidor", {}).get(page, {}).get("mall", "")
             normalise(new, template=template, name=page, when=epoch())
             normalise(old, template=template, name=page, when=None)
+            stamp_code(new, ran_with)
             report.cells += len(new.cells)
             report.differences += compare_notebooks(f"{page}.ipynb", old, new)
             if nbformat.writes(new) + "\n" == raw.decode("utf-8"):

@@ -110,10 +110,20 @@ def table_csv(table: dict) -> str:
     return buf.getvalue()
 
 
-def finish_notebooks(staging: Path, pages) -> dict[str, list[str]]:
+CODE_KEY = "uppfoljningsboken"  # notebook metadata: which code produced it (a notebook taken out of its edition says so)
+
+
+def stamp_code(nb: nbformat.NotebookNode, code: dict | None) -> None:
+    """Write the code version (git commit, SHA-256 over the helpers package) into the notebook's metadata."""
+    if code is not None:
+        nb.metadata[CODE_KEY] = {"kod": dict(code)}
+
+
+def finish_notebooks(staging: Path, pages, code: dict | None = None) -> dict[str, list[str]]:
     """Normalise every executed notebook of the staging edition and write its record as CSV.
 
-    A notebook without a record is an error: the page would have no evidence behind it.
+    A notebook without a record is an error: the page would have no evidence behind it. `code`
+    (provenance.code_identity) is written into every notebook's metadata.
     """
     when = epoch()
     out: dict[str, list[str]] = {}
@@ -123,6 +133,7 @@ def finish_notebooks(staging: Path, pages) -> dict[str, list[str]]:
         path = staging / f"{page.name}.ipynb"
         nb = nbformat.read(path, as_version=4)
         normalise(nb, template=page.template, name=page.name, when=when)
+        stamp_code(nb, code)
         nbformat.write(nb, path)
         tables = record_of(nb)
         if not tables:
