@@ -19,7 +19,7 @@ from pathlib import Path
 import helpers
 from helpers.run.record import epoch
 
-LOCK_FILES = ("constraints.txt", "pyproject.toml", "environment.yml")
+LOCK_FILES = ("constraints.txt", "pyproject.toml", "environment.yml", "requirements.lock")
 # The packages the report's numbers and pages depend on most (kept as a short summary in the manifest).
 KEY_PACKAGES = ("jupyter-book", "papermill", "pandas", "numpy", "scipy", "altair", "vl-convert-python", "pandera",
                 "nbformat", "ipykernel")

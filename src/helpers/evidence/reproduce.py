@@ -24,8 +24,9 @@ from pathlib import Path
 import nbformat
 
 from helpers.core.errors import RunError, display_path
+from helpers.evidence import earkiv, sidor
 from helpers.evidence import package as archive
-from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
+from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, HTML_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
 from helpers.evidence.provenance import code_files, combined, packages, sha256, sha256_bytes
 from helpers.present.html import plain_text
 from helpers.present.underlag import MIME
@@ -45,6 +46,7 @@ class Report:
     code_notes: list[str] = field(default_factory=list)
     environment_notes: list[str] = field(default_factory=list)
     identical_bytes: int = 0
+    pages: int = 0  # web pages rebuilt from the re-executed notebooks and compared
 
     @property
     def ok(self) -> bool:
@@ -64,23 +66,34 @@ class _Source:
             problems = verify(self.path, html, year=year)
             self.tree = FolderTree(self.path)
             self.prefix = ""
+            self.delar = {}
         else:
             problems = archive.verify_package(self.path, year=year)
             self.tree = archive.open_package(self.path)
-            self.prefix = f"{EDITION_PART}/"
         if problems:
             raise RunError(f"{display_path(self.path)} stämmer inte med sitt manifest och reproduceras inte:\n"
                            + "\n".join(f"  • {p}" for p in problems))
         self.manifest = parse_manifest(self.tree.read(MANIFEST), display_path(self.path))
+        if not self.is_edition:
+            self.delar = earkiv.parts(self.manifest)
+            self.prefix = f"{self.delar[EDITION_PART]}/"
 
     def edition_files(self, under: str = "") -> dict[str, bytes]:
         return {rel: self.tree.read(self.prefix + rel) for rel in self.manifest["filer"] if rel.startswith(under)}
 
+    def html_pages(self, html: Path | None) -> dict[str, bytes]:
+        """The archived web pages (.html) as readers saw them."""
+        names = [rel for rel in self.manifest.get("html", {}) if rel.endswith(".html")]
+        if self.is_edition:
+            return {rel: (Path(html) / rel).read_bytes() for rel in names} if html is not None else {}
+        return {rel: self.tree.read(f"{self.delar[HTML_PART]}/{rel}") for rel in names}
+
     def code_files(self) -> dict[str, bytes]:
         if self.is_edition:
             return {}
-        return {rel[len(CODE_PART) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
-                if rel.startswith(f"{CODE_PART}/helpers/")}
+        code = self.delar[CODE_PART]
+        return {rel[len(code) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
+                if rel.startswith(f"{code}/helpers/")}
 
 
 # --- execution -------------------------------------------------------------------------------------
@@ -298,7 +311,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
                 (tmp / "kod" / rel).parent.mkdir(parents=True, exist_ok=True)
                 (tmp / "kod" / rel).write_bytes(data)
             pythonpath = str(tmp / "kod")
-        work, originals = [], {}
+        work, originals, rerun = [], {}, {}
         (tmp / ".att_kora").mkdir()
         for page, p in sorted(params.items()):
             raw = source.tree.read(f"{source.prefix}{page}.ipynb")
@@ -324,6 +337,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             normalise(new, template=template, name=page, when=epoch())
             normalise(old, template=template, name=page, when=None)
             stamp_code(new, ran_with)
+            rerun[page] = new
             report.cells += len(new.cells)
             report.differences += compare_notebooks(f"{page}.ipynb", old, new)
             if nbformat.writes(new) + "\n" == raw.decode("utf-8"):
@@ -333,5 +347,13 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
                 archived_csv = source.tree.read(source.prefix + rel)
                 if archived_csv is not None and archived_csv.decode("utf-8") != table_csv(data):
                     report.differences.append(f"{rel}: CSV-filen skiljer sig från den som räknas fram nu")
+        archived_pages = source.html_pages(html)
+        if archived_pages:
+            log("Bygger webbsidorna på nytt med Jupyter Book och jämför dem med arkivets …")
+            notebooks = {page: nbformat.reads(source.tree.read(f"{source.prefix}{page}.ipynb").decode("utf-8"), as_version=4)
+                         for page in manifest.get("parametrar", {})}
+            rebuilt = sidor.rebuild(source.edition_files(), {**notebooks, **rerun}, tmp / "bok")
+            report.pages = len(rebuilt)
+            report.differences += sidor.compare_pages(archived_pages, rebuilt)
     _code_and_environment(manifest, report, archived_code)
     return report
