@@ -442,5 +442,6 @@ def _archive_dispatch(args, layout) -> int:
             print(f"  • {d}", file=sys.stderr)
         return EXIT_RUN_FAILED
     print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
-          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}.")
+          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}"
+          f"{f'; {report.pages} webbsidor byggdes om och har samma text som arkivets' if report.pages else ''}.")
     return EXIT_OK
