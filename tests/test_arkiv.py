@@ -782,14 +782,15 @@ def test_a_reworded_verdict_in_the_archived_html_is_caught_by_reproducera(archiv
     package = _copy(archived, tmp_path)
     page = package / H / "atgard_1_1.html"
     text = page.read_text(encoding="utf-8")
-    assert "Följer planen" in text
-    page.write_text(text.replace("Följer planen", "Ligger före planen", 1), encoding="utf-8")
+    verdict = re.search(r'<p class="uppf-dom">.*?<strong>(.*?)</strong>', text, re.S)
+    assert verdict, "the page states its verdict"
+    page.write_text(text[:verdict.start(1)] + "Ligger före planen." + text[verdict.end(1):], encoding="utf-8")
     _rehash(package, f"{H}atgard_1_1.html")
     assert archive.verify_package(package) == []  # the forger re-hashed it everywhere …
     report = reproduce(package, jobs=2, only=["atgard_1_1"], log=lambda *_: None)
     assert report.pages >= 10  # … but the rebuilt book says otherwise
     assert any(d.startswith("webbsidan atgard_1_1.html: texten skiljer sig") and "Ligger före planen" in d
-               and "Följer planen" in d for d in report.differences), report.differences
+               for d in report.differences), report.differences
 
 
 # The E-ARK validator (eark-validator, tests only) fetches four CSIP vocabularies from the web when it
