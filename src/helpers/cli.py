@@ -114,12 +114,17 @@ def _archive_commands(sub) -> None:
                    help="manifestets SHA-256 enligt diariet (skrivs ut av arkivera)")
 
     a = sub.add_parser("arkivera", help="skriv arkivpaketet för ett års utgåva (mapp och zip för diariet)",
-                       description="Skriver arkiv/<år>/ och arkiv/<år>.zip: manifestet i roten, en kontrollsummelista "
+                       description="Skriver arkiv/<år>/ och arkiv/<år>.zip i Riksarkivets FGS Paketstruktur (E-ARK "
+                                   "CSIP/SIP): METS.xml, PREMIS, beskrivande metadata, manifestet, en kontrollsummelista "
                                    "för sha256sum -c, utgåvan, webbsidorna och programkoden. Året blir fastställt: "
                                    "det byggs inte om och arkiveras inte igen utan --tvinga.")
     _year(a)
     a.add_argument("--tvinga", action="store_true",
                    help="arkivera en ny version av ett fastställt år; den tidigare sparas som numrerad version")
+    a.add_argument("--diarienummer", metavar="DNR", help="ärendets diarienummer (t.ex. 'KS 2027/0123'), i paketets beskrivning")
+    a.add_argument("--beslut", metavar="TEXT", help="beslutet (t.ex. 'KS 2027-03-15 § 42'), i paketets beskrivning")
+    a.add_argument("--med-hjul", action="store_true",
+                   help="lägg in paketen (hjulen) som miljön byggdes av, hash-kontrollerade, för ombyggnad utan nät")
 
     p = sub.add_parser("reproducera", help="kör om ett arkiverat års notebooks från arkivets indata och jämför",
                        description="Kör om notebooks från arkivets indata i en tillfällig mapp och jämför varje utdata "
@@ -396,13 +401,19 @@ def _archive_dispatch(args, layout) -> int:
             which = "är den som arkiverades" if res.is_archived_edition else "är INTE den som arkiverades (ombyggd efteråt)"
             print(f"Året är fastställt och arkiverat i {display_path(res.archived.folder)} "
                   f"(version {res.archived.version}); utgåvan i book/ {which}.")
+        print(f"Manifestets SHA-256: {res.manifest_sha256}"
+              + (" (arkivets manifest, den som står i diariet)" if res.archived is not None else
+                 " (utgåvan är inte arkiverad; arkivera skriver ut kontrollsumman för diariet)" if args.ar else ""))
         if args.kontrollsumma:
             print("Manifestet stämmer med kontrollsumman i diariet.")
         else:
-            print(f"Manifestets SHA-256: {res.manifest_sha256} (jämför med diariet, eller ange --kontrollsumma).")
+            print("Obs: utan --kontrollsumma är paketet bara jämfört med sig självt. En ändrad fil vars nya "
+                  "kontrollsumma också skrivits in i manifestet syns först mot diariet: kör om med "
+                  "--kontrollsumma <SHA-256 ur diariet>.")
         return EXIT_OK
     if args.kommando == "arkivera":
-        res = package.archive_year(layout, args.ar, force=args.tvinga)
+        res = package.archive_year(layout, args.ar, force=args.tvinga, dnr=args.diarienummer, beslut=args.beslut,
+                                   wheels=args.med_hjul)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")
         print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")
@@ -431,5 +442,6 @@ def _archive_dispatch(args, layout) -> int:
             print(f"  • {d}", file=sys.stderr)
         return EXIT_RUN_FAILED
     print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
-          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}.")
+          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}"
+          f"{f'; {report.pages} webbsidor byggdes om och har samma text som arkivets' if report.pages else ''}.")
     return EXIT_OK

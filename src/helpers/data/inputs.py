@@ -220,9 +220,9 @@ INSIKT = TableSpec((
     Col("matt", "choice", required=True, choices=_MATT),
     Col("varde", "decimal", min=0, max=100),
     Col("antal_svar", "int", min=0),
-    # Intervals are not clipped to 0–100: the standard error is recovered from their width.
-    Col("ci_low", "decimal"),
-    Col("ci_high", "decimal"),
+    # An index is 0–100, so is every bound of its interval: a bound outside is a typing error, not data.
+    Col("ci_low", "decimal", min=0, max=100),
+    Col("ci_high", "decimal", min=0, max=100),
     Col("kalla", required=True),
     Col("harledd", "janej", required=True),
 ), row_rules=(

@@ -39,6 +39,8 @@ from helpers.core.layout import Layout, pdf_name
 from helpers.evidence.manifest import MANIFEST
 from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.evidence.package import add_to_edition
+from helpers.evidence.pdfa import CONFORMANCE, PART, PdfaInfo, to_pdfa
+from helpers.evidence.pdfa import check as pdfa_check
 from helpers.publish.site import publication, write_landing
 
 CHROMIUM = Path(os.environ.get("UPPF_CHROMIUM", "/usr/bin/chromium"))
@@ -524,7 +526,11 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
         raw, pages, landscape, chromium = render(document)
     finally:
         document.unlink(missing_ok=True)
-    final = finish(raw, chapters, pages, ed, chromium)
+    final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
+                    PdfaInfo(kommun=ed.utgivare, year=year, dnr=(pub.get("diarienummer") or {}).get(year)))
+    problems = pdfa_check(final)
+    if problems:
+        raise RunError("PDF-filen blev inte PDF/A-2u och skrivs inte:\n" + "\n".join(f"  • {p}" for p in problems))
     n_pages = len(PdfReader(io.BytesIO(final)).pages)
 
     name = pdf_name(year)
@@ -533,7 +539,8 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
     add_to_edition(layout, year, [edition / name, html_dir / name], replace=True, derived={"pdf": {
         "fil": name, "sidor": n_pages,
         "skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "chromium": chromium, "pypdf": metadata.version("pypdf"),
+        "chromium": chromium, "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
+        "pikepdf": metadata.version("pikepdf"),
         "liggande_tabeller": landscape,
     }})
     write_landing(layout, log=log)

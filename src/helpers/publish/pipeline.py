@@ -19,7 +19,7 @@ from helpers.core.fs import swap_into_place
 from helpers.core.layout import Layout
 from helpers.evidence import package as archive
 from helpers.evidence.manifest import INPUTS, write_manifest
-from helpers.evidence.provenance import note_markdown, provenance
+from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
 from helpers.present.startsida import index_markdown
 from helpers.publish.site import publication, write_landing, write_redogorelse
@@ -103,7 +103,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
                           cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
-    tables = finish_notebooks(staging, page_list)
+    tables = finish_notebooks(staging, page_list, code_identity(prov))
 
     write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
     log("Bygger boken med Jupyter Book …")
