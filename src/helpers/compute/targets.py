@@ -4,7 +4,7 @@ Each target kind of the plan has one rule, and every judgement carries a one-lin
 explanation that the book prints next to it, so a reader can check the reasoning. The rules
 (also stated for readers in *Om rapporten*):
 
-- tröskel ("minst två per år"): reached → uppfyllt; not reached → ej uppfyllt, or *ej bedömt
+- tröskel ("minst två per år", or with riktning=minska "högst 100"): reached → uppfyllt; not reached → ej uppfyllt, or *ej bedömt
   ännu* when the value's period ends before the year the target applies to is over (the rest
   of the year may still bring it there). A target for another year is *ej aktuellt* this year.
 - milstolpe: done by the deadline → uppfyllt i tid; done later → uppfyllt försenat (delvis);
@@ -31,7 +31,7 @@ from helpers.compute.indicators import Change, decimals_for
 from helpers.core.fmt import date_sv, number_sv, plural
 from helpers.core.missing import blank
 from helpers.data.fakta import RANKING_FELMARGINAL
-from helpers.data.plan import Plan
+from helpers.data.plan import Plan, threshold_at_most
 
 UPPFYLLT = "uppfyllt"
 DELVIS = "delvis uppfyllt"
@@ -124,7 +124,8 @@ def _milestone(meta: pd.Series, done: dt.date | None, on: dt.date, year: int, st
 
 def _threshold(meta: pd.Series, change: Change, year: int, on: dt.date) -> Judgement:
     target = float(meta["malvarde"])
-    goal = f"minst {_num(meta, target)}"
+    at_most = threshold_at_most(meta)
+    goal = f"{'högst' if at_most else 'minst'} {_num(meta, target)}"
     applies = None if blank(meta["malar"]) else int(meta["malar"])
     if applies is not None and applies != year:
         when = "gäller" if applies > year else "gällde"
@@ -132,15 +133,28 @@ def _threshold(meta: pd.Series, change: Change, year: int, on: dt.date) -> Judge
     if math.isnan(change.varde):
         return Judgement(EJ_BEDOMT, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
     value = _num(meta, change.varde)
-    if change.varde >= target:
-        return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
     end = change.period[1] if change.period is not None else on
     target_year = applies or year
-    if end < dt.date(target_year, 12, 31):
-        return Judgement(EJ_BEDOMT, EJ_BEDOMT_ANNU,
-                         f"Hittills {value} av {goal}. Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
-                         f"hela {target_year}; det bedöms när hela året har redovisats.")
-    return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    year_over = end >= dt.date(target_year, 12, 31)
+    if not at_most:
+        # A floor: a count that has reached it stays there; one that has not may still get there.
+        if change.varde >= target:
+            return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+        if not year_over:
+            return _not_yet(f"Hittills {value} av {goal}.", end, target_year)
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    # A ceiling, the mirror image: a count over it stays over; one under it may still pass it.
+    if change.varde > target and (year_over or meta["typ"] == "antal"):
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    if not year_over:
+        return _not_yet(f"Hittills {value}; målet är {goal}.", end, target_year)
+    return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+
+
+def _not_yet(so_far: str, end: dt.date, target_year: int) -> Judgement:
+    return Judgement(EJ_BEDOMT, EJ_BEDOMT_ANNU,
+                     f"{so_far} Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
+                     f"hela {target_year}; det bedöms när hela året har redovisats.")
 
 
 def _missing(change: Change, want: str) -> Judgement | None:

@@ -145,13 +145,18 @@ def load_plan(folder: Path) -> Plan:
     return Plan(mo, at, ind, ko.reset_index(drop=True), folder)
 
 
+def threshold_at_most(meta: pd.Series) -> bool:
+    """A tröskel with riktning 'minska' is a ceiling ("högst 100", "topp 100" in a ranking); otherwise a floor."""
+    return meta["maltyp"] == "tröskel" and not blank(meta["riktning"]) and meta["riktning"] == "minska"
+
+
 def target_text(meta: pd.Series) -> str:
     """The plan's target in plain Swedish words: the book's tables and the Excel mall both use it."""
     kind = meta["maltyp"]
     if kind == "tröskel":
         unit = " st" if meta["enhet"] == "st" else ""
         when = f" (gäller {int(meta['malar'])})" if not blank(meta["malar"]) else " per år"
-        return f"minst {number_sv(float(meta['malvarde']))}{unit}{when}"
+        return f"{'högst' if threshold_at_most(meta) else 'minst'} {number_sv(float(meta['malvarde']))}{unit}{when}"
     if kind == "riktning":
         return f"ska {meta['riktning']} jämfört med föregående år"
     if kind == "milstolpe":
