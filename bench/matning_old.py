@@ -11,7 +11,8 @@ them alike, reported as medians and as ratios to the plain way:
 
 Peak memory is the largest sum of resident memory over a run's process tree (sampled with
 psutil every 50 ms; shared pages are counted in every process, so it errs high). Then six
-editions, 2025–2030, are built one after another in one project, the years 2027–2030 filled
+editions, the plan's years (forsta_ar–sista_ar of the plan: block in _config.yml), are built one after
+another in one project, the years after the shipped data filled
 with exempeldata generated here for the benchmark (labelled `.exempeldata.csv`, never shipped):
 how the cost of one more edition grows, by kind of process (the command, kernels, workers, Jupyter
 Book). Last, the sixth edition is built in turns as the sixth and as the only edition of a fresh
@@ -54,9 +55,11 @@ from helpers.core.layout import Layout
 from helpers.core.errors import RunError, display_path
 from helpers.core.fmt import number_sv, signed_sv
 from helpers.core.fs import write_text_atomic
+from helpers.data.config import load_config
 
 TARGETS = {"kall": 0.20, "oforandrad": 0.05, "ett_varde": 0.15}
-EDITIONS = range(2025, 2031)
+# The plan's years, from the plan: block of the project's _config.yml (helpers.data.config).
+EDITIONS = load_config(Path(__file__).resolve().parents[1] / "_config.yml").ar
 CHANGED = ("1.1-1", "58", "59")  # indicator, shipped value, the value it is corrected to (and back)
 
 
@@ -764,9 +767,9 @@ inräknade), mätt var 50:e ms; delat minne räknas i varje process, så siffran
 
 {goals}
 
-## Sex utgåvor, 2025–2030
+## Sex utgåvor, {EDITIONS[0]}–{EDITIONS[-1]}
 
-Alla sex utgåvorna byggdes i samma projekt; åren 2027–2030 fylldes med exempeldata som genererades
+Alla sex utgåvorna byggdes i samma projekt; åren efter de levererade uppgifterna fylldes med exempeldata som genererades
 för mätningen (filerna heter `*.exempeldata.csv` och märks som exempeldata i böckerna; de finns bara i
 mätningens tillfälliga kopia). Först byggdes utgåvorna en i taget i årsordning, som i verkligheten, och
 varje utgåva en gång till utan ändringar (kolumnen *oförändrad*). Sedan mättes varje utgåva kall (cache

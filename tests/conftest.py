@@ -106,3 +106,13 @@ def shipped_book(tmp_path_factory):
     layout = make_project(tmp_path_factory.mktemp("shipped") / "projekt")
     result = run_year(2026, layout, jobs=2, log=lambda *_: None)
     return layout, result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plan_config():
+    """Each test starts from the project's own plan: block, whatever an earlier test made active."""
+    from helpers.data import config
+
+    config.use(None)
+    yield
+    config.use(None)

@@ -432,6 +432,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_mall_and_importera(data_dir: Path, plan, tmp_path: Path):
+    shutil.copy(ROOT / "_config.yml", data_dir.parent / "_config.yml")  # the plan: block names kommun and samordnare
     target = tmp_path / "mall.xlsx"
     out = run_cli("--data", str(data_dir), "mall", "--ar", str(YEAR), "--fil", str(target), cwd=tmp_path)
     assert out.returncode == 0, out.stderr

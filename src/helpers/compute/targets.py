@@ -30,7 +30,7 @@ import pandas as pd
 from helpers.compute.indicators import Change, decimals_for
 from helpers.core.fmt import date_sv, number_sv, plural
 from helpers.core.missing import blank
-from helpers.data.fakta import RANKING_FELMARGINAL
+from helpers.data import config
 from helpers.data.plan import Plan, threshold_at_most
 
 UPPFYLLT = "uppfyllt"
@@ -224,12 +224,13 @@ def _ranking(meta: pd.Series, change: Change) -> Judgement:
     stop = _missing(change, meta["riktning"])
     if stop is not None:
         return stop
-    if abs(change.diff) < RANKING_FELMARGINAL - 1e-9:
+    margin = config.active().ranking_felmarginal  # by the kommun's size class (helpers.data.fakta)
+    if abs(change.diff) < margin - 1e-9:
         moved = "är oförändrat" if change.diff == 0 else ("steg" if change.diff > 0 else "sjönk")
         amount = "" if change.diff == 0 else f" med {_num(meta, abs(change.diff))}"
         return Judgement(EJ_BEDOMT, INOM_FELMARGINALEN,
                          f"Betyget {moved}{amount} till {_num(meta, change.varde)} jämfört med {change.ar_fore}. "
-                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}), så den "
+                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(margin, 1)}), så den "
                          "räknas varken som förbättring eller försämring.")
     return _direction(meta, change)
 

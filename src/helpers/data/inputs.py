@@ -18,9 +18,6 @@ from helpers.data.schema import Col, TableSpec
 
 # --- the register: data/plan/ ------------------------------------------------------------------
 
-# Handlingsplan 2025–2030: the follow-up years the register covers (first, last).
-PLANENS_AR = (2025, 2030)
-
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
 TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
@@ -268,7 +265,7 @@ KOLADA_KPI = TableSpec((
 ))
 KOLADA_VARDEN = TableSpec((
     Col("kpi_id", required=True, **_KPI_ID),
-    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0188'"),
+    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0000' (riket)"),
     Col("ar", "int", required=True, min=1900, max=2100),
     Col("kon", "choice", required=True, choices=("T", "K", "M")),
     Col("varde", "decimal"),
