@@ -23,6 +23,8 @@ TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
 MALTYPER = ("riktning", "tröskel", "milstolpe", "ingen")
 RIKTNINGAR = ("öka", "minska")
+# The sources plans usually name, kept as suggestions (the mall and docs list them); the column is open
+# text, because a plan may follow any source ("Bolagsverket", "SCB och Tillväxtverket").
 KALLOR = (
     "egen uppföljning",
     "SKR Insikt",
@@ -34,12 +36,15 @@ KALLOR = (
 KOPPLINGSTYPER = ("åtgärd", "nki-fråga", "ranking-faktor", "styrdokument")
 FREKVENSER = ("kvartalsvis", "månadsvis", "årligen", "löpande", "efter aktivitet")
 
-ATGARD_ID = r"^[1-9]\.[1-9]$"
+# Åtgärd ids of the shapes plans use: "1.1", "1.10", "1.1.1", "A1", "A1.2" (sorted naturally, core.text.natural_key).
+_ATGARD = r"[A-Z]?[0-9]+(?:\.[0-9]+)*"
+ATGARD_ID = rf"^{_ATGARD}$"
+INDIKATOR_ID = rf"^({_ATGARD}|M[0-9]+)-[0-9]+$"
 SERIE_ID = r"^(insikt:[a-z_]+:[a-z_]+|ranking:[a-z_]+)$"
 
 MALOMRADEN = TableSpec(
     (
-        Col("malomrade_id", "int", required=True, unique=True, min=1, max=9),
+        Col("malomrade_id", "int", required=True, unique=True, min=1, max=99),
         Col("namn", required=True),
         Col("inriktning", required=True),
         Col("beskrivning", required=True),
@@ -48,8 +53,8 @@ MALOMRADEN = TableSpec(
 
 ATGARDER = TableSpec(
     (
-        Col("atgard_id", required=True, unique=True, pattern=ATGARD_ID, describe="ett åtgärdsnummer som '1.1'"),
-        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("atgard_id", required=True, unique=True, pattern=ATGARD_ID, describe="ett åtgärdsnummer som '1.1', '1.10', '1.1.1' eller 'A1'"),
+        Col("malomrade_id", "int", required=True, min=1, max=99),
         Col("titel", required=True),
         Col("mal_och_syfte", required=True),
         Col("tidplan", required=True),
@@ -84,10 +89,10 @@ def _indicator_rules(row: pd.Series) -> list[tuple[str, object, str]]:
 
 INDIKATORER = TableSpec(
     (
-        Col("indikator_id", required=True, unique=True, pattern=r"^([1-9]\.[1-9]|M[1-9])-[0-9]+$",
-            describe="ett id som '1.1-1' eller 'M4-1'"),
+        Col("indikator_id", required=True, unique=True, pattern=INDIKATOR_ID,
+            describe="ett id som '1.1-1', 'A1-2' eller 'M4-1' (åtgärdens nummer, bindestreck, löpnummer)"),
         Col("atgard_id"),
-        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("malomrade_id", "int", required=True, min=1, max=99),
         Col("text", required=True),
         Col("typ", "choice", required=True, choices=TYPER),
         Col("enhet", "choice", required=True, choices=ENHETER),
@@ -97,7 +102,7 @@ INDIKATORER = TableSpec(
         Col("malar", "int", min=2000, max=2100),
         Col("deadline", "date"),
         Col("deadline_text"),
-        Col("kalla", "choice", required=True, choices=KALLOR),
+        Col("kalla", required=True),  # an open list: KALLOR are the usual ones (docs/dataformat.md), any source may be named
         Col("serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki' eller 'ranking:infrastruktur'"),
         Col("varde_fran"),
         Col("anmarkning"),

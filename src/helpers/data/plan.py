@@ -15,6 +15,7 @@ import pandas as pd
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.core.fmt import date_sv, number_sv
 from helpers.core.missing import blank
+from helpers.core.text import natural_key
 from helpers.data import inputs
 from helpers.data.csvio import read_table
 from helpers.data.schema import check_references, load_table
@@ -55,8 +56,8 @@ class Plan:
 
     @cached_property
     def order(self) -> list[str]:
-        """Åtgärder in the plan's order (1.1, 1.2, …, 6.4), independent of file order."""
-        return sorted(self.atgarder.index, key=lambda a: tuple(int(p) for p in a.split(".")))
+        """Åtgärder in the plan's order (1.1, 1.2, …, 1.10; A1, A2), independent of file order."""
+        return sorted(self.atgarder.index, key=natural_key)
 
 
 def _cross_check_partial(frames: dict, folder: Path) -> list[Problem]:
