@@ -31,12 +31,12 @@ class Jamforelsegrupp:
 
 @dataclass(frozen=True)
 class PlanConfig:
-    kommun: str  # as written in running text: "Norrtälje kommun"
-    kortnamn: str  # as the business-climate files name the kommun: "Norrtälje"
-    genitiv: str  # "Norrtälje kommuns"
+    kommun: str  # as written in running text: "X kommun"
+    kortnamn: str  # as the business-climate files (Insikt) name the kommun: "X"
+    genitiv: str  # "X kommuns"
     kommunkod: str  # Kolada's four-digit municipality id
-    titel: str  # the plan's name, without its period: "Handlingsplan tillhörande Norrtälje kommuns näringslivsstrategi"
-    strategi: str  # the strategy the plan belongs to, as in "Norrtälje kommuns näringslivsstrategi"
+    titel: str  # the plan's name, without its period: "Handlingsplan tillhörande X kommuns näringslivsstrategi"
+    strategi: str  # the strategy the plan belongs to, as in "X kommuns näringslivsstrategi"
     forsta_ar: int
     sista_ar: int
     samordnare: str  # the unit that collects the reports
@@ -53,12 +53,12 @@ class PlanConfig:
 
     @property
     def planen(self) -> str:
-        """'handlingsplanen till Norrtälje kommuns näringslivsstrategi 2025–2030': the plan in running text."""
+        """'handlingsplanen till X kommuns näringslivsstrategi 2024–2027': the plan in running text."""
         return f"handlingsplanen till {self.genitiv} {self.strategi} {self.period}"
 
     @property
     def planens_namn(self) -> str:
-        """'Handlingsplan tillhörande … näringslivsstrategi 2025–2030': the plan's full name with its period."""
+        """'Handlingsplan tillhörande … näringslivsstrategi 2024–2027': the plan's full name with its period."""
         return f"{self.titel} {self.period}"
 
     @property
@@ -83,7 +83,7 @@ class PlanConfig:
 
     @property
     def kortnamn_genitiv(self) -> str:
-        """'Norrtäljes': the short name in the genitive (no extra s after s, x or z)."""
+        """'Borås' or 'Umeås': the short name in the genitive (no extra s after s, x or z)."""
         return self.kortnamn if self.kortnamn[-1] in "sxz" else self.kortnamn + "s"
 
     @property
@@ -103,7 +103,7 @@ class PlanConfig:
 
     @property
     def period(self) -> str:
-        """'2025–2030'."""
+        """'2024–2027': forsta_ar–sista_ar with an en dash."""
         return f"{self.forsta_ar}–{self.sista_ar}"
 
 
@@ -131,7 +131,7 @@ def parse_config(block, shown: str) -> PlanConfig:
     code = block.get("kommunkod")
     code = f"{code:04d}" if isinstance(code, int) and not isinstance(code, bool) else code
     if not isinstance(code, str) or not re.fullmatch(r"[0-9]{4}", code):
-        bad("kommunkod", code, "Koladas kommunkod med fyra siffror inom citattecken, t.ex. \"0188\"")
+        bad("kommunkod", code, "Koladas kommunkod med fyra siffror inom citattecken, t.ex. \"0180\"")
     else:
         values["kommunkod"] = code
     for key in ("forsta_ar", "sista_ar"):
