@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read_rows, write_rows
+from conftest import ROOT, make_project, read_rows, write_rows
 from helpers.compute.analysis import analyse
 from helpers.core.errors import InputError
 from helpers.core.layout import Layout
 from helpers.data import config
-from helpers.run.pages import FIXED_PAGES
 
 GRANLUNDA = ROOT / "tests" / "fixtures" / "granlunda"
 TRACES = re.compile(r"Norrtälje|Norrtelje|0188|2025–2030")
@@ -26,16 +24,7 @@ TRACES = re.compile(r"Norrtälje|Norrtelje|0188|2025–2030")
 
 def granlunda_project(dest: Path) -> Layout:
     """The shipped project with Granlunda's data/ and _config.yml in place of Norrtälje's."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
-    (dest / "book").mkdir()
-    for fixed in ("_static", "_templates", "_locale"):
-        shutil.copytree(ROOT / "book" / fixed, dest / "book" / fixed)
-    for name in FIXED_PAGES:
-        shutil.copy(ROOT / "book" / f"{name}.md", dest / "book" / f"{name}.md")
-    shutil.copy(GRANLUNDA / "_config.yml", dest / "_config.yml")
-    shutil.copytree(GRANLUNDA / "data", dest / "data")
-    return Layout.at(dest)
+    return make_project(dest, GRANLUNDA / "data", GRANLUNDA / "_config.yml")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
