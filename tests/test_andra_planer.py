@@ -129,3 +129,28 @@ def test_granlunda_builds_its_report_pdf_and_mall_without_a_trace_of_norrtalje(p
     assert not any(TRACES.search(c) for c in cells)
     assert wb["Instruktioner"]["A1"].value == "Uppföljningsmall 2025 – Handlingsplan för Granlunda kommuns näringslivsprogram 2024–2027"
     assert any("skicka den till Näringslivskontoret" in c for c in cells)
+
+
+# --- python -m helpers ny: a new kommun's project -------------------------------------------------------------
+
+def test_ny_writes_a_project_that_validates_as_it_stands_and_names_no_other_kommun(tmp_path):
+    target = tmp_path / "exempelby"
+    out = run_cli("ny", str(target), cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    cfg = config.load_config(target / "_config.yml")
+    assert (cfg.kommun, cfg.period) == ("Exempelby kommun", "2027–2030")
+    assert not TRACES.search((target / "_config.yml").read_text(encoding="utf-8"))
+    for stem in ("malomraden", "atgarder", "indikatorer", "kopplingar"):
+        rows = read_rows(target / "data" / "plan" / f"{stem}.csv")
+        assert len(rows) == 1, stem  # the right headers and one example row
+    assert sorted(p.name for p in (target / "data" / "2027").iterdir()) == [
+        "indikatorvarden.exempeldata.csv", "lardomar.exempeldata.csv", "status.exempeldata.csv"]
+    out = run_cli("--rot", str(target), "validera", "--ar", "2027", cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+
+
+def test_ny_never_writes_into_a_folder_that_holds_something(tmp_path):
+    (tmp_path / "finns.txt").write_text("x", encoding="utf-8")
+    out = run_cli("ny", str(tmp_path), cwd=ROOT)
+    assert out.returncode == 2 and "en ny eller tom mapp" in out.stderr and "Traceback" not in out.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["finns.txt"]

@@ -194,6 +194,13 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
 
     _archive_commands(sub)
 
+    n = sub.add_parser("ny", help="skriv ett nytt projekt för en annan kommuns plan i en ny mapp",
+                       description="Skriver i en ny (eller tom) mapp: _config.yml med ett plan:-avsnitt att fylla i, "
+                                   "registret data/plan/ med rätt kolumner och en exempelrad per fil, det första årets "
+                                   "standardmall och företagsklimatfilerna (exempeldata), notebooks och bokens fasta "
+                                   "sidor. Projektet kan kontrolleras direkt med validera. Se docs/ny-kommun.md.")
+    n.add_argument("mapp", type=Path, metavar="MAPP", help="den nya projektmappen (får inte finnas, eller vara tom)")
+
     _hamta_parser(sub, cfg)
     return p
 
@@ -301,6 +308,15 @@ def _dispatch(args, layout) -> int:
         return _archive_dispatch(args, layout)
     if args.kommando == "hamta":
         return _hamta(args, layout)
+    if args.kommando == "ny":
+        from helpers.core.errors import display_path
+        from helpers.publish.ny import FORSTA_AR, new_project
+
+        written = new_project(args.mapp, layout)
+        print(f"Ett nytt projekt är skrivet i {display_path(args.mapp)}/ ({len(written)} filer och mappar). Fyll i "
+              f"plan: i _config.yml och registret i data/plan/, byt exempelraderna mot egna och kontrollera med: "
+              f"python -m helpers --rot {display_path(args.mapp)} validera --ar {FORSTA_AR}")
+        return EXIT_OK
     raise AssertionError(args.kommando)
 
 
