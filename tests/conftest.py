@@ -111,6 +111,7 @@ def small_data(dest: Path, atgarder=("1.1", "1.2", "5.1", "6.1")) -> Path:
             header = list(rows[0].keys())
             write_rows(dst / f.name, [r for r in rows if r[key] in keep], header)
     shutil.copytree(DATA / "foretagsklimat", data / "foretagsklimat")
+    shutil.copy(NORRTALJE / "_config.yml", dest / "_config.yml")  # the data's own plan: block
     return data
 
 
@@ -128,11 +129,19 @@ def shipped_book(tmp_path_factory):
     return layout, result
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_config():
-    """Each test starts from the project's own plan: block, whatever an earlier test made active."""
+def _norrtalje_config():
     from helpers.data import config
 
-    config.use(None)
+    return config.use(config.load_config(NORRTALJE / "_config.yml"))
+
+
+_norrtalje_config()  # before any fixture of any scope: loose data folders are Norrtälje's, not the project's
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plan_config():
+    """Each test starts from the Norrtälje fixture's plan: block (never from whatever _config.yml the project
+    holds), whatever an earlier test made active; a test that analyses another plan's data gets that plan's."""
+    _norrtalje_config()
     yield
-    config.use(None)
+    _norrtalje_config()

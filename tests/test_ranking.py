@@ -11,7 +11,7 @@ import pytest
 
 from helpers.compute.ranking import ranking_deltas
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
+DATA = Path(__file__).resolve().parent / "fixtures" / "norrtalje" / "data" / "foretagsklimat"
 
 
 def frame(rows):

@@ -93,9 +93,11 @@ def plan_config(argv: list[str] | None):
 
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--rot", type=Path, default=None)
+    pre.add_argument("--data", type=Path, default=None)
     known, _ = pre.parse_known_args(argv)
+    own = config.config_file(known.data) if known.data is not None else None  # a data folder's own plan first
     try:
-        return config.load_config((known.rot or Path.cwd()) / config.FILE)
+        return config.load_config(own or (known.rot or Path.cwd()) / config.FILE)
     except InputError:
         return None
 

@@ -203,7 +203,9 @@ def config_file(data_dir: Path) -> Path | None:
 def for_data(data_dir: Path) -> PlanConfig:
     """The plan configuration of a data folder (see config_file); it becomes the active one."""
     path = config_file(data_dir)
-    if path is None:  # a loose data folder (a test's copy): the project's in the working folder
+    if path is None and _active is not None:  # a loose data folder (a test's copy): the one in use
+        return _active
+    if path is None:  # else the project's in the working folder
         path = config_file(Path.cwd())
     if path is None:
         raise InputError([Problem(display_path(Path(data_dir)), f"en {FILE} med ett avsnitt '{BLOCK}:' i mappen "
