@@ -287,7 +287,7 @@ CORPUS = [
     # the project's _config.yml
     Case("config-trasig-yaml", text_edit("_config.yml", lambda t: t + "title: [Uppföljning\n"),
          ("_config.yml, rad", "en lista [ … ] stängs aldrig", "giltig YAML")),
-    Case("config-kolon", text_edit("_config.yml", lambda t: t.replace("author: Norrtälje", "author: x: Norrtälje")),
+    Case("config-kolon", text_edit("_config.yml", lambda t: t.replace("\nauthor: ", "\nauthor: x: ", 1)),
          ("_config.yml, rad", "ett kolon där det inte får stå")),
     Case("config-tom", text_edit("_config.yml", lambda t: ""), ("_config.yml: värdet 'filen är tom'",)),
     # the year argument

@@ -119,7 +119,8 @@ def _memoised_analyse(original):
             memo.clear()
             memo[key] = blob
         an = pickle.loads(memo[key])
-        config.use(an.config)  # what a fresh analyse() would have made active: the edition's plan: block
+        if getattr(an, "config", None) is not None:
+            config.use(an.config)  # what a fresh analyse() would have made active: the edition's plan: block
         return an
 
     analyse.memoised = True
