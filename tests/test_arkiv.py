@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project, small_data
+from conftest import ROOT, make_project, small_data, write_config
 from helpers.core.errors import RunError
 from helpers.core.fmt import NBSP, number_sv, percent_sv, signed_sv
 from helpers.core.layout import Layout
@@ -45,7 +45,7 @@ def _cli(*args, cwd, env=None):
 def _minimal_project(root: Path) -> Path:
     for d in ("notebooks", "data", "book/2026"):
         (root / d).mkdir(parents=True)
-    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    write_config(root / "_config.yml")
     return root
 
 

@@ -36,6 +36,7 @@ from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import date_sv
 from helpers.core.fs import write_bytes_atomic
 from helpers.core.layout import Layout, pdf_name
+from helpers.data import config
 from helpers.evidence.manifest import MANIFEST
 from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.evidence.package import add_to_edition
@@ -464,7 +465,7 @@ def finish(pdf: bytes, chapters: list[Chapter], pages: dict[str, int], ed: Editi
         "/Title": f"{ed.title} – {ed.utgivare}",
         "/Author": f"{ed.utgivare}, {ed.enhet}" if ed.enhet else ed.utgivare,
         "/Subject": ed.serie,
-        "/Keywords": f"uppföljningsrapport, näringslivsstrategi, handlingsplan, {ed.year}"
+        "/Keywords": f"uppföljningsrapport, {config.active().strategi}, handlingsplan, {ed.year}"
                      + (", exempeldata" if ed.exempeldata else ""),
         "/Creator": "Uppföljningsboken (python -m helpers pdf)",
         "/Producer": f"Chromium {chromium}; pypdf {metadata.version('pypdf')}",
@@ -494,6 +495,7 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
     from pypdf import PdfReader
 
     html_dir, edition = layout.html(year), layout.edition(year)
+    config.for_data(layout.data)  # the project's plan: block names the strategy in the PDF's keywords
     for need in (html_dir / "index.html", edition / MANIFEST, edition / "_toc.yml"):
         if not need.exists():
             raise RunError(f"Utgåvan {year} är inte byggd ({need.name} saknas i {need.parent}). "
