@@ -9,8 +9,8 @@ outcome, the same on every page and in every count (also stated for readers in *
   comparable earlier value); **ej aktuellt** (a target for another year, a milestone reached an
   earlier year, an åtgärd that is avslutad or not started); **uppgift saknas** only when a value
   was due and is missing. Indicators without a target are *inget mål*: reported, never judged.
-- tröskel ("minst två per år", or with riktning=minska a ceiling "högst 100"): reached → uppfyllt; not reached → ej uppfyllt once the year the
-  target applies to is over, until then ej bedömt ännu. A target for another year, or before the
+- tröskel ("minst två per år", or with riktning=minska a ceiling "högst 100"): reached → uppfyllt;
+  not reached → ej uppfyllt once the year the target applies to is over, until then ej bedömt ännu. A target for another year, or before the
   year a recurring target starts (`galler_fran`), is ej aktuellt.
 - milstolpe: done by the deadline → uppfyllt; done later → uppfyllt för sent; deadline passed at the
   end of the uppföljningsperiod without being done → ej uppfyllt; not due → ej bedömt ännu. A
