@@ -203,7 +203,30 @@ def test_trend_chart_marks_real_and_exempeldata_points():
     data = pd.DataFrame({"ar": [2021, 2022], "varde": [3.19, 3.24], "exempeldata": [False, True]})
     fig = charts.trend(data, "Omdöme", "betyg", decimals=2)
     assert "2022: 3,24 (exempeldata)" in fig
-    assert "Runda punkter är verkliga värden, fyrkantiga exempeldata." in fig
+    assert ("Runda punkter och hel linje är verkliga värden, fyrkantiga punkter och streckad linje exempeldata; "
+            "de är skilda serier och förbinds inte.") in fig
+
+
+def test_real_and_exempeldata_values_are_never_joined_into_one_line():
+    """6.1 and the NKI chart: a real published figure and an invented one are separate series."""
+    assert charts.runs([2021, 2022, 2023], kinds=[False, True, True]) == [0, 1, 1]
+    assert charts.runs([2016, 2017, 2018], kinds=["verkligt värde"] * 3) == [0, 0, 0]
+
+
+def test_the_nki_chart_draws_real_and_exempeldata_as_separate_dashed_series(an, monkeypatch):
+    drawn = []
+    real = charts.to_svg
+    monkeypatch.setattr(charts, "to_svg", lambda chart: drawn.append(chart) or real(chart))
+    klimat.nki_trend_chart(an)
+    spec = charts.spec(drawn[0])
+    rows = [r for r in spec["datasets"][next(iter(spec["datasets"]))] if r["kommun"] != "Riket"]
+    by_run: dict = {}
+    for r in rows:
+        by_run.setdefault(r["run"], set()).add(r["typ"])
+    assert set().union(*by_run.values()) == {charts.REAL, charts.EXEMPEL}  # both kinds are drawn …
+    assert all(len(kinds) == 1 for kinds in by_run.values())  # … but no line joins them
+    line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert line["encoding"]["strokeDash"]["field"] == "typ"
 
 
 # --- atgard -------------------------------------------------------------------------------------------------

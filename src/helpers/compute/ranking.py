@@ -7,8 +7,9 @@ change as "förbättring"/"försämring" with a Swedish sentence, so notebooks n
 signs themselves. The ranking is published as point values without sampling intervals; a
 survey score that moved less than the project's estimated margin of error
 (`fakta.RANKING_FELMARGINAL`, ±0,2) is called "inom felmarginalen", never an improvement or a
-decline, the same principle as for NKI. The placering is a rank, not a sample, and is described
-as it moved.
+decline, the same principle as for NKI. The placering is a rank built on those scores and is
+published without any margin: a move of a few places may be noise, so it is described as it moved
+("upp"/"ner", never "förbättring"/"försämring") and the sentence says why it is not judged.
 
 Domain constants (290 kommuner, the 1–6 scale, measure names) live in :mod:`helpers.data.fakta`,
 the project's single place for företagsklimat facts.
@@ -33,6 +34,11 @@ FORBATTRING = "förbättring"
 FORSAMRING = "försämring"
 OFORANDRAT = "oförändrat"
 INOM_FELMARGINALEN = "inom felmarginalen"
+# Placering moves are named, not judged: the rank has no published margin of error.
+UPP = "upp"
+NER = "ner"
+EJ_BEDOMD_PLACERING = ("placeringen publiceras utan felmarginal och bygger på enkätbetyg med en osäkerhet på "
+                       f"±{number_sv(RANKING_FELMARGINAL, 1)}, så flytten bedöms inte som förbättring eller försämring.")
 
 _TOLERANCE = 1e-9
 _COLUMNS = ["matt", "ar_fran", "ar", "varde_fran", "varde", "delta", "forandring", "forklaring"]
@@ -94,8 +100,8 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
     """(delta, forandring, forklaring) for one measure between two years.
 
     delta = curr − prev in the measure's own unit. For placering lower is better, so a
-    negative delta is a förbättring ("upp 2 placeringar"); for omdöme and factors higher
-    is better.
+    negative delta is "upp 2 placeringar", named but not judged (no margin is published); for
+    omdöme and factors higher is better, judged against the survey's margin.
     """
     delta = round(float(curr) - float(prev), 6)
     if abs(delta) < _TOLERANCE:
@@ -104,12 +110,12 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
     if matt == PLACERING:
         k = int(round(abs(delta)))
         if delta < 0:
-            return delta, FORBATTRING, (
-                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)})."
+            return delta, UPP, (
+                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {EJ_BEDOMD_PLACERING}"
             )
         if delta > 0:
-            return delta, FORSAMRING, (
-                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)})."
+            return delta, NER, (
+                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {EJ_BEDOMD_PLACERING}"
             )
         return delta, OFORANDRAT, f"Oförändrad placering, plats {int(curr)}, {than}."
     name = matt_namn(matt)
@@ -141,8 +147,8 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     ("jämfört med 2019").
 
     Output: [kommun,] matt, ar_fran, ar, varde_fran, varde, delta (curr − prev),
-    forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"), forklaring (Swedish
-    sentence).
+    forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"; placering "upp",
+    "ner" or "oförändrat"), forklaring (Swedish sentence).
     """
     data = _validate(df)
     keys = ["kommun", "matt"] if "kommun" in data.columns else ["matt"]
