@@ -426,3 +426,24 @@ def test_a_notebook_keeps_the_markup_once_and_its_plain_text_without_the_chart_d
                          '</figure>')
     shown, _ = InteractiveShell.instance().display_formatter.format(fragment)
     assert shown == {"text/html": str(fragment), "text/plain": "Antal: 58\n[Diagram]"}
+
+
+# --- the page of the register's readings of the plan (issue 21, point 6) ----------------------
+
+
+def test_the_readings_page_gives_the_plans_words_the_reading_and_the_reason():
+    from conftest import DATA
+    from helpers.data.plan import load_plan
+    from helpers.present.tolkningar import tolkningar_markdown
+
+    plan = load_plan(DATA / "plan")
+    page = tolkningar_markdown(plan)
+    text = html.plain_text(page)
+    assert page.startswith("# Planens ord och rapportens tolkningar")
+    assert f"({len(plan.readings())} st)" in page
+    assert ("4.2-3 | Tidsgräns | ”Senast hösten 2027 ska kartläggning av lokalt kompetensbehov vara genomförd” | "
+            "2027-11-30 | ”Senast” gör hösten till en tidsgräns") in text
+    assert "1.2-1 | Mål | ”Förbättrat NKI-resultat för relevanta myndighetskontakter – målsättningar sätts årligen" in text
+    assert "1.2-1 | Mått | ”relevanta myndighetskontakter” | NKI totalt i SKR:s Insikt" in text
+    assert '<a href="atgard_4_2.html">4.2-3</a>' in page and '<a href="malomrade_4.html">M4-1</a>' in page
+    assert "\n\n" not in page.split("## Åtgärdernas tidplaner")[1].split("## Indikatorernas")[0].strip()

@@ -14,6 +14,10 @@ explanation that the book prints next to it, so a reader can check the reasoning
 - riktning ("ska öka"): compared with the previous value covering the same part of the year;
   different periods → ej bedömt. NKI changes count only outside the margin of error; ranking
   survey scores only when they moved at least the estimated margin (±0,2).
+- annat beslut (the plan leaves the target to another process, 1.2-1: "målsättningar sätts
+  årligen i kommunens mål- och budgetprocess"): judged against the value that year's decision
+  sets (data/<år>/malvarden.csv, with the decision and its date); without one the value is
+  reported without a judgement and the reason is said. Never replaced by a target of our own.
 - inget mål: the value is reported, not judged.
 - an åtgärd that is avslutad or ej påbörjad: its indicators are *ej aktuellt* (a milestone of a
   not-started åtgärd whose deadline has passed is still ej uppfyllt).
@@ -31,6 +35,7 @@ from helpers.compute.indicators import Change, decimals_for
 from helpers.core.fmt import date_sv, number_sv, plural
 from helpers.core.missing import blank
 from helpers.data.fakta import RANKING_FELMARGINAL
+from helpers.data.inputs import ANNAT_BESLUT, MALTYPER
 from helpers.data.plan import Plan
 
 UPPFYLLT = "uppfyllt"
@@ -51,6 +56,7 @@ EJ_BEDOMT_ANNU = "ej bedömt ännu"
 SAKNAS = "uppgift saknas"
 INOM_FELMARGINALEN = "inom felmarginalen"
 OLIKA_PERIODER = "olika perioder"
+MAL_I_ANNAT_BESLUT = "målvärde ej beslutat"
 
 INACTIVE = ("avslutad", "ej påbörjad")
 
@@ -68,10 +74,11 @@ def _num(meta: pd.Series, value: float) -> str:
 
 def judge(meta: pd.Series, change: Change, on: dt.date, *, report_year: int,
           milestone_done: dt.date | None = None, klimat: dict | None = None,
-          atgard_status: str | None = None) -> Judgement:
-    """Judge one indicator. `on` is the bedömningsdatum (end of the uppföljningsperiod)."""
+          atgard_status: str | None = None, beslut: pd.Series | None = None) -> Judgement:
+    """Judge one indicator. `on` is the bedömningsdatum (end of the uppföljningsperiod); `beslut` is
+    the year's decided target (a malvarden.csv row) for a target the plan leaves to another decision."""
     maltyp = meta["maltyp"]
-    if maltyp not in ("ingen", "milstolpe", "tröskel", "riktning"):
+    if maltyp not in MALTYPER:
         raise ValueError(f"unknown maltyp {maltyp!r}")
     if maltyp == "milstolpe":
         return _milestone(meta, milestone_done, on, report_year, atgard_status)
@@ -79,6 +86,8 @@ def judge(meta: pd.Series, change: Change, on: dt.date, *, report_year: int,
         return _inactive(atgard_status)
     if maltyp == "ingen":
         return Judgement(INGET_MAL, INGET_MAL, "Handlingsplanen anger inget mål för indikatorn; värdet redovisas utan bedömning.")
+    if maltyp == ANNAT_BESLUT:
+        return judge_decided(meta, change, beslut, report_year)
     if maltyp == "tröskel":
         return _threshold(meta, change, report_year, on)
     serie = "" if blank(meta["serie"]) else str(meta["serie"])
@@ -229,7 +238,7 @@ def milestone_done(values: pd.DataFrame, iid: str, year: int) -> dt.date | None:
 
 def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year: int,
               period_end: dict[str, dt.date], klimat_cmp: dict[str, dict] | None = None,
-              statuses: dict[str, str] | None = None) -> pd.DataFrame:
+              statuses: dict[str, str] | None = None, decided: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator: ids, målområde, utfall, detalj, forklaring and (milestones) uppnatt_datum."""
     rows = []
     for iid, change in changes.items():
@@ -240,7 +249,9 @@ def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year
         cmp = (klimat_cmp or {}).get(meta["serie"]) if not blank(meta["serie"]) else None
         done = milestone_done(values, iid, year) if meta["maltyp"] == "milstolpe" else None
         status = (statuses or {}).get(aid) if not blank(aid) else None
-        j = judge(meta, change, on, report_year=year, milestone_done=done, klimat=cmp, atgard_status=status)
+        beslut = decided.loc[iid] if decided is not None and iid in decided.index else None
+        j = judge(meta, change, on, report_year=year, milestone_done=done, klimat=cmp, atgard_status=status,
+                  beslut=beslut)
         rows.append({"indikator_id": iid, "atgard_id": aid, "malomrade_id": int(meta["malomrade_id"]),
                      "utfall": j.utfall, "detalj": j.detalj, "forklaring": j.forklaring, "uppnatt_datum": done})
     return pd.DataFrame(rows, columns=["indikator_id", "atgard_id", "malomrade_id", "utfall", "detalj", "forklaring",
@@ -262,3 +273,21 @@ def summarise(judgements: pd.DataFrame, by: str) -> pd.DataFrame:
     counts["totalt"] = counts[list(UTFALL)].sum(axis=1)
     counts["andel_uppfyllt"] = (counts[UPPFYLLT] / counts["bedomda"] * 100).where(counts["bedomda"] > 0)
     return counts
+
+
+def judge_decided(meta: pd.Series, change: Change, beslut: pd.Series | None, year: int) -> Judgement:
+    """A target the plan leaves to another decision (mål och budget): judged against the value that
+    decision sets, never against one the report makes up; without a decision, not judged."""
+    if beslut is None:
+        return Judgement(EJ_BEDOMT, MAL_I_ANNAT_BESLUT,
+                         f"Enligt handlingsplanen sätts målet i kommunens mål- och budgetprocess. Inget beslutat målvärde "
+                         f"för {year} har lämnats (malvarden.csv), så värdet redovisas utan bedömning.")
+    want = "högst" if meta["riktning"] == "minska" else "minst"
+    goal = (f"{want} {_num(meta, float(beslut['malvarde']))} enligt {beslut['beslut']} "
+            f"(beslutat {date_sv(beslut['beslutsdatum'])})")
+    if math.isnan(change.varde):
+        return Judgement(EJ_BEDOMT, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
+    when = f" ({change.ar})" if change.ar not in (None, year) else ""
+    met = change.varde <= beslut["malvarde"] if want == "högst" else change.varde >= beslut["malvarde"]
+    return Judgement(UPPFYLLT if met else EJ_UPPFYLLT, UPPFYLLT if met else EJ_UPPFYLLT,
+                     f"{_num(meta, change.varde)}{when} – målet är {goal}.")
