@@ -447,3 +447,27 @@ def test_the_readings_page_gives_the_plans_words_the_reading_and_the_reason():
     assert "1.2-1 | Mått | ”relevanta myndighetskontakter” | NKI totalt i SKR:s Insikt" in text
     assert '<a href="atgard_4_2.html">4.2-3</a>' in page and '<a href="malomrade_4.html">M4-1</a>' in page
     assert "\n\n" not in page.split("## Åtgärdernas tidplaner")[1].split("## Indikatorernas")[0].strip()
+
+
+def test_the_books_trend_lines_say_no_trend_within_the_margin_and_never_join_kinds():
+    """3.1 '… under faktorn infrastruktur': 3,02 → 3,15 is not 'ökande'; 6.1 starts from exempeldata 2022,
+    not from the real 2017 newspaper figure (2,44)."""
+    from conftest import DATA
+
+    an26 = analyse(2026, DATA)
+    infra = html.plain_text(indikatorer.change_text(an26.plan.indikatorer.loc["3.1-2"], an26.changes["3.1-2"]))
+    assert "Sedan 2022 (3,02) (exempeldata): ingen säker trend (+0,13, inom felmarginalen ±0,2)" in infra
+    assert "ökande" not in infra
+    dialog = html.plain_text(indikatorer.change_text(an26.plan.indikatorer.loc["6.1-1"], an26.changes["6.1-1"]))
+    assert "Sedan 2022 (2,71) (exempeldata): ökande trend" in dialog and "2017" not in dialog
+
+
+def test_om_rapporten_states_the_rules_for_trends_readings_and_targets_set_elsewhere():
+    from conftest import ROOT
+
+    text = (ROOT / "book" / "om_rapporten.md").read_text(encoding="utf-8")
+    for rule in ("större än måttets felmarginal", "ingen säker trend", "1 % av medelnivån per år",
+                 "bildar aldrig en gemensam serie", "Mål som sätts i ett annat beslut",
+                 "ersätter aldrig målet med ett eget", "(tolkningar.md)",
+                 "bedöms\ninte som förbättring eller försämring"):
+        assert rule in text, rule
