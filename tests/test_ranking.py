@@ -187,3 +187,15 @@ def test_exempeldata_ranking_file():
     dialog = out[out["matt"] == "dialog_beslutsfattare"].iloc[0]
     assert (dialog["ar_fran"], dialog["ar"]) == (2017, 2022)
     assert "jämfört med 2017" in dialog["forklaring"]
+
+
+def test_a_real_figure_and_exempeldata_are_never_compared():
+    """6.1: the real 2017 newspaper figure (2,44) and the invented 2022 value (2,71) are two series."""
+    df = frame([(2017, "dialog_beslutsfattare", 2.44), (2022, "dialog_beslutsfattare", 2.71),
+                (2023, "dialog_beslutsfattare", 2.65)]).assign(exempeldata=[False, True, True])
+    out = ranking_deltas(df)
+    first = only(out, ar=2022)
+    assert first["forandring"] == "ej jämförbart"
+    assert first["forklaring"] == ("Dialog med kommunens beslutsfattare: 2017 är ett verkligt publicerat "
+                                   "värde och 2022 exempeldata, så ingen förändring bedöms mellan dem.")
+    assert only(out, ar=2023)["forandring"] == "inom felmarginalen"

@@ -34,6 +34,8 @@ FORBATTRING = "förbättring"
 FORSAMRING = "försämring"
 OFORANDRAT = "oförändrat"
 INOM_FELMARGINALEN = "inom felmarginalen"
+# A real published figure and an invented one are two series: their difference is not a change.
+OLIKA_SLAG = "ej jämförbart"
 # Placering moves are named, not judged: the rank has no published margin of error.
 UPP = "upp"
 NER = "ner"
@@ -57,7 +59,8 @@ def _validate(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"Kolumner saknas i rankingdata: {', '.join(missing)}.")
     keys = ["kommun"] if "kommun" in df.columns else []
-    out = df[[*keys, "ar", "matt", "varde"]].copy()
+    kind = ["exempeldata"] if "exempeldata" in df.columns else []
+    out = df[[*keys, "ar", "matt", "varde", *kind]].copy()
     ar = pd.to_numeric(out["ar"], errors="coerce")
     if ar.isna().any() or (ar % 1 != 0).any():
         raise ValueError("Kolumnen 'ar' måste innehålla heltal.")
@@ -144,7 +147,8 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     columns (kalla, harledd) are ignored; a ``kommun`` column, when present, is part of the
     series key. A year with no row (or a blank value) is skipped: the next year is compared
     with the previous year that has a value, and the sentence always names that year
-    ("jämfört med 2019").
+    ("jämfört med 2019"). With an ``exempeldata`` column, a real figure next to an invented one is
+    "ej jämförbart": two kinds of value are never one series.
 
     Output: [kommun,] matt, ar_fran, ar, varde_fran, varde, delta (curr − prev),
     forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"; placering "upp",
@@ -155,6 +159,11 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for named, prev, curr in consecutive(data, keys):
         delta, forandring, text = describe_change(curr["matt"], prev["ar"], prev["varde"], curr["ar"], curr["varde"])
+        if bool(prev.get("exempeldata", False)) != bool(curr.get("exempeldata", False)):
+            real, made_up = (prev, curr) if curr.get("exempeldata") else (curr, prev)
+            forandring, text = OLIKA_SLAG, (
+                f"{matt_namn(curr['matt'])}: {int(real['ar'])} är ett verkligt publicerat värde och {int(made_up['ar'])} "
+                "exempeldata, så ingen förändring bedöms mellan dem.")
         row = dict(named)
         row.update(
             ar_fran=int(prev["ar"]),

@@ -276,11 +276,9 @@ def ranking_table(an) -> Html:
         return NO_DATA
     d = k.ranking_deltas
     latest = d[d["ar"] == d["ar"].max()]
-    invented = {(int(r["ar"]), r["matt"]) for _, r in k.ranking.iterrows() if bool(r["exempeldata"])}
     rows = []
     for _, r in latest.iterrows():
-        mixed = ((int(r["ar_fran"]), r["matt"]) in invented) != ((int(r["ar"]), r["matt"]) in invented)
-        note = " <small>(jämför ett verkligt värde med exempeldata)</small>" if mixed else ""
+        note = ""  # a real figure next to exempeldata is 'ej jämförbart' and its sentence says why
         decimals = 0 if r["matt"] == fakta.PLACERING else 2
         rows.append([esc(matt_namn(r["matt"])), f"{r['ar_fran']}–{r['ar']}", number_sv(r["varde_fran"], decimals),
                      number_sv(r["varde"], decimals), esc(r["forandring"]), esc(r["forklaring"]) + note])
