@@ -97,9 +97,12 @@ def runs(years: list[int], joined: list[bool] | None = None, kinds: list | None 
     return out
 
 
-def kind_dash(field: str = "typ") -> alt.StrokeDash:
-    """Solid lines for real values, dashed for exempeldata: the two series look different too."""
-    return alt.StrokeDash(f"{field}:N", title=None, legend=None,
+def kind_dash(legend: bool = True) -> alt.StrokeDash:
+    """Solid lines for real values, dashed for exempeldata: the two series look different too.
+
+    Vega-Lite merges this legend with the point shapes' (same field), so both show in one key; a
+    chart without a shape legend passes `legend=False` (a hidden dash legend would hide both)."""
+    return alt.StrokeDash("typ:N", title=None, legend=alt.Legend(orient="bottom") if legend else None,
                           scale=alt.Scale(domain=[REAL, EXEMPEL], range=[[1, 0], [6, 3]]))
 
 
@@ -134,7 +137,7 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None =
                       legend=alt.Legend(orient="bottom") if len(kinds) > 1 else None)
     # Channel objects, not "run:N" shorthands: Altair would look each shorthand's class up in its schema.
     chart = alt.layer(base.mark_line(color=LINE, strokeWidth=2).encode(detail=alt.Detail("run:N"),
-                                                                       strokeDash=kind_dash()),
+                                                                       strokeDash=kind_dash(len(kinds) > 1)),
                       base.mark_point(color=LINE, filled=True, size=70, opacity=1).encode(shape=shape),
                       base.mark_text(dy=-12, color="#222").encode(text=alt.Text("etikett:N")), data=data,
                       width=420, height=200, title=_wrap(title))
