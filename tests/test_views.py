@@ -227,6 +227,9 @@ def test_the_nki_chart_draws_real_and_exempeldata_as_separate_dashed_series(an, 
     assert all(len(kinds) == 1 for kinds in by_run.values())  # … but no line joins them
     line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
     assert line["encoding"]["strokeDash"]["field"] == "typ"
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    # Both keys are shown (Vega-Lite merges them): a hidden dash legend would hide the shapes' too.
+    assert points["encoding"]["shape"]["legend"] and line["encoding"]["strokeDash"]["legend"]
 
 
 # --- atgard -------------------------------------------------------------------------------------------------
