@@ -26,9 +26,11 @@ from helpers.data.yeardata import YearData
 
 # jamforbar_fran: first year of the like-for-like stretch (a series break starts a new one; 0 = always comparable)
 # period_fran/period_till: the days the value covers (comparisons need the same part of the year)
+# jamforelsevarde: the value of the same period one year earlier, as the unit reports it now
 # felmarginal: half the 95 % interval of a sample result (SKR Insikt), blank otherwise
 VALUE_COLUMNS = ["indikator_id", "ar", "varde", "uppnatt_datum", "text", "kommentar", "exempeldata", "kalla",
-                 "jamforbar_fran", "period_fran", "period_till", "felmarginal"]
+                 "jamforbar_fran", "period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering",
+                 "felmarginal"]
 
 Period = tuple[dt.date, dt.date]
 
@@ -105,6 +107,8 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
     for year, data in sorted(years.items()):
         usual = year_period(data.status, year)
         for iid, r in data.varden.iterrows():
+            if not blank(plan.indikatorer.at[iid, "serie"]) or not blank(plan.indikatorer.at[iid, "varde_fran"]):
+                continue  # a row with only the unit's forecast: the values come from the series or the other measure
             aid = plan.indikatorer.at[iid, "atgard_id"]
             own = _period_of(r)
             if own is None and not blank(aid) and aid in data.status.index:
@@ -114,7 +118,9 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "indikator_id": iid, "ar": year, "varde": _num(r["varde"]), "uppnatt_datum": r["uppnatt_datum"],
                 "text": r["text"], "kommentar": r["kommentar"], "exempeldata": data.exempeldata,
                 "kalla": plan.indikatorer.at[iid, "kalla"], "jamforbar_fran": 0,
-                "period_fran": start, "period_till": end, "felmarginal": math.nan,
+                "period_fran": start, "period_till": end, "jamforelsevarde": _num(r.get("jamforelsevarde")),
+                "prognos": r.get("prognos"), "prognos_motivering": r.get("prognos_motivering"),
+                "felmarginal": math.nan,
             })
     base = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     derived = []
@@ -133,6 +139,7 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "exempeldata": series["exempeldata"].astype(bool), "kalla": series["kalla"],
                 "jamforbar_fran": series["jamforbar_fran"].astype(int) if "jamforbar_fran" in series else 0,
                 "period_fran": [dt.date(y, 1, 1) for y in ar], "period_till": [dt.date(y, 12, 31) for y in ar],
+                "jamforelsevarde": math.nan, "prognos": None, "prognos_motivering": None,
                 "felmarginal": series["felmarginal"].astype(float) if "felmarginal" in series else math.nan,
             }, columns=VALUE_COLUMNS))
     parts = [p for p in [base, *derived] if len(p)]
@@ -209,6 +216,10 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
     before = float(before_row["varde"]) if before_row is not None and not blank(before_row["varde"]) else math.nan
     period = _period_of(row) if row is not None else None
     period_fore = _period_of(before_row) if before_row is not None else None
+    given = row.get("jamforelsevarde") if row is not None else None
+    if not blank(given) and period is not None and prev_year is not None:
+        # The unit's own figure for the same period of the year before: like for like by construction.
+        before, period_fore = float(given), (_year_back(period[0]), _year_back(period[1]))
     both = not (math.isnan(value) or math.isnan(before))
     jamforbar = not both or same_part_of_year(period, period_fore)
     diff = value - before if both and jamforbar else math.nan
@@ -235,6 +246,11 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
         kalla=None if row is None else row["kalla"],
         period=period, period_fore=period_fore, jamforbar=jamforbar, trend_marginal=trend_margin,
     )
+
+
+def _year_back(day: dt.date) -> dt.date:
+    """The same day one year earlier (29 February becomes 28 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
 
 
 def comparable_stretch(own: pd.DataFrame) -> pd.DataFrame:

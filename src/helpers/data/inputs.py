@@ -39,6 +39,9 @@ KALLOR = (
 )
 KOPPLINGSTYPER = ("åtgärd", "nki-fråga", "ranking-faktor", "styrdokument")
 FREKVENSER = ("kvartalsvis", "månadsvis", "årligen", "löpande", "efter aktivitet")
+# The unit's own forecast for a target (or the whole åtgärd) not yet due, in the mall's words.
+PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ = "kommer att uppfyllas", "risk att inte uppfyllas", "kommer inte att uppfyllas"
+PROGNOSER = (PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ)
 
 ATGARD_ID = r"^[1-9]\.[1-9]$"
 SERIE_ID = r"^(insikt:[a-z_]+:[a-z_]+|ranking:[a-z_]+)$"
@@ -103,6 +106,9 @@ INDIKATORER = TableSpec(
         Col("malar", "int", min=2000, max=2100),
         Col("deadline", "date"),
         Col("deadline_text"),
+        # A recurring threshold ("minst två träffar per år") that applies from a later year than the
+        # plan's first (the first meeting is planned for 2026): before it the target is ej aktuellt.
+        Col("galler_fran", "int", min=2000, max=2100, may_be_absent=True),
         Col("kalla", "choice", required=True, choices=KALLOR),
         Col("serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki' eller 'ranking:infrastruktur'"),
         Col("varde_fran"),
@@ -146,6 +152,13 @@ KOPPLINGAR = TableSpec(
 
 # --- a year's follow-up: data/<år>/ --------------------------------------------------------------
 
+def _forecast_rule(row: pd.Series) -> list[tuple[str, object, str]]:
+    """A forecast that the target may be missed needs its reason."""
+    if row.get("prognos") in (PROGNOS_RISK, PROGNOS_NEJ) and blank(row.get("prognos_motivering")):
+        return [("prognos_motivering", "", f"en motivering när prognos är '{row['prognos']}'")]
+    return []
+
+
 STATUS = TableSpec(
     (
         Col("atgard_id", required=True, unique=True, describe="ett åtgärdsnummer från handlingsplanen, t.ex. '1.1'"),
@@ -156,8 +169,11 @@ STATUS = TableSpec(
         Col("behov_av_justering", "janej", required=True),
         Col("justering"),
         Col("uppgiftslamnare"),
+        Col("prognos", "choice", choices=PROGNOSER, may_be_absent=True),
+        Col("prognos_motivering", may_be_absent=True),
     ),
     row_rules=(
+        _forecast_rule,
         lambda r: [("justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'")]
         if r["behov_av_justering"] == "ja" and blank(r["justering"]) else [],
         lambda r: [("period_till", r["period_till"].isoformat(), f"ett datum efter period_fran ({r['period_fran']})")]
@@ -188,8 +204,13 @@ VARDEN = TableSpec(
         Col("kommentar"),
         Col("period_fran", "date", may_be_absent=True),
         Col("period_till", "date", may_be_absent=True),
+        # The value for the same period of the year before, as the unit knows it now: a value for part
+        # of a year is compared with the same part of the year before, never with a whole year.
+        Col("jamforelsevarde", "decimal", may_be_absent=True),
+        Col("prognos", "choice", choices=PROGNOSER, may_be_absent=True),
+        Col("prognos_motivering", may_be_absent=True),
     ),
-    row_rules=(_value_period_rules,),
+    row_rules=(_value_period_rules, _forecast_rule),
 )
 
 # Target values decided elsewhere (the year's mål- och budgetbeslut) for indicators of maltyp
