@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import DATA, write_config
 from helpers.core import fs
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import exact_sv
@@ -34,7 +35,7 @@ YEAR = 2027
 def data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copytree(ROOT / "data" / "plan", data / "plan")
+    shutil.copytree(DATA / "plan", data / "plan")
     return data
 
 
@@ -318,7 +319,7 @@ def test_required_status_and_justering(mall: Path, plan, data_dir: Path, tmp_pat
 def test_refuses_to_overwrite_without_flag(mall: Path, plan, data_dir: Path, tmp_path: Path):
     folder = data_dir / str(YEAR)
     folder.mkdir()
-    for f in (ROOT / "data" / "2026").glob("*.exempeldata.csv"):
+    for f in (DATA / "2026").glob("*.exempeldata.csv"):
         shutil.copy(f, folder / f.name)
     (folder / "anteckningar.txt").write_text("behålls", encoding="utf-8")
     before = {p.name: digest(p) for p in folder.iterdir()}
@@ -346,7 +347,7 @@ def test_refuses_to_overwrite_without_flag(mall: Path, plan, data_dir: Path, tmp
 def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_path: Path, monkeypatch):
     folder = data_dir / str(YEAR)
     folder.mkdir()
-    for f in (ROOT / "data" / "2026").glob("*.exempeldata.csv"):
+    for f in (DATA / "2026").glob("*.exempeldata.csv"):
         shutil.copy(f, folder / f.name)
     before = {p.name: digest(p) for p in folder.iterdir()}
     workbook = filled(mall, plan, tmp_path / "ifylld.xlsx")
@@ -450,6 +451,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_mall_and_importera(data_dir: Path, plan, tmp_path: Path):
+    write_config(data_dir.parent / "_config.yml")  # the plan: block names kommun and samordnare
     target = tmp_path / "mall.xlsx"
     out = run_cli("--data", str(data_dir), "mall", "--ar", str(YEAR), "--fil", str(target), cwd=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -70,10 +70,15 @@ def test_varde_fran_indicators_get_a_copy_of_the_measured_values(loaded_41):
     assert series(v, "4.1-9")  # not empty
 
 
-def test_indicator_values_are_sorted_by_id_and_year(loaded_41):
+def test_indicator_values_are_sorted_by_id_in_natural_order_and_year(loaded_41):
+    from helpers.core.text import natural_key
+
     plan, years = loaded_41
     v = indicator_values(plan, years)
-    assert list(zip(v["indikator_id"], v["ar"])) == sorted(zip(v["indikator_id"], v["ar"]))
+    pairs = list(zip(v["indikator_id"], v["ar"]))
+    assert pairs == sorted(pairs, key=lambda p: (natural_key(p[0]), p[1]))
+    ids = list(dict.fromkeys(v["indikator_id"]))
+    assert ids.index("4.1-2") < ids.index("4.1-10")
 
 
 def test_blank_value_is_nan_never_zero(loaded_small):

@@ -159,6 +159,38 @@ def test_threshold_reached_before_the_year_is_over_is_met_already():
     assert j(meta(maltyp="tröskel", malvarde=1.0), change(2.0, period=JAN_OCT_2026)).utfall == UPPFYLLT
 
 
+# A tröskel with riktning 'minska' is a ceiling ("högst", e.g. "topp 100" in the ranking): judged as it reads.
+TAK = meta(maltyp="tröskel", riktning="minska", malvarde=100.0, typ="index", enhet="index")
+
+
+@pytest.mark.parametrize("value, outcome", [(80.0, UPPFYLLT), (100.0, UPPFYLLT), (101.0, EJ_UPPFYLLT)])
+def test_ceiling_over_the_whole_year_is_met_at_or_under_the_value(value, outcome):
+    res = j(TAK, change(value, period=YEAR_2026))
+    assert res.utfall == outcome
+    assert res.forklaring.endswith("målet är högst 100.")
+
+
+def test_ceiling_before_the_year_is_over_is_not_judged_yet_either_way():
+    for value in (80.0, 120.0):
+        res = j(TAK, change(value, period=JAN_OCT_2026))
+        assert (res.utfall, res.detalj) == (EJ_BEDOMT, EJ_BEDOMT_ANNU)
+        assert res.forklaring.startswith(f"Hittills {value:.0f}; målet är högst 100. Uppföljningsperioden slutar")
+
+
+def test_a_count_over_its_ceiling_before_the_year_is_over_stays_over():
+    m = meta(maltyp="tröskel", riktning="minska", malvarde=5.0)
+    assert j(m, change(6.0, period=JAN_OCT_2026)).utfall == EJ_UPPFYLLT
+    assert j(m, change(4.0, period=JAN_OCT_2026)).detalj == EJ_BEDOMT_ANNU
+
+
+def test_target_text_says_at_most_for_a_ceiling_and_at_least_otherwise():
+    from helpers.data.plan import target_text
+
+    assert target_text(meta(maltyp="tröskel", riktning="minska", malvarde=100.0, malar=2027)) == "högst 100 st (gäller 2027)"
+    assert target_text(meta(maltyp="tröskel", riktning="öka", malvarde=2.0)) == "minst 2 st per år"
+    assert target_text(meta(maltyp="tröskel", malvarde=2.0)) == "minst 2 st per år"
+
+
 def test_threshold_without_a_period_uses_the_bedomningsdatum():
     m = meta(maltyp="tröskel", malvarde=2.0)
     assert j(m, change(1.0), on=dt.date(2026, 10, 31)).utfall == EJ_BEDOMT

@@ -19,6 +19,8 @@ from helpers.compute.indicators import Change, changes, indicator_values
 from helpers.compute.targets import EJ_BEDOMT, judge_all, summarise
 from helpers.core.fmt import date_sv
 from helpers.core.missing import blank
+from helpers.data import config
+from helpers.data.config import PlanConfig
 from helpers.data.csvio import is_example
 from helpers.data.inputs import STATUSAR
 from helpers.data.plan import Plan, load_plan
@@ -34,6 +36,7 @@ class Analysis:
     values: pd.DataFrame
     changes: dict[str, Change]
     judgements: pd.DataFrame
+    config: PlanConfig  # the plan: block this year was computed with (kommun, period, size class)
     data_dir: str | None = None  # where analyse() read from: last year's verdict is read from the same place
 
     @property
@@ -142,6 +145,7 @@ class Analysis:
 def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     """Load, validate and compute a report year; raises InputError with every problem found."""
     data_dir = Path(data_dir)
+    cfg = config.for_data(data_dir)
     plan = load_plan(data_dir / "plan")
     years = load_years(data_dir, plan, year)
     klimat = klimatcalc.load(data_dir / "foretagsklimat", year)
@@ -152,7 +156,7 @@ def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     statuses = {aid: r["status"] for aid, r in years[year].status.iterrows()}
     judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses, years[year].varden,
                            decided=years[year].malvarden)
-    return Analysis(year, plan, years, klimat, values, ch, judgements, str(data_dir))
+    return Analysis(year, plan, years, klimat, values, ch, judgements, cfg, str(data_dir))
 
 
 def missing_forecasts(an: Analysis) -> list[str]:

@@ -21,6 +21,7 @@ import pandas as pd
 from helpers.compute.trends import margin_rule, stretch_margin, trend
 from helpers.core.fmt import MONTHS, date_sv
 from helpers.core.missing import blank
+from helpers.core.text import natural_key
 from helpers.data.plan import Plan
 from helpers.data.yeardata import YearData
 
@@ -146,7 +147,9 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
     if not parts:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["indikator_id", "ar"], kind="stable").reset_index(drop=True)
+    rank = {iid: i for i, iid in enumerate(sorted(set(out["indikator_id"]), key=natural_key))}  # 1.1-2 before 1.1-10
+    return (out.assign(_ordning=out["indikator_id"].map(rank)).sort_values(["_ordning", "ar"], kind="stable")
+            .drop(columns="_ordning").reset_index(drop=True))
 
 
 def _num(value) -> float:

@@ -6,10 +6,11 @@ scores, 1–6). Reading "−2" as a decline is the classic mistake; this module 
 change as "förbättring"/"försämring" with a Swedish sentence, so notebooks never interpret
 signs themselves. The ranking is published as point values without sampling intervals; a
 survey score that moved less than the project's estimated margin of error
-(`fakta.RANKING_FELMARGINAL`, ±0,2) is called "inom felmarginalen", never an improvement or a
-decline, the same principle as for NKI. The placering is a rank built on those scores and is
-published without any margin: a move of a few places may be noise, so it is described as it moved
-("upp"/"ner", never "förbättring"/"försämring") and the sentence says why it is not judged.
+(`fakta.ranking_felmarginal`, by the kommun's size class: ±0,2 for 400 questionnaires) is
+called "inom felmarginalen", never an improvement or a decline, the same principle as for NKI. The
+placering is a rank built on those scores and is published without any margin: a move of a few
+places may be noise, so it is described as it moved ("upp"/"ner", never "förbättring"/"försämring")
+and the sentence says why it is not judged.
 
 Domain constants (290 kommuner, the 1–6 scale, measure names) live in :mod:`helpers.data.fakta`,
 the project's single place for företagsklimat facts.
@@ -21,10 +22,10 @@ import pandas as pd
 
 from helpers.compute.series import consecutive
 from helpers.core.fmt import number_sv, plural
+from helpers.data import config
 from helpers.data.fakta import (
     PLACERING,
     RANKING_ANTAL_KOMMUNER,
-    RANKING_FELMARGINAL,
     RANKING_SKALA_MAX,
     RANKING_SKALA_MIN,
     matt_namn,
@@ -39,8 +40,13 @@ OLIKA_SLAG = "ej jämförbart"
 # Placering moves are named, not judged: the rank has no published margin of error.
 UPP = "upp"
 NER = "ner"
-EJ_BEDOMD_PLACERING = ("placeringen publiceras utan felmarginal och bygger på enkätbetyg med en osäkerhet på "
-                       f"±{number_sv(RANKING_FELMARGINAL, 1)}, så flytten bedöms inte som förbättring eller försämring.")
+
+
+def _placering_not_judged() -> str:
+    """Why a move in placering is named, not judged (the survey margin of the active plan's kommun)."""
+    return ("placeringen publiceras utan felmarginal och bygger på enkätbetyg med en osäkerhet på "
+            f"±{number_sv(config.active().ranking_felmarginal, 1)}, så flytten bedöms inte som förbättring eller "
+            "försämring.")
 
 _TOLERANCE = 1e-9
 _COLUMNS = ["matt", "ar_fran", "ar", "varde_fran", "varde", "delta", "forandring", "forklaring"]
@@ -114,19 +120,20 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
         k = int(round(abs(delta)))
         if delta < 0:
             return delta, UPP, (
-                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {EJ_BEDOMD_PLACERING}"
+                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {_placering_not_judged()}"
             )
         if delta > 0:
             return delta, NER, (
-                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {EJ_BEDOMD_PLACERING}"
+                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {_placering_not_judged()}"
             )
         return delta, OFORANDRAT, f"Oförändrad placering, plats {int(curr)}, {than}."
     name = matt_namn(matt)
-    if 0 < abs(delta) < RANKING_FELMARGINAL - _TOLERANCE:
+    margin = config.active().ranking_felmarginal
+    if 0 < abs(delta) < margin - _TOLERANCE:
         moved = "steg" if delta > 0 else "sjönk"
         return delta, INOM_FELMARGINALEN, (
             f"{name} {moved} med {_score(abs(delta))} till {_score(curr)} {than} ({_score(prev)}); "
-            f"skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}) "
+            f"skillnaden är mindre än enkätens felmarginal (±{number_sv(margin, 1)}) "
             "och räknas inte som en förbättring eller försämring."
         )
     if delta > 0:

@@ -9,7 +9,7 @@ outcome, the same on every page and in every count (also stated for readers in *
   comparable earlier value); **ej aktuellt** (a target for another year, a milestone reached an
   earlier year, an åtgärd that is avslutad or not started); **uppgift saknas** only when a value
   was due and is missing. Indicators without a target are *inget mål*: reported, never judged.
-- tröskel ("minst två per år"): reached → uppfyllt; not reached → ej uppfyllt once the year the
+- tröskel ("minst två per år", or with riktning=minska a ceiling "högst 100"): reached → uppfyllt; not reached → ej uppfyllt once the year the
   target applies to is over, until then ej bedömt ännu. A target for another year, or before the
   year a recurring target starts (`galler_fran`), is ej aktuellt.
 - milstolpe: done by the deadline → uppfyllt; done later → uppfyllt för sent; deadline passed at the
@@ -41,9 +41,9 @@ import pandas as pd
 from helpers.compute.indicators import Change, decimals_for, period_sv
 from helpers.core.fmt import SAKNAS, date_sv, number_sv, plural
 from helpers.core.missing import blank
-from helpers.data.fakta import RANKING_FELMARGINAL
+from helpers.data import config
 from helpers.data.inputs import ANNAT_BESLUT, MALTYPER
-from helpers.data.plan import Plan
+from helpers.data.plan import Plan, threshold_at_most
 
 UPPFYLLT = "uppfyllt"
 FOR_SENT = "uppfyllt för sent"
@@ -136,7 +136,8 @@ def _milestone(meta: pd.Series, done: dt.date | None, on: dt.date, year: int, st
 
 def _threshold(meta: pd.Series, change: Change, year: int, on: dt.date) -> Judgement:
     target = float(meta["malvarde"])
-    goal = f"minst {_num(meta, target)}"
+    at_most = threshold_at_most(meta)
+    goal = f"{'högst' if at_most else 'minst'} {_num(meta, target)}"
     applies = None if blank(meta["malar"]) else int(meta["malar"])
     if applies is not None and applies != year:
         when = "gäller" if applies > year else "gällde"
@@ -147,15 +148,28 @@ def _threshold(meta: pd.Series, change: Change, year: int, on: dt.date) -> Judge
     if math.isnan(change.varde):
         return Judgement(SAKNAS, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
     value = _num(meta, change.varde)
-    if change.varde >= target:
-        return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
     end = change.period[1] if change.period is not None else on
     target_year = applies or year
-    if end < dt.date(target_year, 12, 31):
-        return Judgement(EJ_BEDOMT, f"året är inte slut (hittills {value})",
-                         f"Hittills {value} av {goal}. Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
-                         f"hela {target_year}; det bedöms när hela året har redovisats.")
-    return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    year_over = end >= dt.date(target_year, 12, 31)
+    if not at_most:
+        # A floor: a count that has reached it stays there; one that has not may still get there.
+        if change.varde >= target:
+            return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+        if not year_over:
+            return _not_yet(value, f"Hittills {value} av {goal}.", end, target_year)
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    # A ceiling, the mirror image: a count over it stays over; one under it may still pass it.
+    if change.varde > target and (year_over or meta["typ"] == "antal"):
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    if not year_over:
+        return _not_yet(value, f"Hittills {value}; målet är {goal}.", end, target_year)
+    return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+
+
+def _not_yet(value: str, so_far: str, end: dt.date, target_year: int) -> Judgement:
+    return Judgement(EJ_BEDOMT, f"året är inte slut (hittills {value})",
+                     f"{so_far} Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
+                     f"hela {target_year}; det bedöms när hela året har redovisats.")
 
 
 def _missing(change: Change, want: str) -> Judgement | None:
@@ -235,12 +249,13 @@ def _ranking(meta: pd.Series, change: Change) -> Judgement:
     stop = _missing(change, meta["riktning"])
     if stop is not None:
         return stop
-    if abs(change.diff) < RANKING_FELMARGINAL - 1e-9:
+    margin = config.active().ranking_felmarginal  # by the kommun's size class (helpers.data.fakta)
+    if abs(change.diff) < margin - 1e-9:
         moved = "är oförändrat" if change.diff == 0 else ("steg" if change.diff > 0 else "sjönk")
         amount = "" if change.diff == 0 else f" med {_num(meta, abs(change.diff))}"
         return Judgement(EJ_UPPFYLLT, "inom felmarginalen",
                          f"Betyget {moved}{amount} till {_num(meta, change.varde)} {_compared(change)}. "
-                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}), så "
+                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(margin, 1)}), så "
                          "ingen förbättring kan visas; den räknas inte heller som en försämring.")
     return _direction(meta, change)
 

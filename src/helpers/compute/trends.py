@@ -9,7 +9,8 @@ readers in *Om rapporten*):
   year's interval: the same test at the 95 % level that `jamforelse.compare_aggregate` makes
   from the intervals. Without intervals the margin is unknown and no trend word is given.
 - Svenskt Näringslivs survey scores (1–6): the change must reach the project's estimated margin
-  `fakta.RANKING_FELMARGINAL` (±0,2), the rule `ranking.describe_change` uses year to year.
+  (`config.active().ranking_felmarginal`, ±0,2 for Norrtälje's size class), the rule
+  `ranking.describe_change` uses year to year.
 - Counts and shares (no sampling): the least-squares slope must exceed `TREND_TOLERANCE` (1 %)
   of the mean level per year.
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from helpers.core.fmt import number_sv, signed_sv
 from helpers.core.missing import blank
-from helpers.data.fakta import RANKING_FELMARGINAL
+from helpers.data import config
 
 # A trend slope smaller than this share of the mean level per year counts as unchanged.
 TREND_TOLERANCE = 0.01
@@ -49,7 +50,7 @@ def margin_rule(meta: pd.Series) -> str | float | None:
     if serie.startswith("insikt:"):
         return INTERVALL
     if serie.startswith("ranking:") and meta.get("typ") == "betyg":
-        return RANKING_FELMARGINAL
+        return config.active().ranking_felmarginal
     return None
 
 

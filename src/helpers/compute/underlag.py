@@ -22,7 +22,6 @@ from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UP
 from helpers.core.missing import blank
 from helpers.data import fakta, inputs
 from helpers.data.csvio import read_table
-from helpers.data.klimat import KOMMUN
 
 # What each table holds, in the words an auditor reads (shown above the table and in tabeller/).
 DESCRIPTIONS = {
@@ -148,7 +147,7 @@ def _series_rows(an, series: set[str]) -> dict[str, pd.DataFrame]:
     out = {}
     if insikt:
         out["indata_insikt"] = input_rows(
-            an, "insikt", lambda r: r["kommun"] == KOMMUN and int(r["ar"]) <= cut and (r["omrade"], r["matt"]) in insikt)
+            an, "insikt", lambda r: r["kommun"] == an.config.kortnamn and int(r["ar"]) <= cut and (r["omrade"], r["matt"]) in insikt)
         omraden = {o for o, _ in insikt}
         every = fakta.TOTALT in omraden
         out["indata_insikt_svar"] = input_rows(

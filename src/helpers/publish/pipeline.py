@@ -19,9 +19,9 @@ from helpers.core.fs import swap_into_place
 from helpers.core.layout import Layout
 from helpers.evidence import package as archive
 from helpers.evidence.manifest import INPUTS, write_manifest
-from helpers.evidence.provenance import note_markdown, provenance
+from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
-from helpers.present.startsida import index_markdown
+from helpers.present.startsida import fixed_page, index_markdown
 from helpers.present.tolkningar import PAGE as READINGS_PAGE
 from helpers.present.tolkningar import tolkningar_markdown
 from helpers.publish.site import publication, write_landing, write_redogorelse
@@ -51,8 +51,9 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
     pages (with the edition's note), the page of the register's readings of the plan, static files, templates, interface strings, the
     tillgänglighetsredogörelse, the configuration and the table of contents."""
     (dest / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    for name in book.FIXED_PAGES:
-        shutil.copy(layout.book / f"{name}.md", dest / f"{name}.md")
+    for name in book.FIXED_PAGES:  # the plan's own facts filled in (kommun, period, counts, examples)
+        text = fixed_page((layout.book / f"{name}.md").read_text(encoding="utf-8"), an)
+        (dest / f"{name}.md").write_text(text, encoding="utf-8")
     with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
         fh.write(note)
     (dest / f"{READINGS_PAGE}.md").write_text(tolkningar_markdown(an.plan), encoding="utf-8")
@@ -106,7 +107,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
                           cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
-    tables = finish_notebooks(staging, page_list)
+    tables = finish_notebooks(staging, page_list, code_identity(prov))
 
     write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
     log("Bygger boken med Jupyter Book …")

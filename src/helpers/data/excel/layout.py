@@ -17,7 +17,6 @@ BLAD_LARDOMAR = "Lärdomar"
 YEAR_NAME = "uppfoljningsar"  # defined name (and custom property) holding the year
 YEAR_CELL = "B3"  # on Instruktioner
 MALLVERSION = "1"
-MOTTAGARE = "Näringslivsenheten"
 LARDOMAR_RADER = 15
 JA_NEJ = ("ja", "nej")
 DATE_FORMAT = "yyyy-mm-dd"

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.core.fs import write_bytes_atomic
 from helpers.core.missing import blank
+from helpers.data import config
 from helpers.data.excel.layout import (
     _BORDER,
     _HEADER_FILL,
@@ -39,7 +40,6 @@ from helpers.data.excel.layout import (
     LARDOM_COLUMNS,
     LARDOMAR_RADER,
     MALLVERSION,
-    MOTTAGARE,
     STATUS_COLUMNS,
     STATUS_INPUTS,
     TEXT_FORMAT,
@@ -115,7 +115,8 @@ def _list_formula(values) -> str:
 def _instructions(ws, plan: Plan, year: int) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
-    ws["A1"] = f"Uppföljningsmall {year} – handlingsplan för Norrtälje kommuns näringslivsstrategi 2025–2030"
+    cfg = config.active()
+    ws["A1"] = f"Uppföljningsmall {year} – {cfg.planens_namn}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A3"] = "Uppföljningsår"
     ws["A3"].font = Font(bold=True)
@@ -165,7 +166,7 @@ def _instructions(ws, plan: Plan, year: int) -> None:
          "kolumnen 'serie' i registret) eller från en annan indikator (kolumnen 'varde_fran') fylls inte i "
          "här och finns därför inte med i mallen: " + "; ".join(_not_in_mall(plan)) + "."),
         ("Skicka",
-         f"Spara som Excelfil (.xlsx) och skicka den till {MOTTAGARE}, som sammanställer uppföljningen. "
+         f"Spara som Excelfil (.xlsx) och skicka den till {cfg.samordnare}, som sammanställer uppföljningen. "
          f"Uppgifterna läses in med 'python -m helpers importera <fil> --ar {year}'; alla fel rapporteras "
          f"då med blad, rad och kolumn."),
     ]
@@ -320,7 +321,7 @@ def build_template(plan: Plan, year: int) -> Workbook:
     wb.custom_doc_props.append(IntProperty(name=YEAR_NAME, value=year))
     wb.custom_doc_props.append(StringProperty(name="mallversion", value=MALLVERSION))
     wb.properties.title = f"Uppföljningsmall {year}"
-    wb.properties.subject = "Uppföljning av handlingsplan för Norrtälje kommuns näringslivsstrategi 2025–2030"
+    wb.properties.subject = f"Uppföljning av {config.active().planen}"
     wb.properties.keywords = f"{YEAR_NAME}={year}"
     wb.properties.creator = "Uppföljningsboken"
     wb.security = WorkbookProtection(lockStructure=True)  # sheets can't be renamed or removed
@@ -346,6 +347,7 @@ def _text_is_text(wb: Workbook) -> None:
 
 def write_template(data_dir: Path, year: int, target: Path) -> Path:
     """Write the mall for `year` (register from data_dir/plan) to `target`; return the path."""
+    config.for_data(data_dir)
     plan = load_plan(Path(data_dir) / "plan")
     wb = build_template(plan, year)
     buffer = io.BytesIO()
