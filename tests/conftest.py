@@ -101,6 +101,9 @@ def small_data(dest: Path, atgarder=("1.1", "1.2", "5.1", "6.1")) -> Path:
           if r["fran_atgard"] in atgarder and (not r["till_atgard"] or r["till_atgard"] in atgarder)]
     write_rows(data / "plan" / "kopplingar.csv", ko, list(read_rows(DATA / "plan" / "kopplingar.csv")[0].keys()))
     ids = {r["indikator_id"] for r in ind}
+    readings = read_rows(DATA / "plan" / "tolkningar.csv")
+    write_rows(data / "plan" / "tolkningar.csv", [r for r in readings if r["id"] in ids | set(atgarder)],
+               list(readings[0].keys()))
     for year in (2025, 2026):
         src, dst = DATA / str(year), data / str(year)
         dst.mkdir()

@@ -359,3 +359,17 @@ def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_
     (project.data / "2026" / "lardomar.csv").unlink()
     _store(page_list, project, staging, names, keys_, fp, store)  # unchanged after all: stored
     assert all(store.get(k) for k in keys_.values())
+
+
+def test_a_project_without_the_optional_readings_file_still_runs_from_cache(tmp_path):
+    """tolkningar.csv is optional: a register without it is read and fingerprinted without it."""
+    from conftest import make_project, small_data
+    from helpers.compute.analysis import analyse
+
+    data = small_data(tmp_path / "src", ("1.1",))
+    (data / "plan" / "tolkningar.csv").unlink()
+    layout = make_project(tmp_path / "projekt", data)
+    an = analyse(2026, layout.data)
+    files = runcache.read_files(an, layout)
+    assert not any(p.name == "tolkningar.csv" for p in files)
+    runcache.Fingerprint(layout, files)  # reads every listed file

@@ -59,8 +59,11 @@ def test_shipped_klimat_is_exempeldata_but_published_rows_are_real(shipped):
 
 def test_series_values_hold_the_plans_nki_and_ranking_series(shipped):
     sv = shipped.series_values()
-    assert list(sv.columns) == ["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran"]
+    assert list(sv.columns) == ["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran", "felmarginal"]
     nki_total = sv[sv["serie"] == "insikt:totalt:nki"]
+    # Half of each year's published 95 % interval: what a trend over the series must exceed.
+    assert nki_total["felmarginal"].dropna().gt(0).all()
+    assert sv.loc[sv["serie"].str.startswith("ranking:"), "felmarginal"].isna().all()
     assert set(nki_total["ar"]) == set(range(2016, 2026))
     real_2017 = nki_total[nki_total["ar"] == 2017].iloc[0]
     assert (real_2017["varde"], bool(real_2017["exempeldata"])) == (72.0, False)

@@ -372,3 +372,82 @@ def test_one_number_of_decimals_per_measure(typ, enhet, decimals):
     from helpers.compute.indicators import decimals_for
 
     assert decimals_for(typ, enhet) == decimals
+
+
+# --- a trend word only beyond the measure's margin (issue 21, point 7) -------------------------
+
+
+def _ranking_meta(**kw) -> pd.Series:
+    return pd.Series({"serie": "ranking:infrastruktur", "typ": "betyg", "enhet": "betyg", **kw})
+
+
+def test_a_ranking_score_within_its_margin_has_no_trend_word():
+    """3.1: 'Förbättrat resultat … under faktorn infrastruktur': 3,02 (2022) → 3,15 (2026) is +0,13,
+    inside the survey's ±0,2, so the book must not say 'ökande trend'."""
+    from helpers.compute.trends import INOM_FELMARGINALEN, margin_rule, trend_text
+
+    v = values(*(("3.1-2", y, x) for y, x in zip(range(2022, 2027), (3.02, 2.96, 3.08, 3.11, 3.15))))
+    c = change_for(v, "3.1-2", 2026, latest_available=True, margin=margin_rule(_ranking_meta()))
+    assert c.trend == INOM_FELMARGINALEN and c.trend_marginal == 0.2
+    assert trend_text(c.trend, c.varde - c.baslinje, c.trend_marginal, 2) == (
+        "ingen säker trend (+0,13, inom felmarginalen ±0,2)")
+
+
+def test_a_ranking_score_beyond_its_margin_is_a_trend():
+    from helpers.compute.trends import margin_rule
+
+    v = values(*(("6.1-1", y, x) for y, x in zip(range(2022, 2027), (2.71, 2.65, 2.93, 3.05, 3.01))))
+    assert change_for(v, "6.1-1", 2026, latest_available=True, margin=margin_rule(_ranking_meta())).trend == "ökande"
+
+
+def test_real_and_exempeldata_never_make_one_trend():
+    """6.1: a real 2017 newspaper figure (2,44) and an invented 2026 value are not one stretch."""
+    from helpers.compute.trends import margin_rule
+
+    v = values({"indikator_id": "6.1-1", "ar": 2017, "varde": 2.44, "exempeldata": False},
+               {"indikator_id": "6.1-1", "ar": 2026, "varde": 3.01, "exempeldata": True})
+    c = change_for(v, "6.1-1", 2026, latest_available=True, margin=margin_rule(_ranking_meta()))
+    assert c.baslinje_ar == 2026 and c.trend == "för få värden"
+
+
+def test_an_nki_trend_must_exceed_the_combined_interval():
+    """NKI: the change first → last must exceed √(h₁² + h₂²), h half of each year's 95 % interval."""
+    from helpers.compute.trends import INTERVALL
+
+    def nki(*rows):
+        return values(*({"indikator_id": "1.2-1", "ar": y, "varde": x, "felmarginal": h} for y, x, h in rows))
+
+    within = change_for(nki((2024, 70.0, 4.0), (2025, 75.0, 4.0)), "1.2-1", 2026, latest_available=True,
+                        margin=INTERVALL)
+    assert within.trend == "inom felmarginalen" and within.trend_marginal == pytest.approx(math.hypot(4, 4))
+    beyond = change_for(nki((2024, 70.0, 2.0), (2025, 75.0, 2.0)), "1.2-1", 2026, latest_available=True,
+                        margin=INTERVALL)
+    assert beyond.trend == "ökande"
+    unknown = change_for(nki((2024, 70.0, math.nan), (2025, 80.0, 2.0)), "1.2-1", 2026, latest_available=True,
+                         margin=INTERVALL)
+    assert unknown.trend == "felmarginal okänd"
+
+
+def test_counts_keep_the_relative_tolerance():
+    """Counts and shares are not samples: 1 % of the mean level per year is 'oförändrad'."""
+    from helpers.compute.trends import TREND_TOLERANCE, margin_rule
+
+    assert TREND_TOLERANCE == 0.01
+    assert margin_rule(pd.Series({"serie": None, "typ": "antal"})) is None
+    assert trend([2025, 2026], [100.0, 100.9]) == "oförändrad"
+    assert trend([2025, 2026], [100.0, 101.5]) == "ökande"
+
+
+def test_the_books_trends_respect_their_margins():
+    """Both editions: no trend word for 3.1-2, and a baseline is always of the current value's kind."""
+    from conftest import DATA
+    from helpers.compute.analysis import analyse
+
+    for year in (2025, 2026):
+        an = analyse(year, DATA)
+        assert an.changes["3.1-2"].trend == "inom felmarginalen"
+        for iid, ch in an.changes.items():
+            if ch.baslinje_ar is None or math.isnan(ch.varde):
+                continue
+            first = an.values[(an.values["indikator_id"] == iid) & (an.values["ar"] == ch.baslinje_ar)]
+            assert bool(first["exempeldata"].iloc[0]) == ch.exempeldata, iid

@@ -47,7 +47,7 @@ def test_report_publishes_one_page_per_atgard_and_the_overview(built):
     for aid in ATGARDER:
         assert (html / f"{book.atgard_page(aid)}.html").exists()
     for page in ("samlad_analys", "foretagsklimat", "malomrade_1", "malomrade_5", "malomrade_6", "om_rapporten",
-                 "metod"):
+                 "metod", "tolkningar"):
         assert (html / f"{page}.html").exists(), page
     assert (layout.build / "html" / "index.html").read_text(encoding="utf-8").count('href="2026/index.html"') == 1
 

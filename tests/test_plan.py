@@ -311,3 +311,64 @@ def test_page_names_of_other_id_shapes_are_distinct_file_names():
     names = [atgard_page(a) for a in ("1.1", "1.10", "1.1.1", "A1", "11")]
     assert names == ["atgard_1_1", "atgard_1_10", "atgard_1_1_1", "atgard_A1", "atgard_11"]
     assert len(set(names)) == len(names)
+
+
+# --- the register's readings of the plan (issue 21, point 6) ----------------------------------
+
+
+def test_the_target_the_plan_leaves_to_mal_och_budget_is_registered_as_such(plan):
+    """1.2-1: 'målsättningar sätts årligen i kommunens mål- och budgetprocess' – not 'ska öka'."""
+    from helpers.data.plan import target_text
+
+    meta = plan.indikatorer.loc["1.2-1"]
+    assert meta["maltyp"] == "annat beslut"
+    assert target_text(meta) == "sätts i ett annat beslut (årets mål- och budgetbeslut)"
+    assert "ska öka" not in target_text(meta)
+
+
+@pytest.mark.parametrize("rid, falt, words, reading", [
+    ("1.1", "planerat_klart", "under hösten 2025", "2025-12-31"),
+    ("4.2-3", "deadline", "Senast hösten 2027", "2027-11-30"),
+    ("5.2-1", "deadline", "senast Q4 2025", "2025-12-31"),
+    ("2.2", "planerat_klart", "senast år 2030", "2030-12-31"),
+    ("1.2-1", "serie", "relevanta myndighetskontakter", "NKI totalt"),
+    ("1.2-1", "maltyp", "målsättningar sätts årligen i kommunens mål- och budgetprocess", "annat beslut"),
+])
+def test_every_reading_of_the_plan_is_kept_with_the_plans_words_and_a_reason(plan, rid, falt, words, reading):
+    r = plan.readings()
+    row = r[(r["id"] == rid) & (r["falt"] == falt)]
+    assert len(row) == 1
+    assert words in row.iloc[0]["planens_ord"] and reading in row.iloc[0]["tolkning"]
+    assert len(row.iloc[0]["skal"]) > 20
+
+
+def test_every_interpreted_date_in_the_register_has_its_reading(plan):
+    """Each planerat klart-datum and each milestone whose plan words are not a plain date is explained."""
+    r = plan.readings()
+    read = set(zip(r["id"], r["falt"]))
+    assert {(a, "planerat_klart") for a in plan.atgarder.index} <= read
+    plain = re.compile(r"^senast \d{1,2} \w+ \d{4}$")
+    vague = plan.indikatorer[(plan.indikatorer["maltyp"] == "milstolpe")
+                             & ~plan.indikatorer["deadline_text"].map(lambda t: bool(plain.match(str(t))))]
+    assert {(i, "deadline") for i in vague.index} <= read
+
+
+def test_readings_must_name_an_existing_id_and_field_and_state_the_registers_value(broken):
+    rows = read_rows(broken / "tolkningar.csv")
+    rows[0].update(id="9.9")  # no such åtgärd
+    rows[1].update(falt="slutdatum")  # no such column
+    rows[2].update(tolkning="2025-11-30")  # 1.3's planerat_klart is 2025-12-31
+    write_rows(broken / "tolkningar.csv", rows)
+    with pytest.raises(InputError) as err:
+        load_plan(broken)
+    assert where(err.value) == {("tolkningar.csv", 2, "id"), ("tolkningar.csv", 3, "falt"),
+                                ("tolkningar.csv", 4, "tolkning")}
+    assert "'2025-12-31'" in str(err.value)
+
+
+def test_a_target_left_to_another_decision_cannot_be_left_out_of_the_readings(broken):
+    rows = [r for r in read_rows(broken / "tolkningar.csv") if not (r["id"] == "1.2-1" and r["falt"] == "maltyp")]
+    write_rows(broken / "tolkningar.csv", rows)
+    with pytest.raises(InputError) as err:
+        load_plan(broken)
+    assert "1.2-1" in str(err.value) and "annat beslut" in str(err.value)

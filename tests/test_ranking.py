@@ -30,23 +30,32 @@ def only(df, **where):
     return sel.iloc[0]
 
 
-def test_placering_198_to_196_is_an_improvement_by_2():
+def test_placering_198_to_196_is_up_2_and_not_judged():
     row = only(ranking_deltas(frame([(2018, "placering", 198), (2019, "placering", 196)])))
     assert row["delta"] == -2
-    assert row["forandring"] == "förbättring"
+    assert row["forandring"] == "upp"
     assert "Upp 2 placeringar" in row["forklaring"]
     assert "jämfört med 2018" in row["forklaring"]
 
 
 def test_placering_209_to_169_is_up_40():
     row = only(ranking_deltas(frame([(2020, "placering", 209), (2021, "placering", 169)])))
-    assert row["delta"] == -40 and row["forandring"] == "förbättring"
+    assert row["delta"] == -40 and row["forandring"] == "upp"
     assert row["forklaring"].startswith("Upp 40 placeringar till plats 169")
 
 
-def test_higher_placering_number_is_a_decline():
+def test_a_fall_of_3_places_is_not_called_a_decline():
+    """Issue 21: 'a fall of 3 places is not a försämring': the rank has no published margin."""
+    row = only(ranking_deltas(frame([(2025, "placering", 147), (2026, "placering", 150)])))
+    assert row["delta"] == 3 and row["forandring"] == "ner"
+    assert row["forklaring"].startswith("Ner 3 placeringar till plats 150 jämfört med 2025 (plats 147); ")
+    assert "utan felmarginal" in row["forklaring"] and "bedöms inte som förbättring eller försämring" in row["forklaring"]
+    assert "försämring." not in row["forklaring"].split(";")[0]
+
+
+def test_higher_placering_number_is_down():
     row = only(ranking_deltas(frame([(2019, "placering", 196), (2020, "placering", 209)])))
-    assert row["delta"] == 13 and row["forandring"] == "försämring"
+    assert row["delta"] == 13 and row["forandring"] == "ner"
     assert row["forklaring"].startswith("Ner 13 placeringar")
 
 
@@ -108,7 +117,7 @@ def test_a_change_of_exactly_the_margin_counts_and_placering_has_no_margin():
     out = ranking_deltas(frame([(2021, "omdome", 3.0), (2022, "omdome", 3.2),
                                 (2021, "placering", 150), (2022, "placering", 151)]))
     assert only(out, matt="omdome")["forandring"] == "förbättring"
-    assert only(out, matt="placering")["forandring"] == "försämring"
+    assert only(out, matt="placering")["forandring"] == "ner"
 
 
 def test_factor_increase_is_an_improvement_and_equal_is_unchanged():
@@ -191,9 +200,9 @@ def test_published_placering_deltas():
     out = ranking_deltas(read("ranking_publicerat.csv"))
     plac = out[out["matt"] == "placering"]
     assert plac[["ar_fran", "ar", "delta", "forandring"]].values.tolist() == [
-        [2018, 2019, -2, "förbättring"],
-        [2019, 2020, 13, "försämring"],
-        [2020, 2021, -40, "förbättring"],
+        [2018, 2019, -2, "upp"],
+        [2019, 2020, 13, "ner"],
+        [2020, 2021, -40, "upp"],
     ]
 
 
@@ -208,3 +217,15 @@ def test_exempeldata_ranking_file():
     dialog = out[out["matt"] == "dialog_beslutsfattare"].iloc[0]
     assert (dialog["ar_fran"], dialog["ar"]) == (2017, 2022)
     assert "jämfört med 2017" in dialog["forklaring"]
+
+
+def test_a_real_figure_and_exempeldata_are_never_compared():
+    """6.1: the real 2017 newspaper figure (2,44) and the invented 2022 value (2,71) are two series."""
+    df = frame([(2017, "dialog_beslutsfattare", 2.44), (2022, "dialog_beslutsfattare", 2.71),
+                (2023, "dialog_beslutsfattare", 2.65)]).assign(exempeldata=[False, True, True])
+    out = ranking_deltas(df)
+    first = only(out, ar=2022)
+    assert first["forandring"] == "ej jämförbart"
+    assert first["forklaring"] == ("Dialog med kommunens beslutsfattare: 2017 är ett verkligt publicerat "
+                                   "värde och 2022 exempeldata, så ingen förändring bedöms mellan dem.")
+    assert only(out, ar=2023)["forandring"] == "inom felmarginalen"

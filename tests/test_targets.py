@@ -497,3 +497,55 @@ def test_judge_all_on_small_data_judges_every_indicator_with_a_reason(small):
     # 6.1-2 was done 18 november 2025, after the 2025 edition's period: judged in 2026, in time.
     assert (out.loc["6.1-2", "utfall"], out.loc["6.1-2", "detalj"]) == (UPPFYLLT, "i tid")
     assert out.loc["6.1-2", "uppnatt_datum"] == dt.date(2025, 11, 18)
+
+
+# --- a target the plan leaves to another decision (issue 21, point 6) --------------------------
+
+
+def _nki_meta() -> pd.Series:
+    return meta(indikator_id="1.2-1", typ="index", enhet="index", riktning="öka", maltyp="annat beslut",
+                serie="insikt:totalt:nki", kalla="SKR Insikt",
+                text="Förbättrat NKI-resultat för relevanta myndighetskontakter – målsättningar sätts årligen i "
+                     "kommunens mål- och budgetprocess")
+
+
+def _beslut(malvarde: float) -> pd.Series:
+    return pd.Series({"indikator_id": "1.2-1", "malvarde": malvarde, "beslut": "Mål och budget 2026, KF § 187",
+                      "beslutsdatum": dt.date(2025, 11, 24), "kommentar": None})
+
+
+def test_målsättningar_sätts_i_mål_och_budget_without_a_decision_is_not_judged():
+    """'målsättningar sätts årligen i kommunens mål- och budgetprocess': no decided value → no judgement,
+    and never a replacement target such as 'ska öka jämfört med föregående år'."""
+    j = judge(_nki_meta(), change(74.0, 70.0, ar=2025, ar_fore=2024), ON, report_year=2026)
+    assert j.utfall == EJ_BEDOMT and j.utfall not in BEDOMDA
+    assert "mål- och budgetprocess" in j.forklaring and "utan bedömning" in j.forklaring
+    assert "föregående år" not in j.forklaring and "ökade" not in j.forklaring
+
+
+@pytest.mark.parametrize("malvarde, utfall", [(72, UPPFYLLT), (74, UPPFYLLT), (75, EJ_UPPFYLLT)])
+def test_målsättningar_sätts_i_mål_och_budget_is_judged_against_the_decided_value(malvarde, utfall):
+    j = judge(_nki_meta(), change(74.0, 80.0, ar=2025, ar_fore=2024), ON, report_year=2026,
+              beslut=_beslut(malvarde))
+    assert j.utfall == utfall
+    assert j.forklaring == (f"74 (2025) – målet är minst {malvarde} enligt Mål och budget 2026, KF § 187 "
+                            "(beslutat 24 november 2025).")
+
+
+def test_a_decided_target_without_a_value_is_uppgift_saknas():
+    """A value was due once the target is decided: its absence is 'uppgift saknas', counted as not met."""
+    j = judge(_nki_meta(), change(NAN, 70.0), ON, report_year=2026, beslut=_beslut(72))
+    assert j.utfall == SAKNAS and SAKNAS in BEDOMDA
+
+
+def test_the_decision_reaches_the_judgement_from_the_years_malvarden_file(tmp_path):
+    from conftest import write_rows
+    from helpers.compute.analysis import analyse
+
+    data = small_data(tmp_path, atgarder=("1.2",))
+    assert analyse(2026, data).judgements.at["1.2-1", "utfall"] == EJ_BEDOMT
+    write_rows(data / "2026" / "malvarden.exempeldata.csv",
+               [{"indikator_id": "1.2-1", "malvarde": "50", "beslut": "Mål och budget 2026",
+                 "beslutsdatum": "2025-11-24", "kommentar": ""}])
+    j = analyse(2026, data).judgements.loc["1.2-1"]
+    assert j["utfall"] == UPPFYLLT and "enligt Mål och budget 2026 (beslutat 24 november 2025)" in j["forklaring"]

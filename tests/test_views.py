@@ -210,7 +210,33 @@ def test_trend_chart_marks_real_and_exempeldata_points():
     data = pd.DataFrame({"ar": [2021, 2022], "varde": [3.19, 3.24], "exempeldata": [False, True]})
     fig = charts.trend(data, "Omdöme", "betyg", decimals=2)
     assert "2022: 3,24 (exempeldata)" in fig
-    assert "Runda punkter är verkliga värden, fyrkantiga exempeldata." in fig
+    assert ("Runda punkter och hel linje är verkliga värden, fyrkantiga punkter och streckad linje exempeldata; "
+            "de är skilda serier och förbinds inte.") in fig
+
+
+def test_real_and_exempeldata_values_are_never_joined_into_one_line():
+    """6.1 and the NKI chart: a real published figure and an invented one are separate series."""
+    assert charts.runs([2021, 2022, 2023], kinds=[False, True, True]) == [0, 1, 1]
+    assert charts.runs([2016, 2017, 2018], kinds=["verkligt värde"] * 3) == [0, 0, 0]
+
+
+def test_the_nki_chart_draws_real_and_exempeldata_as_separate_dashed_series(an, monkeypatch):
+    drawn = []
+    real = charts.to_svg
+    monkeypatch.setattr(charts, "to_svg", lambda chart: drawn.append(chart) or real(chart))
+    klimat.nki_trend_chart(an)
+    spec = charts.spec(drawn[0])
+    rows = [r for r in spec["datasets"][next(iter(spec["datasets"]))] if r["kommun"] != "Riket"]
+    by_run: dict = {}
+    for r in rows:
+        by_run.setdefault(r["run"], set()).add(r["typ"])
+    assert set().union(*by_run.values()) == {charts.REAL, charts.EXEMPEL}  # both kinds are drawn …
+    assert all(len(kinds) == 1 for kinds in by_run.values())  # … but no line joins them
+    line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert line["encoding"]["strokeDash"]["field"] == "typ"
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    # Both keys are shown (Vega-Lite merges them): a hidden dash legend would hide the shapes' too.
+    assert points["encoding"]["shape"]["legend"] and line["encoding"]["strokeDash"]["legend"]
 
 
 # --- atgard -------------------------------------------------------------------------------------------------
@@ -414,3 +440,48 @@ def test_a_notebook_keeps_the_markup_once_and_its_plain_text_without_the_chart_d
                          '</figure>')
     shown, _ = InteractiveShell.instance().display_formatter.format(fragment)
     assert shown == {"text/html": str(fragment), "text/plain": "Antal: 58\n[Diagram]"}
+
+
+# --- the page of the register's readings of the plan (issue 21, point 6) ----------------------
+
+
+def test_the_readings_page_gives_the_plans_words_the_reading_and_the_reason():
+    from conftest import DATA
+    from helpers.data.plan import load_plan
+    from helpers.present.tolkningar import tolkningar_markdown
+
+    plan = load_plan(DATA / "plan")
+    page = tolkningar_markdown(plan)
+    text = html.plain_text(page)
+    assert page.startswith("# Planens ord och rapportens tolkningar")
+    assert f"({len(plan.readings())} st)" in page
+    assert ("4.2-3 | Tidsgräns | ”Senast hösten 2027 ska kartläggning av lokalt kompetensbehov vara genomförd” | "
+            "2027-11-30 | ”Senast” gör hösten till en tidsgräns") in text
+    assert "1.2-1 | Mål | ”Förbättrat NKI-resultat för relevanta myndighetskontakter – målsättningar sätts årligen" in text
+    assert "1.2-1 | Mått | ”relevanta myndighetskontakter” | NKI totalt i SKR:s Insikt" in text
+    assert '<a href="atgard_4_2.html">4.2-3</a>' in page and '<a href="malomrade_4.html">M4-1</a>' in page
+    assert "\n\n" not in page.split("## Åtgärdernas tidplaner")[1].split("## Indikatorernas")[0].strip()
+
+
+def test_the_books_trend_lines_say_no_trend_within_the_margin_and_never_join_kinds():
+    """3.1 '… under faktorn infrastruktur': 3,02 → 3,15 is not 'ökande'; 6.1 starts from exempeldata 2022,
+    not from the real 2017 newspaper figure (2,44)."""
+    from conftest import DATA
+
+    an26 = analyse(2026, DATA)
+    infra = html.plain_text(indikatorer.change_text(an26.plan.indikatorer.loc["3.1-2"], an26.changes["3.1-2"]))
+    assert "Sedan 2022 (3,02) (exempeldata): ingen säker trend (+0,13, inom felmarginalen ±0,2)" in infra
+    assert "ökande" not in infra
+    dialog = html.plain_text(indikatorer.change_text(an26.plan.indikatorer.loc["6.1-1"], an26.changes["6.1-1"]))
+    assert "Sedan 2022 (2,71) (exempeldata): ökande trend" in dialog and "2017" not in dialog
+
+
+def test_om_rapporten_states_the_rules_for_trends_readings_and_targets_set_elsewhere():
+    from conftest import ROOT
+
+    text = (ROOT / "book" / "om_rapporten.md").read_text(encoding="utf-8")
+    for rule in ("större än måttets felmarginal", "ingen säker trend", "1 % av medelnivån per år",
+                 "bildar aldrig en gemensam serie", "Mål som sätts i ett annat beslut",
+                 "ersätter aldrig målet med ett eget", "(tolkningar.md)",
+                 "bedöms\ninte som förbättring eller försämring"):
+        assert rule in text, rule

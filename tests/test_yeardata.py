@@ -320,3 +320,22 @@ def test_an_older_file_without_the_period_columns_still_loads(data, plan):
     year = load_year(data, 2025, plan)
     for column in ("period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering"):
         assert year.varden[column].map(blank).all()
+
+
+def test_a_decided_target_is_only_for_a_target_the_plan_leaves_to_another_decision(tmp_path):
+    """malvarden.csv: only indicators of maltyp 'annat beslut' (1.2-1), on the indicator's scale."""
+    data = small_data(tmp_path, atgarder=("1.1", "1.2"))
+    decision = {"beslut": "Mål och budget 2026", "beslutsdatum": "2025-11-24", "kommentar": ""}
+    write_rows(data / "2026" / "malvarden.exempeldata.csv", [
+        {"indikator_id": "1.2-1", "malvarde": "120", **decision},
+        {"indikator_id": "1.1-1", "malvarde": "10", **decision},
+    ])
+    with pytest.raises(InputError) as err:
+        load_year(data, 2026, load_plan(data / "plan"))
+    found = {(p.row, p.column, str(p.value)) for p in err.value.problems}
+    assert found == {(2, "malvarde", "120"), (3, "indikator_id", "1.1-1")}
+    assert "maltyp 'annat beslut' (1.2-1)" in str(err.value) and "ett indexvärde från 0 till 100" in str(err.value)
+    (data / "2026" / "malvarden.exempeldata.csv").write_text(
+        "indikator_id;malvarde;beslut;beslutsdatum;kommentar\n1.2-1;72;Mål och budget 2026;2025-11-24;\n", encoding="utf-8")
+    decided = load_year(data, 2026, load_plan(data / "plan")).malvarden
+    assert decided.at["1.2-1", "malvarde"] == 72 and decided.at["1.2-1", "beslutsdatum"] == dt.date(2025, 11, 24)

@@ -154,7 +154,8 @@ def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     period_end = {aid: r["period_till"] for aid, r in years[year].status.iterrows() if not blank(r["period_till"])}
     cmp = klimat.comparisons(year) if klimat else None
     statuses = {aid: r["status"] for aid, r in years[year].status.iterrows()}
-    judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses, years[year].varden)
+    judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses, years[year].varden,
+                           decided=years[year].malvarden)
     return Analysis(year, plan, years, klimat, values, ch, judgements, cfg, str(data_dir))
 
 

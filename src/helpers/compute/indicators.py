@@ -16,9 +16,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from helpers.compute.trends import margin_rule, stretch_margin, trend
 from helpers.core.fmt import MONTHS, date_sv
 from helpers.core.missing import blank
 from helpers.core.text import natural_key
@@ -28,8 +28,10 @@ from helpers.data.yeardata import YearData
 # jamforbar_fran: first year of the like-for-like stretch (a series break starts a new one; 0 = always comparable)
 # period_fran/period_till: the days the value covers (comparisons need the same part of the year)
 # jamforelsevarde: the value of the same period one year earlier, as the unit reports it now
+# felmarginal: half the 95 % interval of a sample result (SKR Insikt), blank otherwise
 VALUE_COLUMNS = ["indikator_id", "ar", "varde", "uppnatt_datum", "text", "kommentar", "exempeldata", "kalla",
-                 "jamforbar_fran", "period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering"]
+                 "jamforbar_fran", "period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering",
+                 "felmarginal"]
 
 Period = tuple[dt.date, dt.date]
 
@@ -90,9 +92,6 @@ def _period_of(row) -> Period | None:
         return None
     return start, end
 
-# A trend slope smaller than this share of the mean level per year counts as unchanged.
-TREND_TOLERANCE = 0.01
-
 
 def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFrame | None = None) -> pd.DataFrame:
     """All values in long form: one row per (indicator, year) that has a row in some input.
@@ -122,6 +121,7 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "kalla": plan.indikatorer.at[iid, "kalla"], "jamforbar_fran": 0,
                 "period_fran": start, "period_till": end, "jamforelsevarde": _num(r.get("jamforelsevarde")),
                 "prognos": r.get("prognos"), "prognos_motivering": r.get("prognos_motivering"),
+                "felmarginal": math.nan,
             })
     base = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     derived = []
@@ -141,6 +141,7 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "jamforbar_fran": series["jamforbar_fran"].astype(int) if "jamforbar_fran" in series else 0,
                 "period_fran": [dt.date(y, 1, 1) for y in ar], "period_till": [dt.date(y, 12, 31) for y in ar],
                 "jamforelsevarde": math.nan, "prognos": None, "prognos_motivering": None,
+                "felmarginal": series["felmarginal"].astype(float) if "felmarginal" in series else math.nan,
             }, columns=VALUE_COLUMNS))
     parts = [p for p in [base, *derived] if len(p)]
     if not parts:
@@ -177,6 +178,7 @@ class Change:
     period: Period | None = None  # the days the value covers
     period_fore: Period | None = None  # the days the earlier value covers
     jamforbar: bool = True  # False: both values exist but cover different parts of the year (no diff)
+    trend_marginal: float | None = None  # the margin the trend was judged against (None: relative rule)
 
     @property
     def saknas(self) -> bool:
@@ -191,13 +193,16 @@ class Change:
                 "så ingen förändring beräknas.")
 
 
-def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: bool = False) -> Change:
+def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: bool = False,
+               margin: str | float | None = None) -> Change:
     """Compare an indicator's value in `year` with the year before.
 
     For series with their own measurement years (företagsklimat), `latest_available` compares the
     latest year up to `year` that has a value with the one before it. Values covering different
     parts of the year are both kept, but no change is computed between them (`jamforbar` False);
-    the baseline and the trend only use values covering the same part of the year as this one.
+    the baseline and the trend only use values covering the same part of the year as this one and
+    of the same kind (real or exempeldata), and the trend respects the measure's `margin` rule
+    (:func:`helpers.compute.trends.margin_rule`).
     """
     own = comparable_stretch(values[(values["indikator_id"] == iid) & (values["ar"] <= year)].sort_values("ar"))
     numeric = own[own["varde"].notna()]
@@ -228,18 +233,21 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
         alike = numeric[mask]
     else:
         alike = numeric
+    if row is not None and "exempeldata" in alike.columns:
+        alike = alike[alike["exempeldata"].astype(bool) == bool(row["exempeldata"])]
+    trend_margin = stretch_margin(margin, alike)
     first = alike.iloc[0] if len(alike) else None
     return Change(
         indikator_id=iid, ar=current_year, varde=value, ar_fore=prev_year, varde_fore=before,
         baslinje_ar=int(first["ar"]) if first is not None else None,
         baslinje=float(first["varde"]) if first is not None else math.nan,
-        diff=diff, diff_rel=rel, trend=trend(alike["ar"].tolist(), alike["varde"].tolist()),
+        diff=diff, diff_rel=rel, trend=trend(alike["ar"].tolist(), alike["varde"].tolist(), trend_margin),
         uppnatt_datum=None if row is None else row["uppnatt_datum"],
         text=None if row is None else row["text"],
         kommentar=None if row is None else row["kommentar"],
         exempeldata=bool(row["exempeldata"]) if row is not None else False,
         kalla=None if row is None else row["kalla"],
-        period=period, period_fore=period_fore, jamforbar=jamforbar,
+        period=period, period_fore=period_fore, jamforbar=jamforbar, trend_marginal=trend_margin,
     )
 
 
@@ -259,25 +267,11 @@ def comparable_stretch(own: pd.DataFrame) -> pd.DataFrame:
     return own[stretch == stretch[numeric.index[-1]]]
 
 
-def trend(years: list[int], values: list[float]) -> str:
-    """Direction over all years so far: least-squares slope relative to the mean level."""
-    if len(values) < 2:
-        return "för få värden"
-    if len(values) == 2:
-        slope = (values[1] - values[0]) / (years[1] - years[0])
-    else:
-        slope = float(np.polyfit(np.asarray(years, float), np.asarray(values, float), 1)[0])
-    level = abs(float(np.mean(values))) or 1.0
-    if abs(slope) <= TREND_TOLERANCE * level:
-        return "oförändrad"
-    return "ökande" if slope > 0 else "minskande"
-
-
 def changes(plan: Plan, values: pd.DataFrame, year: int, indicator_ids: list[str] | None = None) -> dict[str, Change]:
     """Changes for the given indicators (default: all), in the register's order."""
     ids = indicator_ids if indicator_ids is not None else list(plan.indikatorer.index)
     out = {}
     for iid in ids:
-        has_series = not blank(plan.indikatorer.at[iid, "serie"])
-        out[iid] = change_for(values, iid, year, latest_available=has_series)
+        meta = plan.indikatorer.loc[iid]
+        out[iid] = change_for(values, iid, year, latest_available=not blank(meta["serie"]), margin=margin_rule(meta))
     return out

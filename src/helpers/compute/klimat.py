@@ -56,13 +56,17 @@ class Klimat:
         rows = []
         for _, r in self.kommun_insikt.iterrows():
             if r["visas"] and not blank(r["varde"]):
+                # Half the 95 % interval: the margin a trend over the series must exceed (compute.trends).
+                known = not blank(r.get("ci_low")) and not blank(r.get("ci_high"))
                 rows.append({"serie": f"insikt:{r['omrade']}:{r['matt']}", "ar": int(r["ar"]), "varde": float(r["varde"]),
                              "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"],
-                             "jamforbar_fran": fakta.comparable_from(r["omrade"], int(r["ar"]))})
+                             "jamforbar_fran": fakta.comparable_from(r["omrade"], int(r["ar"])),
+                             "felmarginal": (float(r["ci_high"]) - float(r["ci_low"])) / 2 if known else float("nan")})
         for _, r in self.ranking.iterrows():
             rows.append({"serie": f"ranking:{r['matt']}", "ar": int(r["ar"]), "varde": float(r["varde"]),
-                         "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"], "jamforbar_fran": 0})
-        return pd.DataFrame(rows, columns=["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran"])
+                         "exempeldata": bool(r["exempeldata"]), "kalla": r["kalla"], "jamforbar_fran": 0,
+                         "felmarginal": float("nan")})
+        return pd.DataFrame(rows, columns=["serie", "ar", "varde", "exempeldata", "kalla", "jamforbar_fran", "felmarginal"])
 
     @cached_property
     def deltas(self) -> pd.DataFrame:

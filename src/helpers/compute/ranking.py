@@ -7,9 +7,10 @@ change as "förbättring"/"försämring" with a Swedish sentence, so notebooks n
 signs themselves. The ranking is published as point values without sampling intervals; a
 survey score that moved less than the project's estimated margin of error
 (`fakta.ranking_felmarginal`, by the kommun's size class: ±0,2 for 400 questionnaires) is
-called "inom felmarginalen", never an improvement or a
-decline, the same principle as for NKI. The placering is a rank, not a sample, and is described
-as it moved.
+called "inom felmarginalen", never an improvement or a decline, the same principle as for NKI. The
+placering is a rank built on those scores and is published without any margin: a move of a few
+places may be noise, so it is described as it moved ("upp"/"ner", never "förbättring"/"försämring")
+and the sentence says why it is not judged.
 
 Domain constants (290 kommuner, the 1–6 scale, measure names) live in :mod:`helpers.data.fakta`,
 the project's single place for företagsklimat facts.
@@ -34,6 +35,18 @@ FORBATTRING = "förbättring"
 FORSAMRING = "försämring"
 OFORANDRAT = "oförändrat"
 INOM_FELMARGINALEN = "inom felmarginalen"
+# A real published figure and an invented one are two series: their difference is not a change.
+OLIKA_SLAG = "ej jämförbart"
+# Placering moves are named, not judged: the rank has no published margin of error.
+UPP = "upp"
+NER = "ner"
+
+
+def _placering_not_judged() -> str:
+    """Why a move in placering is named, not judged (the survey margin of the active plan's kommun)."""
+    return ("placeringen publiceras utan felmarginal och bygger på enkätbetyg med en osäkerhet på "
+            f"±{number_sv(config.active().ranking_felmarginal, 1)}, så flytten bedöms inte som förbättring eller "
+            "försämring.")
 
 _TOLERANCE = 1e-9
 _COLUMNS = ["matt", "ar_fran", "ar", "varde_fran", "varde", "delta", "forandring", "forklaring"]
@@ -52,7 +65,8 @@ def _validate(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"Kolumner saknas i rankingdata: {', '.join(missing)}.")
     keys = ["kommun"] if "kommun" in df.columns else []
-    out = df[[*keys, "ar", "matt", "varde"]].copy()
+    kind = ["exempeldata"] if "exempeldata" in df.columns else []
+    out = df[[*keys, "ar", "matt", "varde", *kind]].copy()
     ar = pd.to_numeric(out["ar"], errors="coerce")
     if ar.isna().any() or (ar % 1 != 0).any():
         raise ValueError("Kolumnen 'ar' måste innehålla heltal.")
@@ -95,8 +109,8 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
     """(delta, forandring, forklaring) for one measure between two years.
 
     delta = curr − prev in the measure's own unit. For placering lower is better, so a
-    negative delta is a förbättring ("upp 2 placeringar"); for omdöme and factors higher
-    is better.
+    negative delta is "upp 2 placeringar", named but not judged (no margin is published); for
+    omdöme and factors higher is better, judged against the survey's margin.
     """
     delta = round(float(curr) - float(prev), 6)
     if abs(delta) < _TOLERANCE:
@@ -105,12 +119,12 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
     if matt == PLACERING:
         k = int(round(abs(delta)))
         if delta < 0:
-            return delta, FORBATTRING, (
-                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)})."
+            return delta, UPP, (
+                f"Upp {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {_placering_not_judged()}"
             )
         if delta > 0:
-            return delta, FORSAMRING, (
-                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)})."
+            return delta, NER, (
+                f"Ner {_placeringar(k)} till plats {int(curr)} {than} (plats {int(prev)}); {_placering_not_judged()}"
             )
         return delta, OFORANDRAT, f"Oförändrad placering, plats {int(curr)}, {than}."
     name = matt_namn(matt)
@@ -140,17 +154,23 @@ def ranking_deltas(df: pd.DataFrame) -> pd.DataFrame:
     columns (kalla, harledd) are ignored; a ``kommun`` column, when present, is part of the
     series key. A year with no row (or a blank value) is skipped: the next year is compared
     with the previous year that has a value, and the sentence always names that year
-    ("jämfört med 2019").
+    ("jämfört med 2019"). With an ``exempeldata`` column, a real figure next to an invented one is
+    "ej jämförbart": two kinds of value are never one series.
 
     Output: [kommun,] matt, ar_fran, ar, varde_fran, varde, delta (curr − prev),
-    forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"), forklaring (Swedish
-    sentence).
+    forandring ("förbättring", "försämring", "oförändrat", "inom felmarginalen"; placering "upp",
+    "ner" or "oförändrat"), forklaring (Swedish sentence).
     """
     data = _validate(df)
     keys = ["kommun", "matt"] if "kommun" in data.columns else ["matt"]
     rows = []
     for named, prev, curr in consecutive(data, keys):
         delta, forandring, text = describe_change(curr["matt"], prev["ar"], prev["varde"], curr["ar"], curr["varde"])
+        if bool(prev.get("exempeldata", False)) != bool(curr.get("exempeldata", False)):
+            real, made_up = (prev, curr) if curr.get("exempeldata") else (curr, prev)
+            forandring, text = OLIKA_SLAG, (
+                f"{matt_namn(curr['matt'])}: {int(real['ar'])} är ett verkligt publicerat värde och {int(made_up['ar'])} "
+                "exempeldata, så ingen förändring bedöms mellan dem.")
         row = dict(named)
         row.update(
             ar_fran=int(prev["ar"]),

@@ -19,6 +19,10 @@ outcome, the same on every page and in every count (also stated for readers in *
 - riktning ("ska öka"): the value compared with the same period of the year before. NKI and
   ranking survey scores are samples: only a change beyond the margin of error counts; a change
   within it is ej uppfyllt (no improvement could be shown) and is never called a decline.
+- annat beslut (the plan leaves the target to another process, 1.2-1: "målsättningar sätts
+  årligen i kommunens mål- och budgetprocess"): judged against the value that year's decision
+  sets (data/<år>/malvarden.csv, with the decision and its date); without one the value is
+  reported without a judgement (ej bedömt ännu, with the reason). Never replaced by our own target.
 - an åtgärd that is avslutad or ej påbörjad: its indicators are ej aktuellt (a milestone of a
   not-started åtgärd whose deadline has passed is still ej uppfyllt).
 
@@ -38,6 +42,7 @@ from helpers.compute.indicators import Change, decimals_for, period_sv
 from helpers.core.fmt import SAKNAS, date_sv, number_sv, plural
 from helpers.core.missing import blank
 from helpers.data import config
+from helpers.data.inputs import ANNAT_BESLUT, MALTYPER
 from helpers.data.plan import Plan, threshold_at_most
 
 UPPFYLLT = "uppfyllt"
@@ -52,6 +57,8 @@ BEDOMDA = (UPPFYLLT, FOR_SENT, EJ_UPPFYLLT, SAKNAS)
 UPPFYLLDA = (UPPFYLLT, FOR_SENT)
 # Targets (everything but indicators without one and those not current this year).
 MED_MAL = (*BEDOMDA, EJ_BEDOMT)
+# Why a target left to another decision is not judged: no decided value was given.
+MAL_I_ANNAT_BESLUT = "målvärde ej beslutat"
 
 INACTIVE = ("avslutad", "ej påbörjad")
 
@@ -70,11 +77,13 @@ def _num(meta: pd.Series, value: float) -> str:
 
 def judge(meta: pd.Series, change: Change, on: dt.date, *, report_year: int,
           milestone_done: dt.date | None = None, klimat: dict | None = None,
-          atgard_status: str | None = None, reported_before: bool = False) -> Judgement:
+          atgard_status: str | None = None, reported_before: bool = False,
+          beslut: pd.Series | None = None) -> Judgement:
     """Judge one indicator. `on` is the bedömningsdatum (end of the uppföljningsperiod);
-    `reported_before`: an earlier year's file already reported the milestone done."""
+    `reported_before`: an earlier year's file already reported the milestone done; `beslut`: the
+    year's decided target (a malvarden.csv row) for a target the plan leaves to another decision."""
     maltyp = meta["maltyp"]
-    if maltyp not in ("ingen", "milstolpe", "tröskel", "riktning"):
+    if maltyp not in MALTYPER:
         raise ValueError(f"unknown maltyp {maltyp!r}")
     if maltyp == "milstolpe":
         return _milestone(meta, milestone_done, on, report_year, atgard_status, reported_before)
@@ -82,6 +91,8 @@ def judge(meta: pd.Series, change: Change, on: dt.date, *, report_year: int,
         return _inactive(atgard_status)
     if maltyp == "ingen":
         return Judgement(INGET_MAL, INGET_MAL, "Handlingsplanen anger inget mål för indikatorn; värdet redovisas utan bedömning.")
+    if maltyp == ANNAT_BESLUT:
+        return judge_decided(meta, change, beslut, report_year)
     if maltyp == "tröskel":
         return _threshold(meta, change, report_year, on)
     serie = "" if blank(meta["serie"]) else str(meta["serie"])
@@ -258,7 +269,8 @@ def milestone_done(values: pd.DataFrame, iid: str, year: int) -> dt.date | None:
 
 def due_date(meta: pd.Series, year: int) -> dt.date | None:
     """When a target falls due: a milestone at its deadline, a threshold at the end of the year it
-    applies to, a direction target at the end of each year; None without a target."""
+    applies to, a direction target at the end of each year; None without a target, and for a target
+    set in another decision (the plan gives it no date of its own)."""
     kind = meta["maltyp"]
     if kind == "milstolpe":
         return meta["deadline"]
@@ -275,10 +287,12 @@ JUDGEMENT_COLUMNS = ["indikator_id", "atgard_id", "malomrade_id", "utfall", "det
 
 def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year: int,
               period_end: dict[str, dt.date], klimat_cmp: dict[str, dict] | None = None,
-              statuses: dict[str, str] | None = None, forecasts: pd.DataFrame | None = None) -> pd.DataFrame:
+              statuses: dict[str, str] | None = None, forecasts: pd.DataFrame | None = None,
+              decided: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator: ids, målområde, utfall, detalj, forklaring, (milestones) uppnatt_datum,
     whether the measured change goes against the target, when the target falls due, and the unit's
-    forecast (prognos) with its motivation as given in the year's file."""
+    forecast (prognos) with its motivation as given in the year's file. `decided`: the year's
+    malvarden (targets set in another decision)."""
     rows = []
     for iid, change in changes.items():
         meta = plan.indikatorer.loc[iid]
@@ -289,8 +303,9 @@ def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year
         done = milestone_done(values, iid, year) if meta["maltyp"] == "milstolpe" else None
         reported = milestone_done(values, iid, year - 1) is not None if done is not None else False
         status = (statuses or {}).get(aid) if not blank(aid) else None
+        beslut = decided.loc[iid] if decided is not None and iid in decided.index else None
         j = judge(meta, change, on, report_year=year, milestone_done=done, klimat=cmp, atgard_status=status,
-                  reported_before=reported)
+                  reported_before=reported, beslut=beslut)
         own = forecasts.loc[iid] if forecasts is not None and iid in forecasts.index else None
         prognos = own.get("prognos") if own is not None else None
         rows.append({"indikator_id": iid, "atgard_id": aid, "malomrade_id": int(meta["malomrade_id"]),
@@ -318,3 +333,21 @@ def summarise(judgements: pd.DataFrame, by: str) -> pd.DataFrame:
     counts["totalt"] = counts[list(UTFALL)].sum(axis=1)
     counts["andel_uppfyllt"] = (counts["uppfyllda"] / counts["bedomda"] * 100).where(counts["bedomda"] > 0)
     return counts
+
+
+def judge_decided(meta: pd.Series, change: Change, beslut: pd.Series | None, year: int) -> Judgement:
+    """A target the plan leaves to another decision (mål och budget): judged against the value that
+    decision sets, never against one the report makes up; without a decision, not judged."""
+    if beslut is None:
+        return Judgement(EJ_BEDOMT, MAL_I_ANNAT_BESLUT,
+                         f"Enligt handlingsplanen sätts målet i kommunens mål- och budgetprocess. Inget beslutat målvärde "
+                         f"för {year} har lämnats (malvarden.csv), så värdet redovisas utan bedömning.")
+    want = "högst" if meta["riktning"] == "minska" else "minst"
+    goal = (f"{want} {_num(meta, float(beslut['malvarde']))} enligt {beslut['beslut']} "
+            f"(beslutat {date_sv(beslut['beslutsdatum'])})")
+    if math.isnan(change.varde):
+        return Judgement(SAKNAS, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
+    when = f" ({change.ar})" if change.ar not in (None, year) else ""
+    met = change.varde <= beslut["malvarde"] if want == "högst" else change.varde >= beslut["malvarde"]
+    return Judgement(UPPFYLLT if met else EJ_UPPFYLLT, UPPFYLLT if met else EJ_UPPFYLLT,
+                     f"{_num(meta, change.varde)}{when} – målet är {goal}.")

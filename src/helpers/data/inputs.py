@@ -21,7 +21,10 @@ from helpers.data.schema import Col, TableSpec
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
 TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
-MALTYPER = ("riktning", "tröskel", "milstolpe", "ingen")
+# 'annat beslut': the plan leaves the target to another decision (1.2-1: "målsättningar sätts årligen i
+# kommunens mål- och budgetprocess"); judged against that year's decided value (malvarden.csv) or not at all.
+ANNAT_BESLUT = "annat beslut"
+MALTYPER = ("riktning", "tröskel", "milstolpe", ANNAT_BESLUT, "ingen")
 RIKTNINGAR = ("öka", "minska")
 # The sources plans usually name, kept as suggestions (the mall and docs list them); the column is open
 # text, because a plan may follow any source ("Bolagsverket", "SCB och Tillväxtverket").
@@ -116,6 +119,19 @@ INDIKATORER = TableSpec(
     row_rules=(_indicator_rules,),
 )
 
+# The register's readings of the plan: each row names an åtgärd or indicator and the field whose
+# value is an interpretation of the plan's words (plan.load_plan checks both exist).
+TOLKNINGAR = TableSpec(
+    (
+        Col("id", required=True, pattern=rf"^({_ATGARD}|({_ATGARD}|M[0-9]+)-[0-9]+)$",
+            describe="ett åtgärdsnummer som '1.1' eller ett indikator-id som '1.2-1'"),
+        Col("falt", required=True),
+        Col("planens_ord", required=True),
+        Col("tolkning", required=True),
+        Col("skal", required=True),
+    )
+)
+
 KOPPLINGAR = TableSpec(
     (
         Col("fran_atgard", required=True),
@@ -197,6 +213,18 @@ VARDEN = TableSpec(
         Col("prognos_motivering", may_be_absent=True),
     ),
     row_rules=(_value_period_rules, _forecast_rule),
+)
+
+# Target values decided elsewhere (the year's mål- och budgetbeslut) for indicators of maltyp
+# 'annat beslut': the decision is documented with its name and date, never assumed.
+MALVARDEN = TableSpec(
+    (
+        Col("indikator_id", required=True, unique=True, describe="ett indikator-id med maltyp 'annat beslut'"),
+        Col("malvarde", "decimal", required=True, min=0),
+        Col("beslut", required=True, describe="beslutets namn, t.ex. 'Mål och budget 2026, KF § 123'"),
+        Col("beslutsdatum", "date", required=True),
+        Col("kommentar"),
+    )
 )
 
 LARDOM_TYPER = ("lärdom", "förslag")
@@ -326,9 +354,11 @@ CATALOGUE: tuple[InputFile, ...] = (
     InputFile(PLAN, "atgarder", ATGARDER, True, "handlingsplanens åtgärder"),
     InputFile(PLAN, "indikatorer", INDIKATORER, True, "indikatorer med mål, tidsgränser och källor"),
     InputFile(PLAN, "kopplingar", KOPPLINGAR, True, "kopplingar mellan åtgärder, NKI-frågor och styrdokument"),
+    InputFile(PLAN, "tolkningar", TOLKNINGAR, False, "registrets tolkningar av planens ord, med skäl"),
     InputFile(YEAR, "status", STATUS, True, "genomförandestatus per åtgärd"),
     InputFile(YEAR, "indikatorvarden", VARDEN, True, "årets indikatorvärden"),
     InputFile(YEAR, "lardomar", LARDOMAR, False, "lärdomar och förslag"),
+    InputFile(YEAR, "malvarden", MALVARDEN, False, "målvärden beslutade i mål och budget (maltyp 'annat beslut')"),
     InputFile(KLIMAT, "insikt_publicerat", INSIKT, False, "SKR Insikt, verkliga publicerade resultat"),
     InputFile(KLIMAT, "insikt", INSIKT, False, "SKR Insikt, resultat per år, område och mått"),
     InputFile(KLIMAT, "insikt_svar", SVAR, False, "SKR Insikt, enkätsvar"),

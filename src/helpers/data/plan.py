@@ -30,6 +30,13 @@ class Plan:
     indikatorer: pd.DataFrame
     kopplingar: pd.DataFrame
     folder: Path
+    tolkningar: pd.DataFrame | None = None  # the register's readings of the plan (tolkningar.csv), if kept
+
+    def readings(self) -> pd.DataFrame:
+        """Every interpretation the register makes of the plan (id, falt, planens_ord, tolkning, skal)."""
+        if self.tolkningar is None:
+            return pd.DataFrame(columns=inputs.TOLKNINGAR.names)
+        return self.tolkningar
 
     def atgard(self, atgard_id: str) -> pd.Series:
         if atgard_id not in self.atgarder.index:
@@ -106,6 +113,9 @@ def load_plan(folder: Path) -> Plan:
     frames = {}
     for f in inputs.files_in(inputs.PLAN):
         name = f.stem
+        if not f.required and not (folder / f"{name}.csv").exists():
+            frames[name] = pd.DataFrame(columns=f.spec.names)
+            continue
         try:
             frames[name] = load_table(folder / f"{name}.csv", f.spec)
         except InputError as exc:
@@ -138,12 +148,45 @@ def load_plan(folder: Path) -> Plan:
         if not blank(row["atgard_id"]) and not str(row["indikator_id"]).startswith(f"{a}-"):
             problems.append(Problem(f_ind, f"ett id som börjar med '{a}-'", row=int(line),
                                     column="indikator_id", value=row["indikator_id"]))
+    if (folder / "tolkningar.csv").exists():
+        problems += _check_readings(frames["tolkningar"], display_path(folder / "tolkningar.csv"), at, ind)
     if problems:
         raise InputError(problems)
     mo = mo.assign(malomrade_id=mo["malomrade_id"].astype(int)).set_index("malomrade_id", drop=False)
     at = at.assign(malomrade_id=at["malomrade_id"].astype(int)).set_index("atgard_id", drop=False)
     ind = ind.assign(malomrade_id=ind["malomrade_id"].astype(int)).set_index("indikator_id", drop=False)
-    return Plan(mo, at, ind, ko.reset_index(drop=True), folder)
+    return Plan(mo, at, ind, ko.reset_index(drop=True), folder, frames["tolkningar"].reset_index(drop=True))
+
+
+def _check_readings(readings: pd.DataFrame, shown: str, at: pd.DataFrame, ind: pd.DataFrame) -> list[Problem]:
+    """Each reading names an existing åtgärd or indicator and one of its fields, and states the value
+    the register holds (a date, a maltyp), so the page of readings cannot drift from the register.
+    A target left to another decision must be among the readings: it is never replaced silently."""
+    problems = []
+    tables = {"atgard": (dict(zip(at["atgard_id"], at.to_dict("records"))), inputs.ATGARDER, "atgarder.csv"),
+              "indikator": (dict(zip(ind["indikator_id"], ind.to_dict("records"))), inputs.INDIKATORER, "indikatorer.csv")}
+    for line, row in readings.iterrows():
+        kind = "indikator" if "-" in str(row["id"]) else "atgard"
+        records, spec, file = tables[kind]
+        if row["id"] not in records:
+            problems.append(Problem(shown, f"ett id som finns i {file}", row=int(line), column="id", value=row["id"]))
+            continue
+        fields = [c for c in spec.names if c != f"{kind}_id"]
+        if row["falt"] not in fields:
+            problems.append(Problem(shown, f"en kolumn i {file}: " + ", ".join(fields), row=int(line), column="falt",
+                                    value=row["falt"]))
+            continue
+        held = records[row["id"]][row["falt"]]
+        said = held.isoformat() if hasattr(held, "isoformat") else (held if row["falt"] == "maltyp" else None)
+        if said is not None and not blank(held) and said not in str(row["tolkning"]):
+            problems.append(Problem(shown, f"en tolkning som anger registrets värde '{said}' ({file}, {row['falt']})",
+                                    row=int(line), column="tolkning", value=row["tolkning"]))
+    read = set(zip(readings["id"], readings["falt"]))
+    for iid in ind.loc[ind["maltyp"] == inputs.ANNAT_BESLUT, "indikator_id"]:
+        if (iid, "maltyp") not in read:
+            problems.append(Problem(shown, f"en rad för {iid} med falt 'maltyp': målet sätts i ett annat beslut och "
+                                    "tolkningen ska stå i rapporten", column="id", value=f"{iid} saknas"))
+    return problems
 
 
 def threshold_at_most(meta: pd.Series) -> bool:
@@ -162,4 +205,6 @@ def target_text(meta: pd.Series) -> str:
         return f"ska {meta['riktning']} jämfört med föregående år"
     if kind == "milstolpe":
         return meta["deadline_text"] if not blank(meta["deadline_text"]) else f"senast {date_sv(meta['deadline'])}"
+    if kind == inputs.ANNAT_BESLUT:
+        return "sätts i ett annat beslut (årets mål- och budgetbeslut)"
     return "inget mål angivet"

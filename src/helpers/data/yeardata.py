@@ -40,6 +40,8 @@ class YearData:
     files: tuple[Path, ...]
     exempeldata: bool
     warnings: tuple[Problem, ...] = ()  # not errors, but nothing the analyst should miss
+    # Target values decided elsewhere (mål och budget) for indicators of maltyp 'annat beslut'.
+    malvarden: pd.DataFrame | None = None
 
 
 def year_folders(data_dir: Path) -> list[int]:
@@ -78,12 +80,15 @@ def load_year(data_dir: Path, year: int, plan: Plan) -> YearData:
     if "lardomar" in loaded:
         problems += check_references(frames["lardomar"], "atgard_id", set(plan.atgarder.index),
                                      display_path(loaded["lardomar"]), "en åtgärd i handlingsplanen")
+    if "malvarden" in loaded:
+        problems += _check_decided(frames["malvarden"], loaded["malvarden"], plan)
     if problems:
         raise InputError(problems)
     status = frames["status"].reset_index().set_index("atgard_id", drop=False)
     varden = frames["indikatorvarden"].reset_index().set_index("indikator_id", drop=False)
+    malvarden = frames["malvarden"].reset_index().set_index("indikator_id", drop=False)
     return YearData(year, status, varden, frames["lardomar"].reset_index(drop=True), tuple(files),
-                    any(is_example(f) for f in files), tuple(_warnings(frames, loaded, plan, year)))
+                    any(is_example(f) for f in files), tuple(_warnings(frames, loaded, plan, year)), malvarden)
 
 
 def _warnings(frames: dict[str, pd.DataFrame], loaded: dict[str, Path], plan: Plan, year: int) -> list[Problem]:
@@ -160,6 +165,28 @@ def _check_values(frame: pd.DataFrame, path: Path, plan: Plan) -> list[Problem]:
         if typ != "milstolpe" and not blank(row["uppnatt_datum"]):
             problems.append(Problem(shown, f"tomt: uppnatt_datum gäller bara milstolpar ({iid} är {typ})",
                                     row=int(line), column="uppnatt_datum", value=row["uppnatt_datum"].isoformat()))
+    return problems
+
+
+def _check_decided(frame: pd.DataFrame, path: Path, plan: Plan) -> list[Problem]:
+    """A decided target belongs to an indicator whose plan leaves the target to another decision,
+    and lies on that indicator's scale."""
+    shown = display_path(path)
+    ind = plan.indikatorer
+    problems = []
+    for line, row in frame.iterrows():
+        iid = row["indikator_id"]
+        if iid not in ind.index or ind.at[iid, "maltyp"] != inputs.ANNAT_BESLUT:
+            allowed = ", ".join(ind.index[ind["maltyp"] == inputs.ANNAT_BESLUT]) or "inga finns"
+            problems.append(Problem(shown, f"ett indikator-id med maltyp '{inputs.ANNAT_BESLUT}' ({allowed})",
+                                    row=int(line), column="indikator_id", value=iid))
+            continue
+        typ = ind.at[iid, "typ"]
+        if typ in _VALUE_RULES and not blank(row["malvarde"]):
+            low, high, _whole, text = _VALUE_RULES[typ]
+            if row["malvarde"] < low or (high is not None and row["malvarde"] > high):
+                problems.append(Problem(shown, f"{text} för indikator {iid}", row=int(line), column="malvarde",
+                                        value=typed(row["malvarde"])))
     return problems
 
 

@@ -5,8 +5,9 @@ alt text describes the data so the chart is not the only way to read it (WCAG 1.
 
 Charts are drawn so that they cannot mislead: years are placed on a real time axis and a line is
 only drawn between neighbouring years with comparable values (a gap stays a gap), value axes
-start at zero or show the measure's whole scale, real published values and exempeldata get
-different point shapes, and every colour has its word next to it.
+start at zero or show the measure's whole scale, real published values and exempeldata are
+separate series (different point shapes and line styles, never joined by a line), and every colour
+has its word next to it.
 """
 
 from __future__ import annotations
@@ -80,17 +81,29 @@ def figure(chart: alt.Chart, alt_text: str, caption: str) -> Html:
     )
 
 
-def runs(years: list[int], joined: list[bool] | None = None) -> list[int]:
-    """A run number per point: a new run starts after a missing year or where `joined` is False.
+def runs(years: list[int], joined: list[bool] | None = None, kinds: list | None = None) -> list[int]:
+    """A run number per point: a new run starts after a missing year, where `joined` is False, or
+    where the kind of value changes (`kinds`: real or exempeldata).
 
-    Lines are drawn within a run only, so two values years apart are never drawn as neighbours.
+    Lines are drawn within a run only, so two values years apart are never drawn as neighbours,
+    and a real figure is never joined to an invented one.
     """
     out, run = [], 0
     for i, year in enumerate(years):
-        if i and (year - years[i - 1] > 1 or (joined is not None and not joined[i])):
+        if i and (year - years[i - 1] > 1 or (joined is not None and not joined[i])
+                  or (kinds is not None and kinds[i] != kinds[i - 1])):
             run += 1
         out.append(run)
     return out
+
+
+def kind_dash(legend: bool = True) -> alt.StrokeDash:
+    """Solid lines for real values, dashed for exempeldata: the two series look different too.
+
+    Vega-Lite merges this legend with the point shapes' (same field), so both show in one key; a
+    chart without a shape legend passes `legend=False` (a hidden dash legend would hide both)."""
+    return alt.StrokeDash("typ:N", title=None, legend=alt.Legend(orient="bottom") if legend else None,
+                          scale=alt.Scale(domain=[REAL, EXEMPEL], range=[[1, 0], [6, 3]]))
 
 
 def year_axis(years: list[int], title: str = "År") -> alt.X:
@@ -108,8 +121,8 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None =
     before point i (its period is not comparable with the one before).
     """
     data = series.dropna(subset=["varde"]).astype({"ar": int}).reset_index(drop=True)
-    data["run"] = runs(data["ar"].tolist(), joined)
     data["typ"] = data["exempeldata"].map(lambda e: EXEMPEL if bool(e) else REAL)
+    data["run"] = runs(data["ar"].tolist(), joined, data["typ"].tolist())
     data["etikett"] = data["varde"].map(lambda v: number_sv(v, decimals))
     y_title = {"%": "Andel (%)", "index": "Index (0–100)", "betyg": "Betyg (1–6)", "medelvärde": "Medelvärde"}.get(
         unit, "Antal")
@@ -123,7 +136,8 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None =
     shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, EXEMPEL], range=["circle", "square"]),
                       legend=alt.Legend(orient="bottom") if len(kinds) > 1 else None)
     # Channel objects, not "run:N" shorthands: Altair would look each shorthand's class up in its schema.
-    chart = alt.layer(base.mark_line(color=LINE, strokeWidth=2).encode(detail=alt.Detail("run:N")),
+    chart = alt.layer(base.mark_line(color=LINE, strokeWidth=2).encode(detail=alt.Detail("run:N"),
+                                                                       strokeDash=kind_dash(len(kinds) > 1)),
                       base.mark_point(color=LINE, filled=True, size=70, opacity=1).encode(shape=shape),
                       base.mark_text(dy=-12, color="#222").encode(text=alt.Text("etikett:N")), data=data,
                       width=420, height=200, title=_wrap(title))
@@ -131,7 +145,8 @@ def trend(series: pd.DataFrame, title: str, unit: str, *, decimals: int | None =
                        for r in data.itertuples())
     label = "exempeldata, " if kinds == [EXEMPEL] else ""
     alt_text = f"Linjediagram ({label}{y_title.lower()}) för {title}. Värden per år: {points or 'inga värden'}.{note}"
-    marks = " Runda punkter är verkliga värden, fyrkantiga exempeldata." if len(kinds) > 1 else ""
+    marks = (" Runda punkter och hel linje är verkliga värden, fyrkantiga punkter och streckad linje exempeldata; "
+             "de är skilda serier och förbinds inte." if len(kinds) > 1 else "")
     return figure(chart, alt_text, f"{title}{' (exempeldata)' if kinds == [EXEMPEL] else ''}.{marks}{note}")
 
 

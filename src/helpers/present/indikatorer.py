@@ -15,6 +15,7 @@ import pandas as pd
 
 from helpers.compute.indicators import Change, comparable_stretch, decimals_for, period_sv, same_part_of_year
 from helpers.compute.targets import INGET_MAL, milestone_done
+from helpers.compute.trends import trend_text
 from helpers.core.fmt import SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
 from helpers.core.missing import blank
 from helpers.data import plan as register
@@ -84,8 +85,9 @@ def change_text(meta, ch: Change) -> str:
     word = {"↑": "ökning", "↓": "minskning", "→": "oförändrat"}[arrow(shown)]
     history = ""
     if ch.baslinje_ar is not None and ch.baslinje_ar < (ch.ar_fore or 0):
-        history = (f"<br><small>Sedan {ch.baslinje_ar} ({number_text(meta, ch.baslinje)}): "
-                   f"{'oförändrad' if ch.trend == 'oförändrad' else ch.trend} trend</small>")
+        kind = " (exempeldata)" if ch.exempeldata else ""
+        said = trend_text(ch.trend, ch.varde - ch.baslinje, ch.trend_marginal, d)
+        history = f"<br><small>Sedan {ch.baslinje_ar} ({number_text(meta, ch.baslinje)}){kind}: {esc(said)}</small>"
     return (f'<span aria-hidden="true">{arrow(shown)}</span> <span class="visually-hidden">{word}</span>'
             f"{signed_sv(shown, d)}{unit}{rel}{history}")
 

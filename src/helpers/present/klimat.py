@@ -16,7 +16,7 @@ from helpers.core.fmt import SAKNAS, number_sv, p_value_sv, plural, signed_sv
 from helpers.core.missing import blank
 from helpers.data import fakta
 from helpers.data.fakta import matt_namn
-from helpers.present.charts import REAL, figure, runs, year_axis
+from helpers.present.charts import EXEMPEL, REAL, figure, kind_dash, runs, year_axis
 from helpers.present.html import Html, esc, exempel_banner, table, utfall_badge
 from helpers.present.names import atgard_page, serie_namn
 
@@ -120,21 +120,23 @@ def nki_trend_chart(an) -> Html:
     data["ar"] = data["ar"].astype(int)
     data["ci_low"] = data["ci_low"].astype(float).clip(0, 100)
     data["ci_high"] = data["ci_high"].astype(float).clip(0, 100)
-    data["typ"] = data["exempeldata"].map(lambda e: "exempeldata" if bool(e) else REAL)
+    data["typ"] = data["exempeldata"].map(lambda e: EXEMPEL if bool(e) else REAL)
     data = data.sort_values(["kommun", "ar"]).reset_index(drop=True)
     breaks = [y for y, _ in fakta.TOTALT_DEFINITIONER if y > 0 and data["ar"].min() < y <= data["ar"].max()]
-    # Lines are not drawn across a series break nor across a missing year: each stretch is its own segment.
+    # Lines are not drawn across a series break, a missing year, nor between real values and
+    # exempeldata: each stretch of one kind is its own segment.
     data["period"] = data["ar"].map(lambda y: sum(y >= b for b in breaks))
     data["run"] = ""
     for name, grp in data.groupby("kommun"):
-        data.loc[grp.index, "run"] = [f"{name}-{p}-{r}" for p, r in zip(grp["period"], runs(grp["ar"].tolist()))]
+        data.loc[grp.index, "run"] = [f"{name}-{p}-{r}" for p, r in
+                                      zip(grp["period"], runs(grp["ar"].tolist(), kinds=grp["typ"].tolist()))]
     colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[an.config.kortnamn, "Riket"], range=["#0052cc", "#595959"]),
                        legend=alt.Legend(orient="bottom"))
     base = alt.Chart(data).encode(x=year_axis(data["ar"].tolist(), "Mätår"), color=colour)
     y = alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[0, 100]))
-    shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, "exempeldata"], range=["circle", "square"]),
+    shape = alt.Shape("typ:N", title=None, scale=alt.Scale(domain=[REAL, EXEMPEL], range=["circle", "square"]),
                       legend=alt.Legend(orient="bottom"))
-    layers = [base.mark_line().encode(y=y, detail="run:N"),
+    layers = [base.mark_line().encode(y=y, detail="run:N", strokeDash=kind_dash()),
               base.mark_point(filled=True, size=60, opacity=1).encode(y=y, shape=shape),
               base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q")]
     for year in breaks:
@@ -146,8 +148,9 @@ def nki_trend_chart(an) -> Html:
                        for r in data.itertuples())
     brk = f" Seriebrott {', '.join(map(str, breaks))}: totalt omfattar därefter färre områden och jämförs inte bakåt." if breaks else ""
     real = sorted(own.loc[~own["exempeldata"].astype(bool), "ar"].astype(int))
-    label = (f" Runda punkter är verkliga publicerade resultat ({an.config.kortnamn} {real[0]}–{real[-1]} och Riket), fyrkantiga "
-             "exempeldata." if real and bool(own["exempeldata"].any()) else "")
+    label = (f" Runda punkter och hel linje är verkliga publicerade resultat ({an.config.kortnamn} {real[0]}–{real[-1]} och Riket), "
+             "fyrkantiga punkter och streckad linje exempeldata; de är skilda serier och förbinds inte."
+             if real and bool(own["exempeldata"].any()) else "")
     return figure(chart, f"Linjediagram: NKI totalt per mätår på skalan 0–100. {points}.{brk}",
                   f"NKI totalt per mätår med 95 % konfidensintervall där det är känt.{label}{brk}")
 
@@ -247,7 +250,7 @@ def ranking_chart(an) -> Html:
     data["ar"] = data["ar"].astype(int)
     data["typ"] = data.apply(lambda r: ORIGIN["exempeldata"] if r["exempeldata"]
                              else ORIGIN["härlett" if r["harledd"] == "ja" else "publicerat"], axis=1)
-    data["run"] = runs(data["ar"].tolist())
+    data["run"] = runs(data["ar"].tolist(), kinds=data["exempeldata"].astype(bool).tolist())
     domain = list(ORIGIN.values())
     base = alt.Chart(data).encode(
         x=year_axis(data["ar"].tolist()),
@@ -272,11 +275,9 @@ def ranking_table(an) -> Html:
         return NO_DATA
     d = k.ranking_deltas
     latest = d[d["ar"] == d["ar"].max()]
-    invented = {(int(r["ar"]), r["matt"]) for _, r in k.ranking.iterrows() if bool(r["exempeldata"])}
     rows = []
     for _, r in latest.iterrows():
-        mixed = ((int(r["ar_fran"]), r["matt"]) in invented) != ((int(r["ar"]), r["matt"]) in invented)
-        note = " <small>(jämför ett verkligt värde med exempeldata)</small>" if mixed else ""
+        note = ""  # a real figure next to exempeldata is 'ej jämförbart' and its sentence says why
         decimals = 0 if r["matt"] == fakta.PLACERING else 2
         rows.append([esc(matt_namn(r["matt"])), f"{r['ar_fran']}–{r['ar']}", number_sv(r["varde_fran"], decimals),
                      number_sv(r["varde"], decimals), esc(r["forandring"]), esc(r["forklaring"]) + note])

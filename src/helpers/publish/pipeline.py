@@ -22,6 +22,8 @@ from helpers.evidence.manifest import INPUTS, write_manifest
 from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
 from helpers.present.startsida import fixed_page, index_markdown
+from helpers.present.tolkningar import PAGE as READINGS_PAGE
+from helpers.present.tolkningar import tolkningar_markdown
 from helpers.publish.site import publication, write_landing, write_redogorelse
 from helpers.run import pages as book
 from helpers.run import progress as forlopp
@@ -46,7 +48,7 @@ class Result:
 
 def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, config: dict) -> None:
     """Everything Jupyter Book needs beside the executed notebooks: the start page, the fixed
-    pages (with the edition's note), static files, templates, interface strings, the
+    pages (with the edition's note), the page of the register's readings of the plan, static files, templates, interface strings, the
     tillgänglighetsredogörelse, the configuration and the table of contents."""
     (dest / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     for name in book.FIXED_PAGES:  # the plan's own facts filled in (kommun, period, counts, examples)
@@ -54,6 +56,7 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
         (dest / f"{name}.md").write_text(text, encoding="utf-8")
     with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
         fh.write(note)
+    (dest / f"{READINGS_PAGE}.md").write_text(tolkningar_markdown(an.plan), encoding="utf-8")
     shutil.copytree(layout.book / "_static", dest / "_static")
     for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
         shutil.copytree(layout.book / fixed, dest / fixed)

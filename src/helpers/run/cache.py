@@ -68,7 +68,9 @@ def analysis(year: int, layout: Layout, *, reuse: bool = True, code: str | None 
 
 def read_files(an, layout: Layout) -> list[Path]:
     """Exactly the files `analyse()` read for this year: the register and `an.input_files()`."""
-    plan = [layout.data / PLAN / f"{f.stem}.csv" for f in files_in(PLAN)]
+    # An optional register file (tolkningar.csv) counts only when the project has it.
+    plan = [layout.data / PLAN / f"{f.stem}.csv" for f in files_in(PLAN)
+            if f.required or (layout.data / PLAN / f"{f.stem}.csv").is_file()]
     return sorted({Path(p).resolve() for p in [*plan, *an.input_files()]})
 
 

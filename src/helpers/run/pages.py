@@ -16,6 +16,8 @@ from helpers.run import deps
 
 # Fixed markdown pages of every edition (book/<name>.md), in the part "Om rapporten".
 FIXED_PAGES = ("om_rapporten", "metod")
+# Markdown pages written from the register for every edition (publish.pipeline.write_book_sources).
+GENERATED_PAGES = ("tolkningar",)
 
 TEMPLATES = {
     "samlad": "samlad_analys.ipynb",
@@ -65,7 +67,7 @@ def toc(plan, page_list: list[Page]) -> dict:
             chapter["sections"] = sections
         parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
     parts.append({"caption": "Om rapporten",
-                  "chapters": [{"file": name} for name in FIXED_PAGES] + [{"file": "tillganglighet"}]})
+                  "chapters": [{"file": name} for name in (*FIXED_PAGES, *GENERATED_PAGES, "tillganglighet")]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 
