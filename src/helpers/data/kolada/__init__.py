@@ -29,6 +29,8 @@ from helpers.data.kolada.mapping import (
     NORRTALJE,
     PERIOD_TILL_MATAR,
     confirmed_kpis,
+    context_rows,
+    expected_titles,
     insikt_rows,
     mapping_rows,
     merge_insikt,
@@ -36,13 +38,16 @@ from helpers.data.kolada.mapping import (
 from helpers.data.kolada.store import (
     INDEX,
     INDEX_COLUMNS,
+    PER_MEDLEM,
     SVAR_DIR,
     Lagrat,
     Resultat,
     folder,
+    group_rows,
     hamta,
     kpi_rows,
     load_stored,
+    per_member,
     sok,
     unit_from_title,
     value_rows,
@@ -50,8 +55,8 @@ from helpers.data.kolada.store import (
 
 __all__ = [
     "AVRUNDNING", "DEFAULT_BASE_URL", "ENV_BASE_URL", "INDEX", "INDEX_COLUMNS", "KALLA", "KOLADA_KOMMUNER",
-    "NORRTALJE", "PERIOD_TILL_MATAR", "SVAR_DIR", "KoladaError", "Klient", "Lagrat", "Resultat", "Svar",
-    "base_url", "confirmed_kpis", "default_years", "folder", "hamta", "insikt_rows", "kpi_rows",
-    "load_stored", "mapping_rows", "merge_insikt", "parse_ids", "parse_years", "sok", "unit_from_title",
-    "value_rows", "years_text",
+    "NORRTALJE", "PERIOD_TILL_MATAR", "PER_MEDLEM", "SVAR_DIR", "KoladaError", "Klient", "Lagrat", "Resultat", "Svar",
+    "base_url", "confirmed_kpis", "context_rows", "default_years", "expected_titles", "folder", "group_rows", "hamta",
+    "insikt_rows", "kpi_rows", "load_stored", "mapping_rows", "merge_insikt", "parse_ids", "parse_years", "per_member",
+    "sok", "unit_from_title", "value_rows", "years_text",
 ]
