@@ -70,6 +70,10 @@ class Replay:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/v3"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
     def add(self, route: str, *responses: tuple[int, dict, bytes] | bytes) -> Replay:
         self.routes[route] = [r if isinstance(r, tuple) else (200, {}, r) for r in responses]
         return self
@@ -101,8 +105,7 @@ def server():
     replay = Replay()
     replay.thread.start()
     yield replay
-    replay.server.shutdown()
-    replay.server.server_close()
+    replay.stop()
 
 
 @pytest.fixture

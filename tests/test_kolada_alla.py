@@ -19,15 +19,6 @@ KPIS = [p.stem.removeprefix("kpi_") for p in sorted(ALLA.glob("kpi_*.json"))]
 
 
 @pytest.fixture
-def server():
-    replay = Replay()
-    replay.thread.start()
-    yield replay
-    replay.server.shutdown()
-    replay.server.server_close()
-
-
-@pytest.fixture
 def project(tmp_path) -> Path:
     """A project folder: the shipped _config.yml (Norrtälje, three comparison groups) and Kolada configuration."""
     root = tmp_path / "projekt"
@@ -38,6 +29,15 @@ def project(tmp_path) -> Path:
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     (root / "notebooks").mkdir()
     return root
+
+
+@pytest.fixture
+def server():
+    """The replay server with every recorded answer of a fetch without arguments."""
+    replay = recorded(Replay())
+    replay.thread.start()
+    yield replay
+    replay.stop()
 
 
 def recorded(server: Replay) -> Replay:
@@ -55,7 +55,7 @@ def fetch_all(project: Path, server: Replay, capsys):
 
 
 def test_without_arguments_every_configured_kpi_kommun_and_group_is_fetched(project, server, capsys):
-    code, out, err = fetch_all(project, recorded(server), capsys)
+    code, out, err = fetch_all(project, server, capsys)
     assert code == 0, err
     mapping = [r["kpi_id"] for r in read_rows(DATA / "external" / "kolada" / "kpi_mappning.csv") if r["bekraftad"] == "ja"]
     context = [r["kpi_id"] for r in read_rows(DATA / "external" / "kolada" / "kontext.csv")]
@@ -70,7 +70,7 @@ def test_without_arguments_every_configured_kpi_kommun_and_group_is_fetched(proj
 
 
 def test_groups_keep_their_member_list_and_each_mean_how_many_members_contributed(project, server, capsys):
-    fetch_all(project, recorded(server), capsys)
+    fetch_all(project, server, capsys)
     target = store(project / "data")
     groups = read_rows(target / "grupper.csv")
     liknande = [r for r in groups if r["grupp_id"] == "G37481"]
@@ -88,7 +88,7 @@ def test_groups_keep_their_member_list_and_each_mean_how_many_members_contribute
 
 
 def test_old_and_new_totalt_are_never_joined_in_the_book(project, server, capsys):
-    fetch_all(project, recorded(server), capsys)
+    fetch_all(project, server, capsys)
     rows = kolada.insikt_rows(kolada.load_stored(project / "data"))
     tot = rows[(rows["omrade"] == "totalt") & (rows["matt"] == "nki") & (rows["kommun"] == "Norrtälje")]
     assert sorted(zip(tot["ar"].astype(int), tot["kpi_id"])) == [(2022, "U07451"), (2023, "U07451"), (2024, "U07453")]
@@ -97,7 +97,7 @@ def test_old_and_new_totalt_are_never_joined_in_the_book(project, server, capsys
 
 
 def test_a_removed_kpi_answers_404_and_the_fetch_stores_nothing(project, server, capsys):
-    recorded(server).add("/v3/kpi/U07459", (404, {}, b'{"error": "Not found"}'))
+    server.add("/v3/kpi/U07459", (404, {}, b'{"error": "Not found"}'))
     before = snapshot(store(project / "data"))
     code, out, err = fetch_all(project, server, capsys)
     assert code == 1
@@ -107,7 +107,7 @@ def test_a_removed_kpi_answers_404_and_the_fetch_stores_nothing(project, server,
 
 
 def test_a_changed_title_of_a_context_kpi_refuses_the_fetch_with_both_titles(project, server, capsys):
-    recorded(server).add("/v3/kpi/N40009", (ALLA / "kpi_N40009.json").read_bytes().replace(
+    server.add("/v3/kpi/N40009", (ALLA / "kpi_N40009.json").read_bytes().replace(
         "Nettokostnad näringslivsfrämjande åtgärder".encode(), b"Nettokostnad turism"))
     code, out, err = fetch_all(project, server, capsys)
     assert code == 1
@@ -116,7 +116,7 @@ def test_a_changed_title_of_a_context_kpi_refuses_the_fetch_with_both_titles(pro
 
 
 def test_an_unknown_group_stops_the_fetch(project, server, capsys):
-    recorded(server).add("/v3/municipality_groups/G33612", b'{"count": 0, "values": []}')
+    server.add("/v3/municipality_groups/G33612", b'{"count": 0, "values": []}')
     code, out, err = fetch_all(project, server, capsys)
     assert code == 1 and "jämförelsegruppen G33612" in err and "_config.yml" in err
 

@@ -39,11 +39,12 @@ def _same(title) -> str:
     return " ".join(str(title or "").split()).casefold()
 
 
-def mapping_rows(target: Path) -> list[dict]:
-    path = target / "kpi_mappning.csv"
+def mapping_rows(target: Path, stem: str = "kpi_mappning") -> list[dict]:
+    """The rows of a hand-kept Kolada file (kpi_mappning.csv, or kontext.csv), with their line numbers."""
+    path = target / f"{stem}.csv"
     if not path.exists():
         return []
-    frame = load_table(path, inputs.entry(inputs.KOLADA, "kpi_mappning").spec)
+    frame = load_table(path, inputs.entry(inputs.KOLADA, stem).spec)
     return [dict(r, rad=int(line)) for line, r in frame.iterrows()]
 
 
@@ -106,11 +107,7 @@ def expected_titles(target: Path) -> dict[str, str]:
 
 def context_rows(target: Path) -> list[dict]:
     """The context KPIs (kontext.csv), in the file's order."""
-    path = target / "kontext.csv"
-    if not path.exists():
-        return []
-    frame = load_table(path, inputs.entry(inputs.KOLADA, "kontext").spec)
-    return [dict(r, rad=int(line)) for line, r in frame.iterrows()]
+    return mapping_rows(target, "kontext")
 
 
 def title_conflicts(expected: dict[str, str], fetched: dict[str, str]) -> list[str]:
