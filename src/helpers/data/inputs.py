@@ -309,6 +309,7 @@ JAMFORELSE = TableSpec((
     Col("kpi_id", required=True, **_KPI_ID),
     Col("enhet_id", required=True, pattern=KOLADA_ENHET_ID, describe="en kommunkod eller ett grupp-id"),
     Col("namn", required=True),
+    Col("grupp_id", pattern=r"^G[0-9]+$", describe="gruppen som kommunen är medlem i (tomt för kommunen själv, riket och grupper)"),
     Col("ar", "int", required=True, min=1990, max=2100),
     Col("varde", "decimal"),
     Col("antal", "int", min=0),
