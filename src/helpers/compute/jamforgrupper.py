@@ -47,8 +47,9 @@ class Lage:
     text: str
 
 
-def position(own: dict, ref: float, namn: str, antal: int | None = None) -> Lage:
+def position(own: dict, ref: float, referens: str, antal: int | None = None) -> Lage:
     """The kommun's value against a fixed reference, by the margin rule of its own changes."""
+    namn = referens
     delta = float(own["varde"]) - float(ref)
     n = own.get("n", own.get("antal_svar"))
     se = None if blank(n) else _se_from_interval(float(n), own.get("ci_low"), own.get("ci_high"))
@@ -60,6 +61,7 @@ def position(own: dict, ref: float, namn: str, antal: int | None = None) -> Lage
     judged = _judge(delta, p, "z_mot_referens", fakta.ALPHA)
     lage = _LAGE.get(judged.bedomning, OKAND)
     diff = number_sv(abs(delta), 1, trim=True)
+    namn = f"{namn} ({number_sv(float(ref), 1)})"
     if lage == OKAND:
         text = (f"{diff} enheter {'över' if delta > 0 else 'under'} {namn}; felmarginalen är okänd" if delta
                 else f"samma som {namn}")
@@ -67,7 +69,7 @@ def position(own: dict, ref: float, namn: str, antal: int | None = None) -> Lage
         text = f"i nivå med {namn} (skillnaden {diff} ligger inom felmarginalen)"
     else:
         text = f"{diff} enheter {lage} {namn}, en säkerställd skillnad"
-    return Lage(namn, float(ref), antal, delta, lage, text)
+    return Lage(referens, float(ref), antal, delta, lage, text)
 
 
 def insikt_table(k, jd: Jamforelser | None) -> pd.DataFrame:

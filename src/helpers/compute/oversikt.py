@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.compute import jamforgrupper
 from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import (
     DELVIS,
@@ -274,6 +275,7 @@ def _klimat_figures(an) -> list[Nyckeltal]:
                             "kan inte bedömas": "felmarginalen är okänd"}.get(cmp["bedomning"], cmp["bedomning"])
         elif cmp:
             text += f"; {cmp['bedomning']}"
+        text += jamforgrupper.key_phrase(k)  # the comparison in one phrase (issue 22)
         out.append(Nyckeltal("NKI totalt", number_sv(round(float(last["varde"]))), text + label))
     rd = k.ranking_deltas
     if len(k.ranking):
