@@ -134,7 +134,7 @@ def nki_over_time(an) -> Html:
     colour = alt.Color("namn:N", title=None, sort=order, scale=alt.Scale(domain=order, range=palette[:len(order)]),
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
     base = alt.Chart(data).encode(x=year_axis(data["ar"].tolist(), "Mätår"), color=colour)
-    y = alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[50, 90]))
+    y = alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(zero=False))
     layers = [base.mark_line().encode(y=y, detail="run:N"), base.mark_point(filled=True, size=40).encode(y=y)]
     for year in breaks:
         marker = pd.DataFrame({"ar": [year - 0.5], "text": [f"Seriebrott {year}"]})
