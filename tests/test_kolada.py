@@ -567,7 +567,8 @@ def test_the_book_builds_offline_from_stored_kolada_data(tmp_path, server, capsy
     shutil.copy(DATA / "external" / "kolada" / "kpi_mappning.csv", data / "external" / "kolada")
     layout = make_project(tmp_path / "projekt", data)
     server.standard()
-    code, out, err = run_cli(["hamta", "kolada", "--ar", "2016-2020", "--bas-url", server.base], layout.root, capsys)
+    code, out, err = run_cli(["hamta", "kolada", "--kpi", "U07455", "--kommun", "0188", "--ar", "2016-2020",
+                              "--bas-url", server.base], layout.root, capsys)
     assert code == 0, err
     server.server.shutdown()  # from here on there is no Kolada to talk to
     with contextlib.suppress(Exception):

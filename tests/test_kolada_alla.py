@@ -51,7 +51,7 @@ def recorded(server: Replay) -> Replay:
 
 
 def fetch_all(project: Path, server: Replay, capsys):
-    return run_cli(["hamta", "kolada", "--ar", "2022-2024", "--bas-url", server.base], project, capsys)
+    return run_cli(["hamta", "kolada", "--ar", "2023-2025", "--bas-url", server.base], project, capsys)
 
 
 def test_without_arguments_every_configured_kpi_kommun_and_group_is_fetched(project, server, capsys):
@@ -78,9 +78,9 @@ def test_groups_keep_their_member_list_and_each_mean_how_many_members_contribute
                                                    "Borlänge", "Sandviken"]
     assert all(r["hamtad"] == liknande[0]["hamtad"] and r["svarsfil"].startswith("svar/") for r in groups)
     values = {(r["kpi_id"], r["kommun_id"], r["ar"]): r for r in read_rows(target / "varden.csv")}
-    assert values[("U07453", "G37481", "2024")]["antal"] == "6", "one member had no value that year"
-    assert values[("U07453", "1293", "2024")]["varde"] == "" and values[("U07453", "1293", "2024")]["status"] == "Missing"
-    assert values[("U07453", "G92788", "2022")]["ar"] == "2022", "periods sent as strings are years too"
+    assert values[("U07453", "G37481", "2025")]["antal"] == "6", "one member had no value that year"
+    assert values[("U07453", "1293", "2025")]["varde"] == "" and values[("U07453", "1293", "2025")]["status"] == "Missing"
+    assert values[("U07453", "G92788", "2023")]["ar"] == "2023", "periods sent as strings are years too"
     meta = {r["kpi_id"]: r for r in read_rows(target / "kpi.csv")}
     assert meta["N00999"]["titel"] == "Nystartade företag, antal/1000 inv, 16-64 år"
     assert meta["N00999"]["publiceringsdatum"] == "2025-04-24" and meta["N00999"]["beskrivning"]
@@ -91,9 +91,9 @@ def test_old_and_new_totalt_are_never_joined_in_the_book(project, server, capsys
     fetch_all(project, server, capsys)
     rows = kolada.insikt_rows(kolada.load_stored(project / "data"))
     tot = rows[(rows["omrade"] == "totalt") & (rows["matt"] == "nki") & (rows["kommun"] == "Norrtälje")]
-    assert sorted(zip(tot["ar"].astype(int), tot["kpi_id"])) == [(2022, "U07451"), (2023, "U07451"), (2024, "U07453")]
+    assert sorted(zip(tot["ar"].astype(int), tot["kpi_id"])) == [(2023, "U07451"), (2024, "U07453"), (2025, "U07453")]
     ends = rows[rows["omrade"].isin(["brandskydd", "markupplatelse"])]
-    assert set(ends["ar"].astype(int)) == {2022, 2023}, "brandskydd and markupplåtelse end where totalt leaves them out"
+    assert set(ends["ar"].astype(int)) == {2023}, "brandskydd and markupplåtelse end where totalt leaves them out"
 
 
 def test_a_removed_kpi_answers_404_and_the_fetch_stores_nothing(project, server, capsys):
@@ -129,3 +129,27 @@ def test_a_totalt_kpi_over_the_2024_break_is_refused(project):
     with pytest.raises(Exception) as exc:
         kolada.load_stored(project / "data")
     assert "rad 2, kolumn 'fran_ar'" in str(exc.value) and "seriebrottet 2024" in str(exc.value)
+
+
+@pytest.mark.slow
+def test_the_book_builds_offline_with_fetched_groups_members_and_context(tmp_path, server, capsys):
+    from conftest import make_project, small_data
+    from helpers.publish.pipeline import run_year
+
+    data = small_data(tmp_path / "src")
+    shutil.copytree(DATA / "external", data / "external")
+    # No jamforelse.exempeldata.csv: once everything is fetched, the invented comparisons go.
+    layout = make_project(tmp_path / "projekt", data)
+    code, out, err = fetch_all(layout.root, server, capsys)
+    assert code == 0, err
+    server.stop()  # from here on there is no Kolada to talk to
+    run_year(2026, layout, jobs=1)
+    html = (layout.html(2026) / "foretagsklimat.html").read_text(encoding="utf-8")
+    assert "Källa: Kolada (nyckeltal N00926, N00999, N02251, N02267, N03935, N40009; hämtat" in html
+    assert html.index("(G92788, 3 kommuner)") < html.index("(G33612, 3 kommuner)") < html.index("(G37481, 7 kommuner"), \
+        "the groups in the order of _config.yml"
+    assert "Utan värde för 2025: Hässleholm" in html, "a member without a value is named, not dropped silently"
+    assert "Liknande kommuner, övergripande, Norrtälje, 2025: NKI totalt mätår 2025 per kommun" in html
+    edition = layout.edition(2026) / "indata"
+    assert (edition / "external" / "kolada" / "grupper.csv").exists()
+    assert (edition / "external" / "kolada" / "kontext.csv").exists()

@@ -294,7 +294,7 @@ def _store(target: Path, responses: list[Svar], value_rows_new: list[dict] | Non
     if group_rows_new:  # a fetched group's member list replaces the stored one (older lists stay in svar/)
         fetched_ids = {r["grupp_id"] for r in group_rows_new}
         merged_groups = [r for r in _read_stored(groups_path, groups_spec) if r["grupp_id"] not in fetched_ids]
-        merged_groups = sorted(merged_groups + group_rows_new, key=lambda r: (r["grupp_id"], r["medlem_id"]))
+        merged_groups += group_rows_new  # in the order fetched: the configured order, which the book keeps
     index_rows = _read_index(index_path)
     try:
         for s, name in zip(responses, names):
