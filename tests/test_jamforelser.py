@@ -120,4 +120,14 @@ def test_the_chapter_credits_kolada_only_for_fetched_values_and_marks_invented_o
          "hamtad": "2026-05-12", "kalla": "Kolada", "svarsfil": "svar/x.json", "antal": ""}])
     after = view.context(analyse(2026, data_dir))
     assert "Källa: Kolada (nyckeltal N00999; hämtat 2026-05-12)." in after
-    assert '<td class="num">7,3</td>' in after and "6,8 <small>(exempeldata)</small>" in after
+    assert '<td class="num">7,3</td>' in after and "6,8 <small>(ex.)</small>" in after and "värden märkta (ex.) är påhittade" in after
+
+
+def test_each_omrade_is_shown_beside_the_references_in_earlier_years_too():
+    from helpers.compute.analysis import analyse
+    from helpers.present import jamforelser as view
+
+    html = view.nki_earlier(analyse(2026, DATA))
+    for row in ("<strong>Totalt</strong> 2024", "<strong>Totalt</strong> 2022", "Bygglov 2023", "Brandskydd 2023"):
+        assert row in html, row
+    assert "NKI mätår 2022–2024" in html

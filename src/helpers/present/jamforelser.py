@@ -18,6 +18,7 @@ from helpers.data import fakta
 from helpers.present.charts import figure, runs, year_axis
 from helpers.present.html import Html, esc, table
 
+EX = "(ex.)"  # marks an invented value in a table that also holds real ones
 ORD = {jg.OVER: "över", jg.UNDER: "under", jg.INOM: "i nivå", jg.OKAND: "ej prövat"}
 ORD_FORKLARING = ("”över” och ”under” betyder en säkerställd skillnad (95 %), ”i nivå” att skillnaden ligger inom "
                   "felmarginalen och ”ej prövat” att kommunens felmarginal saknas")
@@ -44,7 +45,8 @@ def _sources(frame: pd.DataFrame, what: str) -> str:
     if len(other):
         parts.append("Kommunens och rikets publicerade värden: källa enligt historiken nedan.")
     if frame["exempeldata"].astype(bool).any():
-        parts.append(f"Exempeldata: {what} märkta så är påhittade (data/jamforelser/jamforelse.exempeldata.csv) "
+        which = f"{what} märkta {EX}" if _mixed(frame) else f"alla {what}"
+        parts.append(f"Exempeldata: {which} är påhittade (jämförelser: data/jamforelser/jamforelse.exempeldata.csv) "
                      "tills de hämtats från Kolada med python -m helpers hamta kolada.")
     return f"<p><small>{esc(' '.join(parts))}</small></p>"
 
@@ -53,7 +55,7 @@ def _cell(r, mixed: bool, decimals: int = 0) -> str:
     if r is None or blank(r["varde"]):
         return SAKNAS
     value = number_sv(round(float(r["varde"]), decimals) if decimals else round(float(r["varde"])), decimals or None)
-    return value + (" <small>(exempeldata)</small>" if mixed and bool(r["exempeldata"]) else "")
+    return value + (f" <small>{EX}</small>" if mixed and bool(r["exempeldata"]) else "")
 
 
 def _mixed(frame: pd.DataFrame) -> bool:
@@ -77,16 +79,10 @@ def intro(an) -> Html:
         "med varandra: varje år jämförs med gruppernas värden för samma definition.</p>")
 
 
-def nki_beside(an) -> Html:
-    """The latest measurement year: NKI totalt and each område for the kommun, Riket and each group
-    mean, each reference with where the kommun stands, and the totalt standing in words."""
-    k, jd, t = _data(an)
-    year = jg.latest_year(t) if len(t) else None
-    if year is None:
-        return Html("")
-    refs = jg.references(jd)
+def _standing_rows(t: pd.DataFrame, jd, year: int, mixed: bool) -> list[list[str]]:
+    """One row per område with a value for the kommun in `year`: its value, then each reference's
+    value with where the kommun stands beside it."""
     here = t[t["ar"] == year]
-    mixed = _mixed(here)
     rows = []
     for omrade in [fakta.TOTALT, *fakta.OMRADEN]:
         serie = f"insikt:{omrade}:nki"
@@ -96,12 +92,46 @@ def nki_beside(an) -> Html:
             continue
         standing = {s.referens: s for s in jg.standing(t, jd, serie, year)}
         cells = [_cell(own.iloc[0], mixed)]
-        for unit, name in refs:
+        for unit, name in jg.references(jd):
             ref = sub[(sub["enhet_id"] == unit) & sub["typ"].isin(["riket", "grupp"])]
             s = standing.get(name if unit == "0000" else f"medlet i {name}")
             cells.append(SAKNAS if ref.empty else f"{_cell(ref.iloc[0], mixed)} <small>({ORD[s.lage]})</small>")
         label = f"<strong>{fakta.TOTALT_NAMN}</strong>" if omrade == fakta.TOTALT else esc(fakta.OMRADEN[omrade])
         rows.append([label, *cells])
+    return rows
+
+
+def nki_earlier(an, years: int = 3) -> Html:
+    """Each område beside the same references in the earlier measurement years (over time)."""
+    k, jd, t = _data(an)
+    latest = jg.latest_year(t) if len(t) else None
+    if latest is None:
+        return Html("")
+    shown = sorted(y for y in t.loc[t["typ"] == "kommun", "ar"].unique() if y < latest)[-years:]
+    if not shown:
+        return Html("")
+    part = t[t["ar"].isin(shown)]
+    mixed = _mixed(part)
+    rows = []
+    for year in reversed(shown):
+        for row in _standing_rows(t, jd, int(year), mixed):
+            rows.append([f"{row[0]} {int(year)}", *row[1:]])
+    refs = jg.references(jd)
+    headers = ["Område och mätår", esc(jg.fakta_kommun(jd)), *(esc(n) for _, n in refs)]
+    caption = f"NKI mätår {int(shown[0])}–{int(shown[-1])}: kommunen bredvid riket och jämförelsegruppernas medel"
+    return Html(table(headers, rows, caption, numeric=set(range(1, len(headers)))) + _sources(part, "värden"))
+
+
+def nki_beside(an) -> Html:
+    """The latest measurement year: NKI totalt and each område for the kommun, Riket and each group
+    mean, each reference with where the kommun stands, and the totalt standing in words."""
+    k, jd, t = _data(an)
+    year = jg.latest_year(t) if len(t) else None
+    if year is None:
+        return Html("")
+    refs = jg.references(jd)
+    here = t[t["ar"] == year]
+    rows = _standing_rows(t, jd, year, _mixed(here))
     headers = ["Område", esc(jg.fakta_kommun(jd)), *(esc(n) for _, n in refs)]
     caption = f"NKI mätår {year}: kommunen bredvid riket och jämförelsegruppernas medel"
     words = jg.standing(t, jd, jg.TOTALT_NKI, year)
