@@ -70,6 +70,10 @@ class Replay:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/v3"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
     def add(self, route: str, *responses: tuple[int, dict, bytes] | bytes) -> Replay:
         self.routes[route] = [r if isinstance(r, tuple) else (200, {}, r) for r in responses]
         return self
@@ -101,8 +105,7 @@ def server():
     replay = Replay()
     replay.thread.start()
     yield replay
-    replay.server.shutdown()
-    replay.server.server_close()
+    replay.stop()
 
 
 @pytest.fixture
@@ -112,6 +115,7 @@ def data_dir(tmp_path) -> Path:
     shutil.copytree(DATA / "foretagsklimat", data / "foretagsklimat")
     (data / "external" / "kolada").mkdir(parents=True)
     shutil.copy(DATA / "external" / "kolada" / "kpi_mappning.csv", data / "external" / "kolada" / "kpi_mappning.csv")
+    shutil.copy(DATA / "external" / "kolada" / "kontext.csv", data / "external" / "kolada" / "kontext.csv")
     return data
 
 
@@ -369,14 +373,6 @@ def test_the_command_fetches_stores_and_says_what_the_book_uses(data_dir, server
     assert "Källa: Kolada" in out
 
 
-def test_the_command_uses_kolada_base_url_and_the_confirmed_kpis_by_default(data_dir, server, capsys, monkeypatch):
-    server.standard()
-    monkeypatch.setenv(kolada.ENV_BASE_URL, server.base)
-    code, out, err = run_cli(["hamta", "kolada", "--ar", "2016-2020"], data_dir.parent, capsys)
-    assert code == 0, err
-    assert server.seen[0] == KPI_PATH + "?per_page=5000", "U07455 is the one confirmed id in kpi_mappning.csv"
-
-
 def test_the_command_offline_exits_1_with_a_swedish_message(data_dir, capsys):
     code, out, err = run_cli(["hamta", "kolada", "--kpi", "U07455", "--ar", "2016-2020"], data_dir.parent, capsys)
     assert code == 1
@@ -406,13 +402,20 @@ def test_search_by_title_lists_ids_and_stores_their_metadata(data_dir, server, c
 # --- the mapping and the book ---------------------------------------------------------------
 
 
-def test_the_shipped_mapping_confirms_only_ids_with_a_source():
+def test_the_shipped_mapping_confirms_every_insikt_series_from_kolada_s_catalogue():
     rows = read_rows(DATA / "external" / "kolada" / "kpi_mappning.csv")
-    confirmed = [r for r in rows if r["bekraftad"] == "ja"]
-    assert [r["kpi_id"] for r in confirmed] == ["U07455"]
-    assert all(r["kalla"] and r["titel"] for r in confirmed)
-    unconfirmed_series = {r["serie"] for r in rows if r["bekraftad"] == "nej" and r["serie"]}
-    assert {"insikt:totalt:nki", "insikt:bygglov:nki", "insikt:totalt:bemotande"} <= unconfirmed_series
+    confirmed = {r["kpi_id"]: r for r in rows if r["bekraftad"] == "ja"}
+    assert all(r["kalla"].startswith("Koladas nyckeltalskatalog v3 (2026-03-23)") and r["titel"] for r in confirmed.values())
+    series = {r["serie"] for r in confirmed.values() if r["serie"]}
+    shown = {f"insikt:{o}:nki" for o in ("totalt", "bygglov", "brandskydd", "markupplatelse", "miljo_halsoskydd",
+                                         "serveringstillstand", "livsmedelskontroll")}
+    shown |= {f"insikt:totalt:{f}" for f in ("information", "tillganglighet", "bemotande", "kompetens", "rattssakerhet",
+                                             "effektivitet")}
+    assert series == shown
+    old, new = confirmed["U07451"], confirmed["U07453"]
+    assert old["serie"] == new["serie"] == "insikt:totalt:nki", "old and new totalt: two KPIs on either side of the break"
+    assert (old["till_ar"], new["fran_ar"]) == ("2023", "2024") and "gammal definition" in old["titel"]
+    assert confirmed["U07446"]["till_ar"] == confirmed["U07448"]["till_ar"] == "2023", "brandskydd, markupplåtelse end"
     assert kolada.load_stored(DATA).varden.empty, "no fetched values are shipped: the book has no invented Kolada data"
 
 
@@ -462,7 +465,7 @@ def confirm_test_kpi(data_dir: Path, serie: str = "insikt:totalt:nki") -> None:
     path = store(data_dir) / "kpi_mappning.csv"
     rows = [r for r in read_rows(path) if r["serie"] != serie]
     rows.append({"kpi_id": "U99901", "titel": "Testnyckeltal Insikt - Totalt, Index", "serie": serie, "bekraftad": "ja",
-                 "kalla": "testfixtur", "anmarkning": ""})
+                 "kalla": "testfixtur", "anmarkning": "", "fran_ar": "", "till_ar": "2023"})
     write_rows(path, rows)
 
 
@@ -501,8 +504,8 @@ def test_riket_values_from_kolada_are_checked_against_the_published_riket(data_d
     assert len(riket) == 3 and riket["kalla"].str.contains("stämmer med Kolada").all()
 
 
-def test_unconfirmed_kpis_and_other_genders_stay_out_of_the_book(data_dir):
-    write_values(data_dir, {2016: "10"}, kpi="U07451")
+def test_unconfirmed_kpis_and_genders_stay_out_of_the_book(data_dir):
+    write_values(data_dir, {2016: "10"}, kpi="U99903")
     rows = read_rows(store(data_dir) / "varden.csv")
     rows += [dict(rows[0], kpi_id="U07455", kon="K", ar="2015")]
     write_rows(store(data_dir) / "varden.csv", rows)
@@ -510,7 +513,7 @@ def test_unconfirmed_kpis_and_other_genders_stay_out_of_the_book(data_dir):
 
 
 def test_a_kolada_value_of_another_kommun_is_refused_with_file_row_and_value_never_skipped(data_dir):
-    write_values(data_dir, {2016: "10"}, kpi="U07451")
+    write_values(data_dir, {2016: "10"}, kpi="U99903")
     rows = read_rows(store(data_dir) / "varden.csv")
     rows += [dict(rows[0], kpi_id="U07455", kommun_id="0180")]
     write_rows(store(data_dir) / "varden.csv", rows)
@@ -524,17 +527,20 @@ def test_a_kolada_value_of_another_kommun_is_refused_with_file_row_and_value_nev
 def test_a_changed_kolada_title_for_a_confirmed_id_stops_the_book(data_dir, server):
     server.standard()
     server.add(KPI_PATH, body("kpi_U07455.json").replace(b"Livsmedelskontroll - Index", "Något annat - Index".encode()))
-    res = fetch(data_dir, server)
-    assert any("heter nu ”Företagsklimat Insikt - Något annat - Index”" in w for w in res.varningar)
-    with pytest.raises(InputError, match="Koladas titel ”Företagsklimat Insikt - Något annat - Index”"):
-        klimatdata.load(data_dir / "foretagsklimat")
+    before = snapshot(store(data_dir))
+    with pytest.raises(kolada.KoladaError) as exc:
+        fetch(data_dir, server)
+    assert ("U07455: Kolada säger ”Företagsklimat Insikt - Något annat - Index”, kpi_mappning.csv/kontext.csv säger "
+            "”Företagsklimat Insikt - Livsmedelskontroll - Index”") in str(exc.value)
+    assert snapshot(store(data_dir)) == before, "a refused fetch stores nothing"
+    assert server.seen == [KPI_PATH + "?per_page=5000"], "refused before any value is asked for"
 
 
 def test_a_confirmed_row_needs_an_id_a_title_and_a_source(data_dir):
     path = store(data_dir) / "kpi_mappning.csv"
     rows = read_rows(path)
-    rows[1].update(bekraftad="ja")  # the totalt row: a title and where it was seen, but no id
-    rows[2].update(bekraftad="ja")  # the bygglov row: nothing yet
+    rows[1].update(kpi_id="")  # a title and where it was seen, but no id
+    rows[2].update(kpi_id="", titel="", kalla="")  # nothing yet
     rows.append(dict(rows[0], serie="insikt:nagot:nki", bekraftad="nej"))
     write_rows(path, rows)
     with pytest.raises(InputError) as exc:
@@ -554,8 +560,9 @@ def test_an_id_is_mapped_once_and_a_series_has_one_confirmed_kpi(data_dir):
     with pytest.raises(InputError) as exc:
         kolada.load_stored(data_dir)
     text = str(exc.value)
-    assert "rad 12, kolumn 'kpi_id': värdet 'U07455' – förväntat: varje Kolada-id på en rad" in text
-    assert "rad 13, kolumn 'serie': värdet 'insikt:livsmedelskontroll:nki' – förväntat: ett bekräftat nyckeltal per serie" in text
+    assert "rad 21, kolumn 'kpi_id': värdet 'U07453' – förväntat: varje Kolada-id på en rad" in text
+    assert ("rad 22, kolumn 'serie': värdet 'insikt:totalt:nki' – förväntat: ett bekräftat nyckeltal per serie och år "
+            "(fran_ar–till_ar får inte överlappa)") in text
 
 
 def test_kolada_data_named_exempeldata_is_refused(data_dir):
@@ -575,7 +582,8 @@ def test_the_book_builds_offline_from_stored_kolada_data(tmp_path, server, capsy
     shutil.copy(DATA / "external" / "kolada" / "kpi_mappning.csv", data / "external" / "kolada")
     layout = make_project(tmp_path / "projekt", data)
     server.standard()
-    code, out, err = run_cli(["hamta", "kolada", "--ar", "2016-2020", "--bas-url", server.base], layout.root, capsys)
+    code, out, err = run_cli(["hamta", "kolada", "--kpi", "U07455", "--kommun", "0188", "--ar", "2016-2020",
+                              "--bas-url", server.base], layout.root, capsys)
     assert code == 0, err
     server.server.shutdown()  # from here on there is no Kolada to talk to
     with contextlib.suppress(Exception):

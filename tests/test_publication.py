@@ -568,6 +568,16 @@ def test_pdf_starts_with_the_start_page_and_keeps_book_order(pdf):
     assert top[:3] == ["Titelsida", "Innehåll", titles[0]], top
 
 
+def test_pdf_carries_the_comparisons_with_other_kommuner_and_the_context(pdf):
+    _, _, _, reader = pdf
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    for expected in ("Jämfört med andra kommuner", "kommunen bredvid riket och jämförelsegruppernas medel",
+                     "Liknande kommuner, övergripande: NKI totalt mätår", "Sammanhang för strategin",
+                     "inte handlingsplanens indikatorer", "medlet i Liknande kommuner"):
+        assert expected in text, expected
+    assert "Källa: Kolada" not in text, "the shipped comparisons are exempeldata, never credited to Kolada"
+
+
 WEB_CONTROLS = ("Hoppa till huvudinnehållet", "Till början av sidan", "Färgläge", "Ctrl", "Sök i rapporten",
                 "Visa eller dölj", "Ladda ner", "Alla utgåvor", "föregående sida", "nästa sida", "Bredare än skärmen",
                 "Länk till den här", "Rapportens kapitel", "Utgåva 2026")

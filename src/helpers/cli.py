@@ -359,8 +359,8 @@ def _hamta_parser(sub, cfg) -> None:
                    metavar="ID[,ID…]", help="nyckeltal att hämta (standard: de bekräftade i kpi_mappning.csv)")
     own = f"{cfg.kommunkod} {cfg.kortnamn}" if cfg is not None else "kommunkod i plan.kommunkod i _config.yml"
     k.add_argument("--kommun", type=_arg(kolada.parse_ids, r"^[0-9]{4}$", "kommunkod med fyra siffror (t.ex. 0000 för riket)"),
-                   default=[cfg.kommunkod] if cfg is not None else None, metavar="KOD[,KOD…]",
-                   help=f"Koladas kommunkoder (standard {own}; 0000 är riket)")
+                   default=None, metavar="KOD[,KOD…]",
+                   help=f"Koladas kommunkoder (standard: {own}, 0000 riket och jämförelsegrupperna i _config.yml)")
     k.add_argument("--ar", type=_arg(kolada.parse_years), default=None, metavar="ÅR",
                    help="år eller intervall, t.ex. 2016-2025 eller 2019,2021 (standard: 2010 till i år)")
     k.add_argument("--sok", metavar="TITEL", default=None,
@@ -368,6 +368,18 @@ def _hamta_parser(sub, cfg) -> None:
                         "deras beskrivning, i stället för att hämta värden")
     k.add_argument("--bas-url", metavar="URL", default=None,
                    help=f"API-adress (standard: ${kolada.ENV_BASE_URL} eller {kolada.DEFAULT_BASE_URL})")
+
+
+def _hamta_what(args, layout, target) -> tuple[list[str], list[str], list[str]]:
+    """KPIs, kommuner and groups to fetch: the arguments, or, without them, everything configured
+    (confirmed mapping rows and kontext.csv; the plan's kommun, Riket and its comparison groups)."""
+    from helpers.data import config, kolada
+
+    plan = config.for_data(layout.data)
+    if args.kpi or args.kommun:
+        return args.kpi or kolada.confirmed_kpis(target), args.kommun or [plan.kommunkod], []
+    kpis = list(dict.fromkeys([*kolada.confirmed_kpis(target), *(r["kpi_id"] for r in kolada.context_rows(target))]))
+    return kpis, [plan.kommunkod, "0000"], [g.id for g in plan.jamforelsegrupper]
 
 
 def _hamta(args, layout) -> int:
@@ -393,18 +405,18 @@ def _hamta(args, layout) -> int:
             print(f"Beskrivningarna är sparade i {shown}/kpi.csv och svaren i {shown}/{kolada.SVAR_DIR}/. "
                   f"Bekräfta ett id genom att skriva in det i {shown}/kpi_mappning.csv med bekraftad=ja och källa.")
             return 0
-        kpis = args.kpi or kolada.confirmed_kpis(target)
+        kpis, kommuner, grupper = _hamta_what(args, layout, target)
         if not kpis:
             print(f"Fel: inga nyckeltal att hämta: ange --kpi ID eller bekräfta id:n i {shown}/kpi_mappning.csv.", file=sys.stderr)
             return 2
         years = args.ar or kolada.default_years()
-        if args.kommun is None:
-            from helpers.data import config
-
-            args.kommun = [config.for_data(layout.data).kommunkod]
-        res = kolada.hamta(layout.data, kpis, args.kommun, years, klient)
+        res = kolada.hamta(layout.data, kpis, kommuner, years, klient, grupper)
     titles = {r["kpi_id"]: r["titel"] for r in res.kpi}
-    print(f"Hämtat från Kolada ({klient.bas_url}), kommun {', '.join(args.kommun)}, år {kolada.years_text(years)}:")
+    print(f"Hämtat från Kolada ({klient.bas_url}), kommun {', '.join(kommuner)}, år {kolada.years_text(years)}:")
+    for gid in grupper:
+        members = [r for r in res.grupper if r["grupp_id"] == gid]
+        each = " (ovägt medel och varje medlem)" if members and kolada.per_member(members[0]["titel"]) else " (ovägt medel)"
+        print(f"  jämförelsegrupp {gid} {members[0]['titel'] if members else ''}: {len(members)} medlemmar{each}")
     for k_id in kpis:
         empty = res.tomma.get(k_id, 0)
         print(f"  {k_id} {titles.get(k_id, '(okänd titel)')}: {res.per_kpi.get(k_id, 0)} värden"

@@ -7,7 +7,7 @@ what had been published by the report year (Insikt for year Y appears in Y+1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -19,6 +19,8 @@ from helpers.core.fmt import number_sv
 from helpers.core.missing import blank
 from helpers.data import config, fakta
 from helpers.data.csvio import is_example
+from helpers.data.jamforelser import Jamforelser
+from helpers.data.jamforelser import load as load_jamforelser
 from helpers.data.klimat import INSIKT_FORDROJNING_AR, RANKING_FORDROJNING_AR, KlimatData
 from helpers.data.klimat import load as load_files
 
@@ -32,6 +34,7 @@ class Klimat:
     svar: pd.DataFrame  # respondent answers (may be empty)
     ranking: pd.DataFrame  # ar, matt, varde, kalla, harledd, exempeldata
     files: tuple[Path, ...]
+    jamforelser: Jamforelser | None = None  # the comparison groups, their members and the context KPIs
 
     @property
     def exempeldata(self) -> bool:
@@ -201,6 +204,13 @@ def build(raw: KlimatData, up_to: int) -> Klimat:
 
 
 def load(folder: Path, up_to: int) -> Klimat | None:
-    """Read and compute the business climate for the report year `up_to`; None without data."""
+    """Read and compute the business climate for the report year `up_to`, with the comparisons
+    beside it (data/jamforelser/ and Kolada's groups); None without data."""
     raw = load_files(folder)
-    return build(raw, up_to) if raw is not None else None
+    if raw is None:
+        return None
+    k = build(raw, up_to)
+    jd = load_jamforelser(Path(folder).parent)
+    if jd is None:
+        return k
+    return replace(k, jamforelser=jd, files=tuple(dict.fromkeys([*k.files, *jd.files])))

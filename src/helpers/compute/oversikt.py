@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.compute import jamforgrupper
 from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
 from helpers.core.fmt import date_sv, list_sv, number_sv, percent_sv, plural
@@ -337,6 +338,7 @@ def _klimat_figures(an) -> list[Nyckeltal]:
                             "kan inte bedömas": "felmarginalen är okänd"}.get(cmp["bedomning"], cmp["bedomning"])
         elif cmp:
             text += f"; {cmp['bedomning']}"
+        text += jamforgrupper.key_phrase(k)  # the comparison in one phrase (issue 22)
         out.append(Nyckeltal("NKI totalt", number_sv(round(float(last["varde"]))), text + label))
     rd = k.ranking_deltas
     if len(k.ranking):

@@ -296,7 +296,13 @@ KPI_MAPPNING = TableSpec((
     Col("bekraftad", "janej", required=True),
     Col("kalla"),
     Col("anmarkning"),
+    # The measurement years a KPI's values belong to the series (blank: open). Old and new totalt are
+    # two KPIs on either side of the 2024 break; brandskydd and markupplåtelse end where totalt drops them.
+    Col("fran_ar", "int", min=1990, max=2100, may_be_absent=True),
+    Col("till_ar", "int", min=1990, max=2100, may_be_absent=True),
 ), row_rules=(
+    lambda r: [("till_ar", int(r["till_ar"]), f"ett år från fran_ar ({int(r['fran_ar'])}) och framåt")]
+    if not blank(r["fran_ar"]) and not blank(r["till_ar"]) and r["till_ar"] < r["fran_ar"] else [],
     lambda r: [(c, "", f"{c} när bekraftad är 'ja'") for c in ("kpi_id", "titel", "kalla") if r["bekraftad"] == "ja" and blank(r[c])],
     lambda r: [("serie", r["serie"], "ett område i serie-id:t: " + ", ".join((*fakta.OMRADEN, fakta.TOTALT)))]
     if not blank(r["serie"]) and r["serie"].split(":")[1] not in _OMRADEN else [],
@@ -317,9 +323,11 @@ KOLADA_KPI = TableSpec((
     Col("hamtad", "date", required=True),
     Col("svarsfil", required=True),
 ))
+KOLADA_ENHET_ID = r"^([0-9]{4}|G[0-9]+)$"  # a kommun (0188; 0000 Riket) or a comparison group (G92788)
 KOLADA_VARDEN = TableSpec((
     Col("kpi_id", required=True, **_KPI_ID),
-    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0000' (riket)"),
+    Col("kommun_id", required=True, pattern=KOLADA_ENHET_ID,
+        describe="en kommunkod med fyra siffror, t.ex. '0000' (riket), eller ett grupp-id, t.ex. 'G92788'"),
     Col("ar", "int", required=True, min=1900, max=2100),
     Col("kon", "choice", required=True, choices=("T", "K", "M")),
     Col("varde", "decimal"),
@@ -327,6 +335,36 @@ KOLADA_VARDEN = TableSpec((
     Col("hamtad", "date", required=True),
     Col("kalla", "choice", required=True, choices=("Kolada",)),
     Col("svarsfil", required=True),
+    Col("antal", "int", min=0, may_be_absent=True),  # Kolada's `count`: for a group, the members that contributed
+))
+# Written by the fetch: each comparison group's title and members at fetch time, one row per member.
+KOLADA_GRUPPER = TableSpec((
+    Col("grupp_id", required=True, pattern=r"^G[0-9]+$", describe="ett grupp-id, t.ex. 'G92788'"),
+    Col("titel", required=True),
+    Col("medlem_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror"),
+    Col("medlem_namn", required=True),
+    Col("hamtad", "date", required=True),
+    Col("svarsfil", required=True),
+))
+# Kept by hand: the context KPIs shown beside the plan (a kommun changes the set here, not in code).
+KONTEXT = TableSpec((
+    Col("kpi_id", required=True, unique=True, **_KPI_ID),
+    Col("titel", required=True),
+    Col("namn", required=True),
+    Col("enhet", required=True),
+    Col("varfor", required=True),
+    Col("kalla", required=True),
+))
+# Shipped comparison values that were never fetched: invented, so only ever `*.exempeldata.csv`.
+JAMFORELSE = TableSpec((
+    Col("kpi_id", required=True, **_KPI_ID),
+    Col("enhet_id", required=True, pattern=KOLADA_ENHET_ID, describe="en kommunkod eller ett grupp-id"),
+    Col("namn", required=True),
+    Col("grupp_id", pattern=r"^G[0-9]+$", describe="gruppen som kommunen är medlem i (tomt för kommunen själv, riket och grupper)"),
+    Col("ar", "int", required=True, min=1990, max=2100),
+    Col("varde", "decimal"),
+    Col("antal", "int", min=0),
+    Col("kalla", required=True),
 ))
 
 
@@ -336,6 +374,7 @@ PLAN = "plan"
 YEAR = "år"
 KLIMAT = "foretagsklimat"
 KOLADA = "external/kolada"
+JAMFOR = "jamforelser"
 
 
 @dataclass(frozen=True)
@@ -367,6 +406,9 @@ CATALOGUE: tuple[InputFile, ...] = (
     InputFile(KOLADA, "kpi_mappning", KPI_MAPPNING, False, "Kolada: vilket nyckeltal som hör till vilken serie"),
     InputFile(KOLADA, "kpi", KOLADA_KPI, False, "Kolada: nyckeltalens titel och beskrivning (hämtade)"),
     InputFile(KOLADA, "varden", KOLADA_VARDEN, False, "Kolada: hämtade värden (python -m helpers hamta kolada)"),
+    InputFile(KOLADA, "grupper", KOLADA_GRUPPER, False, "Kolada: jämförelsegrupper och deras medlemmar (hämtade)"),
+    InputFile(KOLADA, "kontext", KONTEXT, False, "Kolada: nyckeltal för strategins sammanhang (vilka som visas)"),
+    InputFile(JAMFOR, "jamforelse", JAMFORELSE, False, "jämförelsevärden som inte hämtats (exempeldata)"),
 )
 
 

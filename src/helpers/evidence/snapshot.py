@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers.core.errors import RunError, display_path
 from helpers.data.csvio import find_input
-from helpers.data.inputs import CATALOGUE, KLIMAT, KOLADA, PLAN, YEAR
+from helpers.data.inputs import CATALOGUE, JAMFOR, KLIMAT, KOLADA, PLAN, YEAR
 from helpers.evidence.manifest import INPUTS
 
 
@@ -19,7 +19,8 @@ def snapshot_inputs(an, layout, staging: Path) -> list[str]:
     notebooks read is exactly what the edition keeps.
     """
     folders = {PLAN: [layout.data / "plan"], YEAR: [layout.data / str(y) for y in sorted(an.years)],
-               KLIMAT: [layout.data / "foretagsklimat"], KOLADA: [layout.data / KOLADA]}
+               KLIMAT: [layout.data / "foretagsklimat"], KOLADA: [layout.data / KOLADA],
+               JAMFOR: [layout.data / JAMFOR]}
     files = []
     for entry in CATALOGUE:
         for folder in folders[entry.folder]:

@@ -77,8 +77,9 @@ def _chunks(items: list, size: int = MAX_FILTER) -> list[list]:
 class KoladaError(RunError):
     """Kolada could not be reached or answered something unusable; nothing stored was changed."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, status: int | None = None):
         super().__init__(f"{message} Inget har sparats: data i data/{inputs.KOLADA}/ är orörda.")
+        self.status = status  # the HTTP status when Kolada answered with one
 
 
 def _pause(seconds: float) -> None:
@@ -218,7 +219,7 @@ class Klient:
         fetched = self._now()
         shown = resp.url or url
         if resp.status_code != 200:
-            raise KoladaError(_status_text(resp.status_code, shown, resp.content, self.retries))
+            raise KoladaError(_status_text(resp.status_code, shown, resp.content, self.retries), resp.status_code)
         try:
             data = json.loads(resp.content.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -262,8 +263,22 @@ class Klient:
         return out
 
     def kpi(self, kpis: list[str]) -> list[Svar]:
-        """Metadata of the given KPIs."""
-        return [s for k in _chunks(kpis) for s in self.pages(f"{self.bas_url}/kpi/{','.join(k)}", "kpi", {"per_page": PER_PAGE})]
+        """Metadata of each KPI, one request per id (`/kpi/<id>`), so a removed id is named by its own 404."""
+        out = []
+        for k in kpis:
+            try:
+                out += self.pages(f"{self.bas_url}/kpi/{k}", "kpi", {"per_page": PER_PAGE})
+            except KoladaError as exc:
+                if exc.status not in (404, 410):
+                    raise
+                raise KoladaError(f"Nyckeltalet {k} finns inte längre hos Kolada ({exc.status}: {self.bas_url}/kpi/{k}). "
+                                  "Kolada kan ha tagit bort det: kontrollera id:t och ta bort eller ersätt raden i "
+                                  f"data/{inputs.KOLADA}/kpi_mappning.csv eller kontext.csv.", exc.status) from None
+        return out
+
+    def grupper(self, ids: list[str]) -> list[Svar]:
+        """Comparison groups with their members (`/municipality_groups/<id>`), one request per group."""
+        return [s for g in ids for s in self.pages(f"{self.bas_url}/municipality_groups/{g}", "grupp", {"per_page": PER_PAGE})]
 
     def sok(self, title: str) -> list[Svar]:
         """KPIs whose title contains `title` (GET /kpi?title=…), to confirm ids with one command."""

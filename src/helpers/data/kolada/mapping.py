@@ -7,6 +7,7 @@ hand-typed one.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pandas as pd
 from helpers.core.errors import InputError, Problem, typed
 from helpers.core.fmt import exact_sv, number_sv
 from helpers.core.missing import blank
-from helpers.data import config, inputs
+from helpers.data import config, fakta, inputs
 from helpers.data.kolada.client import KALLA
 from helpers.data.schema import load_table
 
@@ -33,26 +34,16 @@ AVRUNDNING = 0.5
 FETCH_ONLY = ("kpi_id", "hamtad")  # columns of `insikt_rows` that `merge_insikt` uses and drops
 
 
-def _title_warnings(target: Path, meta_rows: list[dict]) -> list[str]:
-    mapping = mapping_rows(target)
-    fetched = {r["kpi_id"]: r["titel"] for r in meta_rows}
-    out = []
-    for r in mapping:
-        if r["bekraftad"] == "ja" and r["kpi_id"] in fetched and _same(r["titel"]) != _same(fetched[r["kpi_id"]]):
-            out.append(f"{r['kpi_id']} heter nu ”{fetched[r['kpi_id']]}” i Kolada men ”{r['titel']}” i kpi_mappning.csv. "
-                       "Kontrollera att id:t fortfarande mäter samma sak och rätta titeln; till dess stoppar boken.")
-    return out
-
-
 def _same(title) -> str:
     return " ".join(str(title or "").split()).casefold()
 
 
-def mapping_rows(target: Path) -> list[dict]:
-    path = target / "kpi_mappning.csv"
+def mapping_rows(target: Path, stem: str = "kpi_mappning") -> list[dict]:
+    """The rows of a hand-kept Kolada file (kpi_mappning.csv, or kontext.csv), with their line numbers."""
+    path = target / f"{stem}.csv"
     if not path.exists():
         return []
-    frame = load_table(path, inputs.entry(inputs.KOLADA, "kpi_mappning").spec)
+    frame = load_table(path, inputs.entry(inputs.KOLADA, stem).spec)
     return [dict(r, rad=int(line)) for line, r in frame.iterrows()]
 
 
@@ -68,8 +59,18 @@ def _mapping_problems(mapping: pd.DataFrame, meta: pd.DataFrame) -> list[Problem
     for line, r in ids[ids.duplicated("kpi_id", keep="first")].iterrows():
         out.append(Problem(shown, "varje Kolada-id på en rad", row=int(line), column="kpi_id", value=r["kpi_id"]))
     confirmed = mapping[(mapping["bekraftad"] == "ja") & ~mapping["serie"].map(blank)]
-    for line, r in confirmed[confirmed.duplicated("serie", keep="first")].iterrows():
-        out.append(Problem(shown, "ett bekräftat nyckeltal per serie", row=int(line), column="serie", value=r["serie"]))
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for line, r in confirmed.iterrows():
+        lo, hi = _years(r)
+        if any(lo <= h and low <= hi for low, h in seen.get(r["serie"], [])):
+            out.append(Problem(shown, "ett bekräftat nyckeltal per serie och år (fran_ar–till_ar får inte överlappa)",
+                               row=int(line), column="serie", value=r["serie"]))
+        seen.setdefault(r["serie"], []).append((lo, hi))
+        brk = _straddled_break(r["serie"], lo, hi)
+        if brk is not None:
+            out.append(Problem(shown, f"ett nyckeltal på ena sidan av seriebrottet {brk} (totalt före {brk} och från {brk} "
+                                      "är två serier: sätt till_ar eller fran_ar)", row=int(line),
+                               column="fran_ar" if lo == -math.inf else "till_ar", value=r["serie"]))
     titles = dict(zip(meta["kpi_id"], meta["titel"])) if len(meta) else {}
     for line, r in mapping[mapping["bekraftad"] == "ja"].iterrows():
         stored = titles.get(r["kpi_id"])
@@ -78,6 +79,40 @@ def _mapping_problems(mapping: pd.DataFrame, meta: pd.DataFrame) -> list[Problem
                                       "mäter samma sak och skriv in den nya titeln", row=int(line), column="titel",
                                value=r["titel"]))
     return out
+
+
+def _years(r) -> tuple[float, float]:
+    """The measurement years a mapping row covers (fran_ar–till_ar; blank is open)."""
+    lo, hi = r.get("fran_ar"), r.get("till_ar")
+    return (-math.inf if blank(lo) else float(lo)), (math.inf if blank(hi) else float(hi))
+
+
+def _straddled_break(serie: str, lo: float, hi: float) -> int | None:
+    """The totalt series break a KPI's years would join, if any (old and new NKI totalt are two KPIs;
+    the service factors are one KPI each, and the book never compares totalt across the break)."""
+    if serie != f"insikt:{fakta.TOTALT}:{fakta.NKI}":
+        return None
+    return next((y for y, _ in fakta.TOTALT_DEFINITIONER if y > 0 and lo < y <= hi), None)
+
+
+def expected_titles(target: Path) -> dict[str, str]:
+    """Id → title for every KPI the book relies on (confirmed mapping rows and the context list):
+    a fetch refuses when Kolada's title for one of them has changed."""
+    out = {r["kpi_id"]: r["titel"] for r in mapping_rows(target) if r["bekraftad"] == "ja"}
+    for r in context_rows(target):
+        out.setdefault(r["kpi_id"], r["titel"])
+    return out
+
+
+def context_rows(target: Path) -> list[dict]:
+    """The context KPIs (kontext.csv), in the file's order."""
+    return mapping_rows(target, "kontext")
+
+
+def title_conflicts(expected: dict[str, str], fetched: dict[str, str]) -> list[str]:
+    """One Swedish line per KPI whose title in Kolada is no longer the one the book was confirmed for."""
+    return [f"{k}: Kolada säger ”{fetched[k]}”, kpi_mappning.csv/kontext.csv säger ”{t}”"
+            for k, t in expected.items() if k in fetched and _same(t) != _same(fetched[k])]
 
 
 def insikt_rows(stored) -> pd.DataFrame:
@@ -93,14 +128,22 @@ def insikt_rows(stored) -> pd.DataFrame:
     by_kpi = {r["kpi_id"]: r for _, r in use.iterrows()}
     rows, index, problems = [], [], []
     kommuner = config.active().kommuner
+    grupper = getattr(stored, "grupper", None)
+    members = set(grupper["medlem_id"]) if grupper is not None and len(grupper) else set()
     for line, v in stored.varden.iterrows():
+        if str(v["kommun_id"]).startswith("G") or (v["kommun_id"] in members and v["kommun_id"] not in kommuner):
+            continue  # a comparison group's mean or one of its members: the comparisons, not the kommun's series
         if v["kommun_id"] not in kommuner:
-            problems.append(Problem(v["_fil"], "kommunens egen kod eller riket: " + " eller ".join(
+            problems.append(Problem(v["_fil"], "kommunens egen kod, riket, en jämförelsegrupp eller en av dess medlemmar "
+                                    "(grupper.csv): " + " eller ".join(
                 f"{kod} ({namn})" for kod, namn in kommuner.items()), row=int(line), column="kommun_id", value=v["kommun_id"]))
             continue
         mapped = by_kpi.get(v["kpi_id"])
         if mapped is None or v["kon"] != "T" or blank(v["varde"]):
             continue
+        lo, hi = _years(mapped)
+        if not lo <= int(v["ar"]) + PERIOD_TILL_MATAR <= hi:
+            continue  # another definition's year (docs/kolada.md: kept in varden.csv, never joined to this series)
         _, omrade, matt = mapped["serie"].split(":")
         if not 0 <= float(v["varde"]) <= 100:
             problems.append(Problem(v["_fil"], f"ett index 0–100 ({v['kpi_id']} → {mapped['serie']})", row=int(line),

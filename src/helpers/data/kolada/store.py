@@ -25,10 +25,11 @@ from helpers.core.missing import blank
 from helpers.data import inputs
 from helpers.data.csvio import csv_text
 from helpers.data.kolada.client import KALLA, KON, Klient, KoladaError, Svar, years_text
-from helpers.data.kolada.mapping import _mapping_problems, _title_warnings
+from helpers.data.kolada.mapping import _mapping_problems, expected_titles, title_conflicts
 from helpers.data.schema import TableSpec, load_table
 
 SVAR_DIR = "svar"
+PER_MEDLEM = "Liknande kommuner"  # groups fetched per member as well as as a mean (see per_member)
 INDEX = "hamtningar.csv"
 INDEX_COLUMNS = ["fil", "anrop", "url", "hamtad", "http_status", "sha256", "byte"]
 
@@ -74,7 +75,8 @@ def _period(value) -> int | None:
 
 
 def _kommun(value) -> str | None:
-    if isinstance(value, str) and re.fullmatch(r"\d{4}", value.strip()):
+    """A kommun id ('0188'; '0000' is Riket) or a comparison group's id ('G92788', its unweighted mean)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}|G\d+", value.strip()):
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
         return f"{value:04d}"
@@ -114,9 +116,12 @@ def value_rows(svar: Svar, fil: str) -> tuple[list[dict], int]:
             status = v.get("status")
             if status is not None and not isinstance(status, str):
                 raise _shape_error(svar, f"{where}, 'status'", "text eller null", status)
+            count = v.get("count")
+            if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+                raise _shape_error(svar, f"{where}, 'count'", "ett heltal eller null", count)
             rows.append({"kpi_id": kpi, "kommun_id": kommun, "ar": year, "kon": v["gender"], "varde": number,
                          "status": (status or "").strip(), "hamtad": svar.hamtad.date().isoformat(), "kalla": KALLA,
-                         "svarsfil": fil})
+                         "svarsfil": fil, "antal": count})
     return rows, deleted
 
 
@@ -159,6 +164,34 @@ def kpi_rows(svar: Svar, fil: str) -> list[dict]:
                      "prel_publiceringsdatum": _meta_text(item, "prel_publication_date"),
                      "hamtad": svar.hamtad.date().isoformat(), "svarsfil": fil})
     return rows
+
+
+def group_rows(svar: Svar, fil: str) -> list[dict]:
+    """A comparison group's title and members at fetch time (v3 `member_id`/`member_title`, v2 `id`/`title`)."""
+    rows = []
+    for i, item in enumerate(svar.data["values"], start=1):
+        if not isinstance(item, dict):
+            raise _shape_error(svar, f"post {i}", "ett objekt", item)
+        gid, title, members = item.get("id"), item.get("title"), item.get("members")
+        if not isinstance(gid, str) or not re.fullmatch(r"G\d+", gid):
+            raise _shape_error(svar, f"post {i}, 'id'", "ett grupp-id som 'G92788'", gid)
+        if not isinstance(title, str) or not title.strip():
+            raise _shape_error(svar, f"post {i}, 'title'", "en titel", title)
+        if not isinstance(members, list) or not members:
+            raise _shape_error(svar, f"post {i}, 'members'", "en lista med minst en kommun", members)
+        for j, m in enumerate(members, start=1):
+            mid = _kommun(m.get("member_id", m.get("id"))) if isinstance(m, dict) else None
+            name = m.get("member_title", m.get("title")) if isinstance(m, dict) else None
+            if mid is None or mid.startswith("G") or not isinstance(name, str) or not name.strip():
+                raise _shape_error(svar, f"post {i}, medlem {j}", "member_id (fyra siffror) och member_title", m)
+            rows.append({"grupp_id": gid, "titel": " ".join(title.split()), "medlem_id": mid, "medlem_namn": name.strip(),
+                         "hamtad": svar.hamtad.date().isoformat(), "svarsfil": fil})
+    return rows
+
+
+def per_member(title: str) -> bool:
+    """Groups whose members are shown one by one: Kolada's "Liknande kommuner …" (they exclude the kommun itself)."""
+    return title.startswith(PER_MEDLEM)
 
 
 # --- storage -----------------------------------------------------------------------------------
@@ -223,6 +256,7 @@ class Resultat:
     tomma: dict[str, int] = field(default_factory=dict)  # rows without a value (Kolada's status says why)
     kpi: list[dict] = field(default_factory=list)
     varningar: list[str] = field(default_factory=list)
+    grupper: list[dict] = field(default_factory=list)  # one row per member of each fetched group
 
 
 def _raw_names(responses: list[Svar], stamp: str) -> list[str]:
@@ -231,7 +265,7 @@ def _raw_names(responses: list[Svar], stamp: str) -> list[str]:
 
 
 def _store(target: Path, responses: list[Svar], value_rows_new: list[dict] | None, meta_rows: list[dict],
-           names: list[str], res: Resultat) -> None:
+           names: list[str], res: Resultat, group_rows_new: list[dict] | None = None) -> None:
     """Write raw responses, metadata, values and the index: each validated before it replaces anything."""
     raw_dir = target / SVAR_DIR
     raw_dir.mkdir(parents=True, exist_ok=True)
@@ -255,6 +289,12 @@ def _store(target: Path, responses: list[Svar], value_rows_new: list[dict] | Non
                 res.oforandrade += 1
             stored[key(r)] = r
         merged_values = sorted(stored.values(), key=lambda r: (r["kpi_id"], r["kommun_id"], int(r["ar"]), _KON_ORDER[r["kon"]]))
+    groups_path, groups_spec = target / "grupper.csv", inputs.entry(inputs.KOLADA, "grupper").spec
+    merged_groups = None
+    if group_rows_new:  # a fetched group's member list replaces the stored one (older lists stay in svar/)
+        fetched_ids = {r["grupp_id"] for r in group_rows_new}
+        merged_groups = [r for r in _read_stored(groups_path, groups_spec) if r["grupp_id"] not in fetched_ids]
+        merged_groups += group_rows_new  # in the order fetched: the configured order, which the book keeps
     index_rows = _read_index(index_path)
     try:
         for s, name in zip(responses, names):
@@ -267,6 +307,9 @@ def _store(target: Path, responses: list[Svar], value_rows_new: list[dict] | Non
         if merged_values is not None:
             write_text_atomic(values_path, _csv_text(values_spec.names, merged_values),
                               check=_validator(values_spec, ["kpi_id", "kommun_id", "ar", "kon"], display_path(values_path)))
+        if merged_groups is not None:
+            write_text_atomic(groups_path, _csv_text(groups_spec.names, merged_groups),
+                              check=_validator(groups_spec, ["grupp_id", "medlem_id"], display_path(groups_path)))
         write_text_atomic(index_path, _csv_text(INDEX_COLUMNS, index_rows))
     except BaseException:
         # The raw files of a fetch that could not be stored are not evidence of anything: remove them.
@@ -290,28 +333,48 @@ def _stamp(responses: list[Svar]) -> str:
 
 def _check_stored(target: Path) -> None:
     """Refuse to fetch when the stored files are broken: the merge would have to guess."""
-    for stem in ("kpi_mappning", "kpi", "varden"):
+    for stem in ("kpi_mappning", "kpi", "varden", "grupper", "kontext"):
         path = target / f"{stem}.csv"
         if path.exists():
             load_table(path, inputs.entry(inputs.KOLADA, stem).spec)
 
 
-def hamta(data_dir: Path, kpis: list[str], kommuner: list[str], years: list[int], klient: Klient) -> Resultat:
-    """Fetch values and metadata of `kpis`, then store them; all or nothing."""
+def hamta(data_dir: Path, kpis: list[str], kommuner: list[str], years: list[int], klient: Klient,
+          grupper: list[str] | tuple[str, ...] = ()) -> Resultat:
+    """Fetch metadata and values of `kpis` for `kommuner` and the comparison `grupper` (their
+    unweighted means, and for "Liknande kommuner" each member too), then store them; all or nothing.
+
+    Refuses, before anything is stored, when Kolada's title of a KPI the book relies on has changed."""
     target = folder(data_dir)
     _check_stored(target)
-    responses = klient.kpi(kpis) + klient.data(kpis, kommuner, years)
+    meta_responses = klient.kpi(kpis)
+    meta_check = [r for s in meta_responses for r in kpi_rows(s, "")]
+    conflicts = title_conflicts(expected_titles(target), {r["kpi_id"]: r["titel"] for r in meta_check})
+    if conflicts:
+        raise KoladaError("Koladas titel stämmer inte längre för " + "; ".join(conflicts) + ". Kontrollera att id:t "
+                          "fortfarande mäter samma sak och rätta titeln innan något hämtas.")
+    group_responses = klient.grupper(list(grupper)) if grupper else []
+    probe = [r for s in group_responses for r in group_rows(s, "")]
+    members = [r["medlem_id"] for r in probe if per_member(r["titel"])]
+    asked = list(dict.fromkeys([*kommuner, *grupper, *members]))
+    responses = meta_responses + group_responses + klient.data(kpis, asked, years)
     names = _raw_names(responses, _stamp(responses))
     res = Resultat()
-    meta_rows, new_values, deleted = [], [], 0
+    meta_rows, new_values, new_groups, deleted = [], [], [], 0
     for s, name in zip(responses, names):
         fil = f"{SVAR_DIR}/{name}"
         if s.anrop == "kpi":
             meta_rows += kpi_rows(s, fil)
+        elif s.anrop == "grupp":
+            new_groups += group_rows(s, fil)
         else:
             rows, d = value_rows(s, fil)
             new_values += rows
             deleted += d
+    missing_groups = [g for g in grupper if g not in {r["grupp_id"] for r in new_groups}]
+    if missing_groups:
+        raise KoladaError(f"Kolada känner inte till jämförelsegruppen {', '.join(missing_groups)} "
+                          "(kontrollera jamforelsegrupper i _config.yml).")
     # The same key twice in one answer must agree, or the answer is not usable.
     seen: dict[tuple, dict] = {}
     for r in new_values:
@@ -322,6 +385,7 @@ def hamta(data_dir: Path, kpis: list[str], kommuner: list[str], years: list[int]
         seen[k] = r
     new_values = list(seen.values())
     res.kpi = meta_rows
+    res.grupper = new_groups
     known = {r["kpi_id"] for r in meta_rows}
     for k in kpis:
         res.per_kpi[k] = sum(1 for r in new_values if r["kpi_id"] == k and not blank(r["varde"]))
@@ -329,11 +393,10 @@ def hamta(data_dir: Path, kpis: list[str], kommuner: list[str], years: list[int]
         if k not in known:
             res.varningar.append(f"{k} finns inte i Koladas förteckning över nyckeltal (inget id med det namnet).")
         elif not any(r["kpi_id"] == k for r in new_values):
-            res.varningar.append(f"Kolada har inga värden för {k}, kommun {', '.join(kommuner)}, år {years_text(years)}.")
+            res.varningar.append(f"Kolada har inga värden för {k}, kommun {', '.join(asked)}, år {years_text(years)}.")
     if deleted:
         res.varningar.append(f"Värden som Kolada markerar som borttagna sparades inte: {deleted} st.")
-    _store(target, responses, new_values, meta_rows, names, res)
-    res.varningar += _title_warnings(target, meta_rows)
+    _store(target, responses, new_values, meta_rows, names, res, new_groups)
     return res
 
 
@@ -360,7 +423,8 @@ class Lagrat:
     kpi: pd.DataFrame
     varden: pd.DataFrame
     files: tuple[Path, ...]
-
+    grupper: pd.DataFrame = field(default_factory=pd.DataFrame)  # each group's members at fetch time
+    kontext: pd.DataFrame = field(default_factory=pd.DataFrame)  # the context KPIs to show
 
 def load_stored(data_dir: Path) -> Lagrat:
     """Read data/external/kolada/ (every file optional); InputError listing every problem."""
@@ -387,4 +451,4 @@ def load_stored(data_dir: Path) -> Lagrat:
         problems += _mapping_problems(mapping, meta)
     if problems:
         raise InputError(problems)
-    return Lagrat(mapping, meta, frames["varden"], tuple(files))
+    return Lagrat(mapping, meta, frames["varden"], tuple(files), frames["grupper"], frames["kontext"])
