@@ -305,6 +305,9 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
         for rel, data in source.edition_files(f"{INPUTS}/").items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(data)
+        own_config = source.tree.read(f"{source.prefix}_config.yml")
+        if own_config is not None:  # the edition's plan: block: the kommun and period it was built for
+            (tmp / "_config.yml").write_bytes(own_config)
         pythonpath = None
         if archived_code:
             for rel, data in source.code_files().items():
