@@ -20,7 +20,7 @@ from helpers.core.lock import LockBusy
 PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
 DATA_ONLY = ("validera", "mall", "importera", "hamta")
 # Commands that write into the project: one at a time, and they clean up after killed runs.
-LOCKED = ("rapport", "importera", "pdf")
+LOCKED = ("rapport", "importera", "pdf", "arkivera")
 MAX_JOBS = 16
 
 # argparse's fixed English texts and their Swedish versions (Python 3.11).
@@ -100,6 +100,22 @@ def _sha256_arg(value: str) -> str:
     return text
 
 
+def _reason(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--orsak", metavar="TEXT", default=None,
+                        help="varför ett fastställt år ändras (krävs med --tvinga); sparas med vem och när "
+                             "i arkiv/<år>.andringar.jsonl")
+
+
+def _check_forced(args) -> str | None:
+    """--tvinga needs --orsak: a forced change of a fastställd year is recorded with its reason."""
+    if getattr(args, "orsak", None) is not None and not args.orsak.strip():
+        return "--orsak får inte vara tom – förväntat: en kort förklaring till varför året ändras"
+    if getattr(args, "tvinga", False) and not getattr(args, "orsak", None):
+        return ("--tvinga kräver --orsak \"…\" – förväntat: varför ett fastställt år ändras "
+                "(sparas med vem och när)")
+    return None
+
+
 def _archive_commands(sub) -> None:
     """verifiera, arkivera, reproducera: the edition as evidence (see helpers.evidence.package)."""
     f = sub.add_parser("verifiera", help="kontrollera att en utgåva eller ett arkiv är oförändrat (manifestet)",
@@ -120,6 +136,7 @@ def _archive_commands(sub) -> None:
     _year(a)
     a.add_argument("--tvinga", action="store_true",
                    help="arkivera en ny version av ett fastställt år; den tidigare sparas som numrerad version")
+    _reason(a)
 
     p = sub.add_parser("reproducera", help="kör om ett arkiverat års notebooks från arkivets indata och jämför",
                        description="Kör om notebooks från arkivets indata i en tillfällig mapp och jämför varje utdata "
@@ -153,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="kör alla notebooks och bygg hela boken på nytt, även sidor vars indata inte ändrats")
     r.add_argument("--tvinga", action="store_true",
                    help="bygg om även ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
+    _reason(r)
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -172,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "arkiv, med i manifestet) och i _build/html/<år>/ (länkad från varje sida). "
                                      "Kör make report först.")
     _year(pdf)
+    pdf.add_argument("--tvinga", action="store_true",
+                     help="skriv PDF:en även för ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
+    _reason(pdf)
 
     _archive_commands(sub)
 
@@ -212,6 +233,11 @@ def _main(argv: list[str] | None, context: dict) -> int:
         print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
               "Kör kommandot i projektmappen eller ange den med --rot MAPP.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    forced = _check_forced(args)
+    if forced:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: fel: {forced}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     layout = Layout.at(root, args.data)
     try:
         if args.kommando in LOCKED:
@@ -236,8 +262,10 @@ def _locked(args, layout) -> int:
     from helpers.run.guard import project_lock, tidy
 
     command = f"{args.kommando} --ar {args.ar}"
+    from helpers.evidence.faststallande import finish_interrupted
+
     with project_lock(layout, command, log=lambda m: print(m, file=sys.stderr)):
-        done = tidy(layout)
+        done = tidy(layout) + finish_interrupted(layout)
         if done:
             print("Städat efter en avbruten körning: " + "; ".join(done[:5])
                   + (f" (och {len(done) - 5} till)" if len(done) > 5 else ""), file=sys.stderr)
@@ -248,7 +276,8 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
         from helpers.publish.pipeline import run_year
 
-        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga)
+        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga,
+                 reason=args.orsak)
         return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
@@ -276,7 +305,7 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "pdf":
         from helpers.publish.pdf import build_pdf
 
-        build_pdf(args.ar, layout)
+        build_pdf(args.ar, layout, force=args.tvinga, reason=args.orsak)
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)
@@ -402,7 +431,7 @@ def _archive_dispatch(args, layout) -> int:
             print(f"Manifestets SHA-256: {res.manifest_sha256} (jämför med diariet, eller ange --kontrollsumma).")
         return EXIT_OK
     if args.kommando == "arkivera":
-        res = package.archive_year(layout, args.ar, force=args.tvinga)
+        res = package.archive_year(layout, args.ar, force=args.tvinga, reason=args.orsak)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")
         print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")
