@@ -40,6 +40,17 @@ from test_robusthet_korning import fake_steps
 from helpers.publish import pipeline
 for name, fn in fake_steps("ingen").items():
     setattr(pipeline, name, fn)
+
+def build_html(staging, *_, **__):  # pages with an article, so that `pdf` can print them
+    html = staging / "_build" / "html"
+    html.mkdir(parents=True)
+    for p in [*staging.glob("*.ipynb"), *staging.glob("*.md")]:
+        html.joinpath(f"{p.stem}.html").write_text(
+            f'<!DOCTYPE html><html lang="sv"><head><title>{p.stem}</title></head><body>'
+            f'<article class="bd-article"><h1>{p.stem}</h1><p>Text om {p.stem}.</p></article></body></html>')
+    return True
+
+pipeline.build_html = build_html
 from helpers.cli import main
 sys.exit(main(["--rot", sys.argv[1], *sys.argv[2:]]))
 """
@@ -272,3 +283,30 @@ def test_a_forced_rebuild_records_who_when_and_why(archived_project: Layout):
     changes = faststallande.forced_changes(layout, YEAR)
     assert [c["orsak"] for c in changes] == ["rättelse av 1.2"] and changes[0]["kommando"].startswith("rapport")
     assert archive.verify_package(layout.root / "arkiv" / f"{YEAR}.zip") == []  # the archive is untouched
+
+
+# --- a killed pdf leaves the edition verifying ------------------------------------------------------
+
+@pytest.mark.parametrize("moment", ["pdf-rendering", "pdf-inflyttning"])
+def test_a_killed_pdf_leaves_no_work_file_in_the_edition_which_still_verifies(project: Layout, tmp_path: Path,
+                                                                               moment: str):
+    layout = project
+    flags = tmp_path / "flaggor"
+    flags.mkdir()
+    before = state(layout)
+    proc = command(layout.root, "pdf", "--ar", str(YEAR), pause=moment, flags=flags)
+    wait_at(flags, moment, proc)
+    kill(proc)
+    assert verify(layout.edition(YEAR), layout.html(YEAR), year=YEAR) == []
+    assert state(layout)["html"].keys() >= {k for k in before["html"] if k.startswith(f"{YEAR}/")}
+    for folder in (layout.edition(YEAR), layout.html(YEAR)):
+        assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    check = run(layout.root, "verifiera", "--ar", str(YEAR))
+    assert check.returncode == 0, check.stderr
+    done = run(layout.root, "pdf", "--ar", str(YEAR))
+    assert done.returncode == 0, done.stderr
+    if moment == "pdf-inflyttning":
+        assert "Städat efter en avbruten körning" in done.stderr
+    assert hidden(layout) == [] and not list((layout.build / "staging").iterdir())
+    assert verify(layout.edition(YEAR), layout.html(YEAR), year=YEAR) == []
+    assert (layout.edition(YEAR) / f"uppfoljningsrapport-{YEAR}.pdf").is_file()
