@@ -107,7 +107,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
-                          cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
+                          cache=PageCache(layout, year, read=use_cache, log=log), progress=forlopp.make(show_progress))
     tables = finish_notebooks(staging, page_list)
 
     write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
