@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort
+from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort, machine_limit
 from helpers.core.errors import InputError, RunError
 from helpers.core.lock import LockBusy
 
@@ -22,6 +22,7 @@ DATA_ONLY = ("validera", "mall", "importera", "hamta")
 # Commands that write into the project: one at a time, and they clean up after killed runs.
 LOCKED = ("rapport", "importera", "pdf", "arkivera")
 MAX_JOBS = 16
+UNTOUCHED = "Körningen avbröts. Indata har inte ändrats och tidigare publicerade utgåvor och arkivet är orörda."
 
 # argparse's fixed English texts and their Swedish versions (Python 3.11).
 _ARGPARSE_SV = (
@@ -208,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 – the last resort is the point
+        limit = machine_limit(exc, context.get("folders", ()))
+        if limit is not None:  # a known limit of the machine: said plainly, nothing to debug
+            print(f"Fel: {limit}\n{UNTOUCHED}", file=sys.stderr)
+            return EXIT_RUN_FAILED
         code, message = last_resort(exc, context.get("log_dir"), argv)
         print(message, file=sys.stderr)
         return code
@@ -239,6 +244,7 @@ def _main(argv: list[str] | None, context: dict) -> int:
         print(f"{parser.prog}: fel: {forced}", file=sys.stderr)
         return EXIT_BAD_INPUT
     layout = Layout.at(root, args.data)
+    context["folders"] = [layout.build, layout.book, layout.data, layout.root / "arkiv", layout.root]
     try:
         if args.kommando in LOCKED:
             return _locked(args, layout)
@@ -252,6 +258,9 @@ def _main(argv: list[str] | None, context: dict) -> int:
         return EXIT_RUN_FAILED
     except RunError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
+        limit = machine_limit(exc, context["folders"])
+        if limit is not None:  # an English report of a full disk from a subprocess or library
+            print(f"Orsak: {limit}", file=sys.stderr)
         if args.kommando == "rapport":
             print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
         return EXIT_RUN_FAILED

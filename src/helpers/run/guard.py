@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.core.errors import display_path
-from helpers.core.fs import recover, remove_leftovers
+from helpers.core.fs import NEW, recover, remove_leftovers
 from helpers.core.layout import Layout
 from helpers.core.lock import RunLock
 
@@ -40,6 +40,6 @@ def tidy(layout: Layout) -> list[str]:
     removed = remove_leftovers(layout.build / "staging", ("*",))
     removed += remove_leftovers(layout.data, (".import-*",))
     for parent in (layout.book, layout.build / "html", layout.data):
-        removed += remove_leftovers(parent, (".*.tmp",))
+        removed += remove_leftovers(parent, (".*.tmp", f".*{NEW}*"))
     done += [f"{display_path(p, layout.root)} borttagen (rester av en avbruten körning)" for p in removed]
     return done

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from helpers.core.crash import machine_limit
 from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fmt import exact_sv
 from helpers.core.fs import swap_into_place
@@ -423,6 +424,8 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
         try:
             _publish(first / str(year), target)
         except OSError as exc:
+            if machine_limit(exc) is not None:
+                raise  # a full disk or a read-only folder: named as such by the command line
             raise RunError(f"kunde inte flytta in de importerade filerna i {display_path(target)} ({exc}); "
                            f"befintliga uppgifter för {year} är orörda") from exc
     finally:
