@@ -484,7 +484,7 @@ def test_a_mall_without_the_value_period_columns_still_imports(mall: Path, plan,
 def rename_sheet(wb, old: str, new: str) -> None:
     """Rename a sheet the way Excel does: its defined names (the mall's marker) follow it."""
     wb[old].title = new
-    for name, dn in list(wb.defined_names.items()):
+    for dn in list(wb.defined_names.values()):
         if f"'{old}'!" in dn.attr_text or dn.attr_text.startswith(f"{old}!"):
             dn.attr_text = dn.attr_text.replace(f"'{old}'!", f"'{new}'!").replace(f"{old}!", f"'{new}'!")
 
