@@ -633,8 +633,6 @@ def test_without_an_atomic_exchange_a_kill_between_renames_is_repaired_by_the_ne
 
 @pytest.mark.parametrize("exc, expected, code", [
     (ValueError("något oväntat"), "Oväntat fel: ValueError: något oväntat", 1),
-    (PermissionError(13, "Permission denied", "/srv/data/2026"), "saknar behörighet till /srv/data/2026", 1),
-    (OSError(28, "No space left on device"), "disken är full", 1),
     (KeyboardInterrupt(), "Avbrutet", 130),
 ])
 def test_an_unexpected_error_becomes_a_swedish_message_and_a_log(project: Layout, capsys, monkeypatch, exc, expected, code):
@@ -652,6 +650,26 @@ def test_an_unexpected_error_becomes_a_swedish_message_and_a_log(project: Layout
         assert log.parent == project.build / "logg"
         text = log.read_text(encoding="utf-8")
         assert "Traceback" in text and type(exc).__name__ in text and "validera --ar 2026" in text
+
+
+@pytest.mark.parametrize("exc, expected", [
+    (PermissionError(13, "Permission denied", "/srv/data/2026"), "Saknar behörighet: användaren får inte läsa eller "
+                                                                 "skriva i /srv/data (filen 2026)"),
+    (OSError(28, "No space left on device"), "Disken är full: det finns inte plats kvar att skriva i"),
+    (OSError(30, "Read-only file system", "/srv/data/x.csv"), "Skrivskyddat filsystem: /srv/data (filen x.csv)"),
+])
+def test_the_machines_limits_are_named_in_swedish_without_a_crash_log(project: Layout, capsys, monkeypatch, exc,
+                                                                      expected):
+    """Known limits, not bugs: said plainly with the folder, exit 1, and no crash log to send anyone."""
+    from helpers.compute import analysis
+
+    def boom(*_a, **_k):
+        raise exc
+
+    monkeypatch.setattr(analysis, "analyse", boom)
+    got, out, err = run_cli(capsys, project, "validera", "--ar", "2026")
+    assert got == 1 and expected in err and "Traceback" not in err and "Errno" not in err, err
+    assert "Oväntat fel" not in err and not list((project.build / "logg").glob("fel-*.txt"))
 
 
 def test_no_traceback_reaches_the_terminal_even_from_a_real_process(tmp_path: Path):

@@ -102,8 +102,8 @@ def machine_limit(exc: BaseException, folders: list[Path] = ()) -> str | None:
     title, what, advice = LIMITS[code]
     where = getattr(err, "filename", None) if err is not None else None
     if where:
-        path = Path(where)
-        folder = str(path if path.is_dir() else path.parent)
+        path = Path(os.fsdecode(where))
+        folder = str(path) if path.is_dir() else f"{path.parent} (filen {path.name})"
     else:
         full = _full_folders(list(folders)) if code == errno.ENOSPC else []
         folder = ", ".join(str(f) for f in full) if full else "projektets mappar"
