@@ -361,9 +361,8 @@ def test_a_file_with_60000_bad_rows_is_summarised_not_printed(project: Layout, c
 
 # --- the Makefile hands values to the shell only as quoted variables -------------------------------
 
-@pytest.mark.slow
-def test_make_never_runs_text_from_a_variable(tmp_path: Path):
-    """`make report YEAR='2026;touch x'` checks the year and refuses it; nothing else runs."""
+def make_project_with_fake_venv(tmp_path: Path) -> Path:
+    """The Makefile with the project's files and a '.venv' that is this interpreter (nothing installed)."""
     proj = tmp_path / "p"
     shutil.copytree(ROOT / "data", proj / "data")
     for name in ("Makefile", "pyproject.toml", "constraints.txt", "_config.yml"):
@@ -375,6 +374,13 @@ def test_make_never_runs_text_from_a_variable(tmp_path: Path):
     python.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT / "src"}" exec "{sys.executable}" "$@"\n', encoding="utf-8")
     python.chmod(0o755)
     (proj / ".venv" / ".installerad").touch()  # newer than pyproject.toml: make installs nothing
+    return proj
+
+
+@pytest.mark.slow
+def test_make_never_runs_text_from_a_variable(tmp_path: Path):
+    """`make report YEAR='2026;touch x'` checks the year and refuses it; nothing else runs."""
+    proj = make_project_with_fake_venv(tmp_path)
     # ('$$' is make's own escape: the shell would see '2026$(touch y)'.)
     for year in ("2026;touch x", "2026$$(touch y)", "`touch z`", "2026' ; touch w ; '", "2026\"; touch v; \"", ""):
         proc = subprocess.run(["make", "-s", "report", f"YEAR={year}"], cwd=proj, capture_output=True, text=True)
@@ -383,6 +389,18 @@ def test_make_never_runs_text_from_a_variable(tmp_path: Path):
         assert not any((proj / f).exists() for f in "xyzwv")
     proc = subprocess.run(["make", "-s", "validate", "YEAR=2031"], cwd=proj, capture_output=True, text=True)
     assert proc.returncode == 2 and "utanför handlingsplanens år" in proc.stderr
+
+
+def test_make_names_the_commands_own_exit_code_so_a_build_failure_is_told_from_an_input_error(tmp_path: Path):
+    """GNU make always ends with 2 when a command fails; the line before its own says the command's code."""
+    proj = make_project_with_fake_venv(tmp_path)
+    bad_input = subprocess.run(["make", "-s", "validate", "YEAR=2031"], cwd=proj, capture_output=True, text=True)
+    assert "Kommandots kod: 2 (fel i indata eller i anropet)" in bad_input.stderr, bad_input.stderr
+    failed = subprocess.run(["make", "-s", "verify", "YEAR=2026"], cwd=proj, capture_output=True, text=True)
+    assert "Kommandots kod: 1 (körningen misslyckades)" in failed.stderr, failed.stderr
+    assert bad_input.returncode == failed.returncode == 2  # make's own rule, documented in the README
+    good = subprocess.run(["make", "-s", "validate", "YEAR=2026"], cwd=proj, capture_output=True, text=True)
+    assert good.returncode == 0 and "Kommandots kod" not in good.stderr, good.stderr
 
 
 # --- the Excel mall ---------------------------------------------------------------------------------
