@@ -310,3 +310,15 @@ def test_a_killed_pdf_leaves_no_work_file_in_the_edition_which_still_verifies(pr
     assert hidden(layout) == [] and not list((layout.build / "staging").iterdir())
     assert verify(layout.edition(YEAR), layout.html(YEAR), year=YEAR) == []
     assert (layout.edition(YEAR) / f"uppfoljningsrapport-{YEAR}.pdf").is_file()
+
+
+def test_a_forced_pdf_of_a_fastställd_year_records_who_when_and_why(archived_project: Layout):
+    layout = archived_project
+    archived_zip = (layout.root / "arkiv" / f"{YEAR}.zip").read_bytes()
+    proc = run(layout.root, "pdf", "--ar", str(YEAR), "--tvinga", "--orsak", "PDF till diariet saknades")
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((layout.edition(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pdf"]["tvingad"]["orsak"] == "PDF till diariet saknades" and "@" in manifest["pdf"]["tvingad"]["av"]
+    assert [c["kommando"] for c in faststallande.forced_changes(layout, YEAR)] == [f"pdf --ar {YEAR} --tvinga"]
+    assert verify(layout.edition(YEAR), layout.html(YEAR), year=YEAR) == []
+    assert (layout.root / "arkiv" / f"{YEAR}.zip").read_bytes() == archived_zip

@@ -1,8 +1,10 @@
 """One run at a time per project, and the leftovers of killed runs cleaned up by the next one.
 
-`rapport` and `importera` both write (the book, a year's data) and both read the data while they
-work, so they share one lock in the data folder. Whoever holds it may clean up: no other run of
-the project can be using a staging folder, an import work folder or an aside copy.
+`rapport`, `pdf`, `arkivera` and `importera` write (the book, the archive, a year's data) and read
+what the others write, so they share one lock in the data folder: a year is never archived while
+it is being built. Whoever holds it may clean up: no other run of the project can be using a
+staging folder, an import work folder, an aside copy or a copy from another file system. (The
+archive's own work files and journals are finished by helpers.evidence.faststallande.)
 """
 
 from __future__ import annotations
