@@ -193,6 +193,8 @@ def test_a_kill_at_any_moment_of_arkivera_leaves_the_old_state_or_the_new_never_
     if forced and new_state:
         assert archive.verify_package(root / f"{YEAR}.v1") == [] and archive.verify_package(root / f"{YEAR}.v1.zip") == []
         assert mark["tvingad"]["orsak"] == "nytt beslut i KS"
+        # recorded once, whether the killed run or the one that finished its journal wrote it
+        assert [c["orsak"] for c in faststallande.forced_changes(layout, YEAR)] == ["nytt beslut i KS"]
     assert hidden(layout) == []
     check = run(layout.root, "verifiera", "--ar", str(YEAR))
     assert check.returncode == 0 and "fastställt" in check.stdout, check.stdout + check.stderr

@@ -167,9 +167,15 @@ def guard(layout, year: int, *, command: str, force: bool, reason: str | None = 
 
 def record_forced(layout, year: int, change: dict) -> Path:
     """Append a forced change to the year's record of changes (never rewritten, only appended)."""
-    path = archive_root(layout) / CHANGES.format(ar=year)
+    return _append_change(archive_root(layout), year, change)
+
+
+def _append_change(root: Path, year: int, change: dict) -> Path:
+    path = root / CHANGES.format(ar=year)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(change, ensure_ascii=False, sort_keys=True) + "\n"
+    if path.exists() and path.stat().st_size and not path.read_bytes().endswith(b"\n"):
+        line = "\n" + line  # a line cut short by a kill stays apart (and is skipped when read)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
@@ -179,7 +185,11 @@ def record_forced(layout, year: int, change: dict) -> Path:
 
 def forced_changes(layout, year: int) -> list[dict]:
     """The recorded forced changes; a last line cut short by a kill is left out."""
-    path = archive_root(layout) / CHANGES.format(ar=year)
+    return _changes(archive_root(layout), year)
+
+
+def _changes(root: Path, year: int) -> list[dict]:
+    path = root / CHANGES.format(ar=year)
     out = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -231,7 +241,13 @@ def _play(root: Path, journal: dict) -> None:
                                "för hand och kör igen.")
             os.replace(src, dst)
         pause("arkiv-mapp-inne" if src == new else "arkiv-zip-inne")
-    write_text_atomic(root / MARK.format(ar=year), json.dumps(journal["markering"], ensure_ascii=False, indent=2) + "\n")
+    mark = journal["markering"]
+    write_text_atomic(root / MARK.format(ar=year), json.dumps(mark, ensure_ascii=False, indent=2) + "\n")
+    forced = mark.get("tvingad")
+    if forced:  # once, also when a later run finishes the journal
+        change = {"kommando": f"arkivera --ar {year} --tvinga", "version": mark.get("version"), **forced}
+        if change not in _changes(root, year):
+            _append_change(root, year, change)
     pause("arkiv-markerad")
     (root / JOURNAL.format(ar=year)).unlink(missing_ok=True)
 

@@ -271,9 +271,6 @@ def archive_year(layout, year: int, *, force: bool = False, reason: str | None =
         pause("arkiv-paket-klart")
         committed = True  # from here on the work files belong to the journal, which the next run finishes
         faststallande.commit(layout, year, new=tmp, new_zip=tmp_zip, previous=previous, mark=mark)
-        if before is not None:
-            faststallande.record_forced(layout, year, {"kommando": f"arkivera --ar {year} --tvinga",
-                                                       "version": version, **record["tvingad"]})
     finally:
         if not committed:
             shutil.rmtree(tmp, ignore_errors=True)
