@@ -24,7 +24,7 @@ KOD = || { kod=$$?; case $$kod in (1) vad="körningen misslyckades";; (2) vad="f
   echo "Kommandots kod: $$kod ($$vad). make avslutar alltid med kod 2 när ett kommando misslyckats." >&2; exit $$kod; }
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test test-fast lint bench validate mall clean install browser axe
+.PHONY: help report pdf test test-fast lint bench validate mall clean install browser axe pdfa-validator
 .PHONY: archive verify reproduce
 
 help: ## Visa målen
@@ -55,6 +55,14 @@ browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
 	@test -x "$$CHROMIUM" || { command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
 
+# PDF/A check: Apache PDFBox Preflight from Debian (a Java runtime and the jars it needs).
+PREFLIGHT := /usr/share/java/preflight.jar /usr/share/java/javax.activation.jar /usr/share/java/jaxb-api.jar
+pdfa-validator: ## Installera PDF/A-kontrollen (Debians libpdfbox2-java, Preflight) om den saknas
+	@for f in $(PREFLIGHT); do test -f $$f || missing=1; done; command -v java >/dev/null || missing=1; \
+	  test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless libpdfbox2-java \
+	  libactivation-java libjaxb-api-java >/dev/null) ; }
+
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null || { command -v apt-get >/dev/null && \
@@ -68,7 +76,7 @@ lint: $(STAMP) ## Kodgranskning: ruff och importkontraktet (lagren core ← data
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 
-test: $(STAMP) browser axe lint ## Kör alla tester (kodgranskning, enhet, notebooks, bok, webbläsare, axe, PDF)
+test: $(STAMP) browser axe pdfa-validator lint ## Kör alla tester (kodgranskning, enhet, notebooks, bok, webbläsare, axe, PDF)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Bara de snabba enhetstesterna

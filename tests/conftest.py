@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,31 @@ from helpers.publish.pipeline import run_year
 from helpers.run.pages import FIXED_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+# The tests run on fixture plans, never on what data/ holds (a second kommun replaces it): a frozen copy of
+# the shipped Norrtälje register and years with its plan: block, and Granlunda (tests/fixtures/granlunda),
+# a plan of another shape. tests/test_levererad_data.py checks the shipped data/ itself.
+NORRTALJE = ROOT / "tests" / "fixtures" / "norrtalje"
+DATA = NORRTALJE / "data"
+SHIPPED = ROOT / "data"
+_PLAN_BLOCK = re.compile(r"^plan:\n(?:[ #].*\n|\n)*?(?=^\S)", re.M)
+
+
+def write_config(dest: Path, config: Path | None = None) -> Path:
+    """`dest` (a _config.yml): a fixture's whole config, or the project's with the fixture's plan: block
+    (default: Norrtälje's), so book settings come from the project and the kommun from the fixture."""
+    config = config or NORRTALJE / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    if re.search(r"^publicering:", text, re.M) is None:  # a plan: block alone
+        block = _PLAN_BLOCK.search(text + "\n~").group(0)
+        project = (ROOT / "_config.yml").read_text(encoding="utf-8")
+        text = _PLAN_BLOCK.sub(lambda _m: block.rstrip("\n") + "\n\n", project, count=1)
+    dest.write_text(text, encoding="utf-8")
+    return dest
 SEED = ROOT.parent / "shared" / "seeds" / "004_626aa45858646d08.txt"
 
 
-def make_project(dest: Path, data: Path | None = None) -> Layout:
-    """A throwaway project with the real templates, book assets and config, and given data."""
+def make_project(dest: Path, data: Path | None = None, config: Path | None = None) -> Layout:
+    """A throwaway project with the real templates and book assets, the given (or the real) config and data."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     (dest / "book").mkdir()
@@ -29,7 +49,7 @@ def make_project(dest: Path, data: Path | None = None) -> Layout:
         shutil.copytree(ROOT / "book" / fixed, dest / "book" / fixed)
     for name in FIXED_PAGES:
         shutil.copy(ROOT / "book" / f"{name}.md", dest / "book" / f"{name}.md")
-    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    write_config(dest / "_config.yml", config)
     shutil.copytree(data or DATA, dest / "data")
     return Layout.at(dest)
 
@@ -91,6 +111,7 @@ def small_data(dest: Path, atgarder=("1.1", "1.2", "5.1", "6.1")) -> Path:
             header = list(rows[0].keys())
             write_rows(dst / f.name, [r for r in rows if r[key] in keep], header)
     shutil.copytree(DATA / "foretagsklimat", data / "foretagsklimat")
+    shutil.copy(NORRTALJE / "_config.yml", dest / "_config.yml")  # the data's own plan: block
     return data
 
 
@@ -106,3 +127,21 @@ def shipped_book(tmp_path_factory):
     layout = make_project(tmp_path_factory.mktemp("shipped") / "projekt")
     result = run_year(2026, layout, jobs=2, log=lambda *_: None)
     return layout, result
+
+
+def _norrtalje_config():
+    from helpers.data import config
+
+    return config.use(config.load_config(NORRTALJE / "_config.yml"))
+
+
+_norrtalje_config()  # before any fixture of any scope: loose data folders are Norrtälje's, not the project's
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plan_config():
+    """Each test starts from the Norrtälje fixture's plan: block (never from whatever _config.yml the project
+    holds), whatever an earlier test made active; a test that analyses another plan's data gets that plan's."""
+    _norrtalje_config()
+    yield
+    _norrtalje_config()

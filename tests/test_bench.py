@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from bench.matning import Run, generate_year, markdown, measure, plain_commands, set_value, summary
+
 from conftest import DATA, make_project, small_data
 from helpers.compute.analysis import analyse
 from helpers.run import pages as book

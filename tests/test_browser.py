@@ -21,10 +21,12 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from conftest import DATA
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "data" / "plan"
+PLAN = DATA / "plan"
 YEAR = 2026
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,7 +47,7 @@ ATGARDER = _rows(PLAN / "atgarder.csv")
 INDIKATORER = _rows(PLAN / "indikatorer.csv")
 MALOMRADEN = _rows(PLAN / "malomraden.csv")
 KOPPLINGAR = _rows(PLAN / "kopplingar.csv")
-STATUS_2026 = {r["atgard_id"]: r["status"] for r in _rows(ROOT / "data" / str(YEAR) / "status.exempeldata.csv")}
+STATUS_2026 = {r["atgard_id"]: r["status"] for r in _rows(DATA / str(YEAR) / "status.exempeldata.csv")}
 
 
 def atgard_page(atgard_id: str) -> str:

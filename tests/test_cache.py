@@ -314,7 +314,8 @@ def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_cha
     runcache.analysis(2026, project, environment="annan miljö")
     assert calls == [2026] * 4
     set_cell(project.data / "2025" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "3")
-    assert runcache.analysis(2026, project).changes["5.1-1"].varde_fore == 3 and len(calls) == 5
+    v = runcache.analysis(2026, project).values
+    assert v[(v["indikator_id"] == "5.1-1") & (v["ar"] == 2025)]["varde"].iloc[0] == 3 and len(calls) == 5
     set_cell(project.data / "2026" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "-1")
     with pytest.raises(InputError):
         runcache.analysis(2026, project)
@@ -349,16 +350,17 @@ def test_the_snapshots_analysis_is_stored_with_its_derived_tables_and_follows_it
     shutil.copytree(project.data, snapshot)
     calls = []
     real = module.analyse
-    monkeypatch.setattr(module, "analyse", lambda year, data: calls.append(str(data)) or real(year, data))
+    monkeypatch.setattr(module, "analyse", lambda year, data: calls.append((year, str(data))) or real(year, data))
     first = runcache.analysis(2026, project, folder=snapshot, derived=True)
     assert "oversikt" in vars(first) and first.plan.folder.parent == snapshot  # derived, and of the copy
+    assert first.forra is not None  # last year's verdict, derived with it from the same copy
     runcache.analysis(2026, project, folder=snapshot, derived=True)
-    assert calls == [str(snapshot)]  # stored
+    assert calls == [(2026, str(snapshot)), (2025, str(snapshot))]  # stored
     runcache.analysis(2026, project)  # the data folder has its own entry
-    assert calls == [str(snapshot), str(project.data)]
+    assert calls[2:] == [(2026, str(project.data))]
     set_cell(snapshot / "2026" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "7")
     again = runcache.analysis(2026, project, folder=snapshot, derived=True)
-    assert len(calls) == 3 and again.changes["5.1-1"].varde == 7
+    assert len(calls) == 5 and again.changes["5.1-1"].varde == 7
 
 
 def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_path):

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, read_rows, small_data, write_rows
+from conftest import DATA, ROOT, read_rows, small_data, write_config, write_rows
 from helpers.data.plan import load_plan
 from helpers.run import pages as book
 
@@ -19,7 +19,7 @@ ATGARDER = ("1.1", "1.2", "5.1", "6.1")
 
 
 def test_toc_is_generated_from_the_register():
-    plan = load_plan(ROOT / "data" / "plan")
+    plan = load_plan(DATA / "plan")
     toc = book.toc(plan, book.pages(plan, 2026, "data"))
     assert toc["root"] == "index"
     captions = [p["caption"] for p in toc["parts"]]
@@ -70,9 +70,9 @@ def test_cli_help_is_swedish():
 def _copy_project(dest: Path) -> Path:
     """A project folder as a user would copy it: config, templates, book sources and data."""
     dest.mkdir(parents=True)
-    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    write_config(dest / "_config.yml")
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
-    shutil.copytree(ROOT / "data", dest / "data")
+    shutil.copytree(DATA, dest / "data")
     # Published editions are build products; the copy takes the book's sources only.
     shutil.copytree(ROOT / "book", dest / "book", ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]", ".*"))
     return dest

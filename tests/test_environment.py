@@ -39,3 +39,13 @@ def test_constraints_lock_agrees_with_direct_pins():
     locked = _pins((ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines())
     for name, version in pyproject_pins().items():
         assert locked.get(name) == version, f"{name}: pyproject {version}, constraints {locked.get(name)}"
+
+
+def test_requirements_lock_pins_every_package_of_constraints_with_a_wheel_hash():
+    """Issue 23, point 6: a rebuild that outlives the registries starts from hash-locked requirements."""
+    from helpers.evidence.hjul import read_lock
+
+    locked = read_lock(ROOT / "requirements.lock")
+    constraints = _pins((ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines())
+    assert {n: v for n, (v, _h) in locked.items()} == constraints
+    assert all(hashes and all(len(h) == 64 for h in hashes) for _v, hashes in locked.values())

@@ -17,9 +17,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import DATA, write_config
 from helpers.core import fs
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import exact_sv
+from helpers.core.missing import blank
 from helpers.data.excel import BLAD_INDIKATORER, BLAD_LARDOMAR, BLAD_STATUS, cell_text, import_workbook, write_template
 from helpers.data.inputs import STATUSAR
 from helpers.data.plan import load_plan
@@ -33,7 +35,7 @@ YEAR = 2027
 def data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copytree(ROOT / "data" / "plan", data / "plan")
+    shutil.copytree(DATA / "plan", data / "plan")
     return data
 
 
@@ -118,8 +120,15 @@ def test_mall_has_sheets_rows_and_year(mall: Path, plan):
     ids = [ind.cell(row=r, column=1).value for r in range(2, ind.max_row + 1)]
     meta = plan.indikatorer
     expected = [i for i in meta.index if meta.at[i, "serie"] is None and meta.at[i, "varde_fran"] is None]
-    assert ids == expected
-    assert "1.2-1" not in ids and "4.1-7" not in ids  # serie / varde_fran are not filled in here
+    forecast = [i for i in meta.index if (meta.at[i, "serie"] is not None or meta.at[i, "varde_fran"] is not None)
+                and meta.at[i, "maltyp"] != "ingen"]
+    assert ids == expected + forecast  # values the units report, then targets they only forecast
+    icol = headers(ind)
+    for iid in ("1.2-1", "4.1-7"):  # the value comes from the series / the other measure: only the forecast is open
+        r = row_of(ind, iid)
+        assert ind.cell(row=r, column=icol["varde"]).protection.locked
+        assert not ind.cell(row=r, column=icol["prognos"]).protection.locked
+        assert ind.cell(row=r, column=icol["fyll i"]).value.startswith("bara prognos")
     icol = headers(ind)
     assert ind.cell(row=row_of(ind, "2.2-4"), column=icol["fyll i"]).value.startswith("datum när genomfört")
     assert ind.cell(row=row_of(ind, "1.1-3"), column=icol["fyll i"]).value.startswith("text")
@@ -192,6 +201,10 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
         put(ind, "1.2-2", varde=2.25, period_fran=dt.datetime(YEAR, 10, 31), period_till=dt.datetime(YEAR, 10, 31))
         put(ind, "4.2-3", uppnatt_datum=dt.datetime(YEAR, 5, 3))
         put(ind, "3.1-1", varde="3")  # typed as text: still a number
+        put(ind, "5.2-2", varde=2.0, jamforelsevarde=1.0, prognos="kommer inte att uppfyllas",
+            prognos_motivering="Vinterkampanjen skjuts upp.")
+        put(ind, "4.1-7", prognos="risk att inte uppfyllas", prognos_motivering="Fler inskrivna väntas.")
+        put(st, "1.3", prognos="risk att inte uppfyllas", prognos_motivering="Förlängs till Q2.")
         lar = wb[BLAD_LARDOMAR]
         lar.cell(row=2, column=1, value="Lärdom")
         lar.cell(row=2, column=2, value="1.3")
@@ -223,7 +236,11 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert st.at["1.2", "uppgiftslamnare"] == "Näringslivsenheten"
 
     v = year.varden
-    assert sorted(v.index) == sorted(["1.1-1", "1.1-2", "1.1-3", "1.2-2", "4.2-3", "3.1-1"])  # empty = no row
+    assert sorted(v.index) == sorted(["1.1-1", "1.1-2", "1.1-3", "1.2-2", "4.2-3", "3.1-1", "5.2-2", "4.1-7"])  # empty = no row
+    assert (v.at["5.2-2", "jamforelsevarde"], v.at["5.2-2", "prognos"]) == (1, "kommer inte att uppfyllas")
+    assert v.at["5.2-2", "prognos_motivering"] == "Vinterkampanjen skjuts upp."
+    assert v.at["4.1-7", "prognos"] == "risk att inte uppfyllas" and blank(v.at["4.1-7", "varde"])
+    assert year.status.at["1.3", "prognos"] == "risk att inte uppfyllas"
     assert v.at["1.1-1", "varde"] == 37
     assert v.at["1.1-1", "kommentar"] == "Hela året"
     assert v.at["1.1-2", "varde"] == 72.5
@@ -240,12 +257,14 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert lar.iloc[1]["text"] == "Sprid genomförandet över året."
 
     raw = (folder / "indikatorvarden.csv").read_text(encoding="utf-8")
-    assert raw.splitlines()[0] == "indikator_id;varde;uppnatt_datum;text;kommentar;period_fran;period_till"
+    assert raw.splitlines()[0] == ("indikator_id;varde;uppnatt_datum;text;kommentar;period_fran;period_till;"
+                                   "jamforelsevarde;prognos;prognos_motivering")
     assert "1.1-2;72,5;;;" in raw and "1.1-1;37;;;Hela året" in raw and "1.2-2;2,25;" in raw
     assert f"1.2-2;2,25;;;;{YEAR}-10-31;{YEAR}-10-31" in raw
     assert "\r" not in raw and not raw.startswith("\ufeff")
     assert (folder / "status.csv").read_text(encoding="utf-8").splitlines()[0] == (
-        "atgard_id;period_fran;period_till;status;kommentar;behov_av_justering;justering;uppgiftslamnare")
+        "atgard_id;period_fran;period_till;status;kommentar;behov_av_justering;justering;uppgiftslamnare;prognos;"
+        "prognos_motivering")
     assert (folder / "lardomar.csv").read_text(encoding="utf-8").splitlines()[0] == "typ;atgard_id;text"
 
 
@@ -300,7 +319,7 @@ def test_required_status_and_justering(mall: Path, plan, data_dir: Path, tmp_pat
 def test_refuses_to_overwrite_without_flag(mall: Path, plan, data_dir: Path, tmp_path: Path):
     folder = data_dir / str(YEAR)
     folder.mkdir()
-    for f in (ROOT / "data" / "2026").glob("*.exempeldata.csv"):
+    for f in (DATA / "2026").glob("*.exempeldata.csv"):
         shutil.copy(f, folder / f.name)
     (folder / "anteckningar.txt").write_text("behålls", encoding="utf-8")
     before = {p.name: digest(p) for p in folder.iterdir()}
@@ -328,7 +347,7 @@ def test_refuses_to_overwrite_without_flag(mall: Path, plan, data_dir: Path, tmp
 def test_failed_swap_keeps_the_old_year(mall: Path, plan, data_dir: Path, tmp_path: Path, monkeypatch):
     folder = data_dir / str(YEAR)
     folder.mkdir()
-    for f in (ROOT / "data" / "2026").glob("*.exempeldata.csv"):
+    for f in (DATA / "2026").glob("*.exempeldata.csv"):
         shutil.copy(f, folder / f.name)
     before = {p.name: digest(p) for p in folder.iterdir()}
     workbook = filled(mall, plan, tmp_path / "ifylld.xlsx")
@@ -432,6 +451,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_mall_and_importera(data_dir: Path, plan, tmp_path: Path):
+    write_config(data_dir.parent / "_config.yml")  # the plan: block names kommun and samordnare
     target = tmp_path / "mall.xlsx"
     out = run_cli("--data", str(data_dir), "mall", "--ar", str(YEAR), "--fil", str(target), cwd=tmp_path)
     assert out.returncode == 0, out.stderr

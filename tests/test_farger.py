@@ -105,6 +105,6 @@ def test_white_badge_text_has_enough_contrast_on_every_colour(name):
 
 def test_every_status_judgement_and_signal_has_a_colour_and_signals_a_symbol():
     assert set(STATUSAR) | {"status saknas"} == set(STATUS_FARGER)
-    assert set(UTFALL_FARGER) == {*BEDOMDA, EJ_BEDOMT}
+    assert set(UTFALL_FARGER) == {*BEDOMDA, EJ_BEDOMT}  # every target outcome; inget mål and ej aktuellt are outlined
     assert set(PALETTER["signal"]) == set(SIGNALER) == set(SIGNAL_SYMBOL)
     assert len(set(SIGNAL_SYMBOL.values())) == len(SIGNAL_SYMBOL)

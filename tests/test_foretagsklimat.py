@@ -220,3 +220,23 @@ def test_totalt_values_carry_the_start_of_their_comparable_stretch(shipped):
     assert nki_total.loc[2023] == 0 and nki_total.loc[2024] == 2024 and nki_total.loc[2025] == 2024
     bygglov = sv[sv["serie"] == "insikt:bygglov:nki"]["jamforbar_fran"]
     assert set(bygglov) == {0}
+
+
+@pytest.mark.parametrize("column, value", [("ci_high", "102,9"), ("ci_low", "-3,5")])
+def test_a_confidence_bound_outside_0_to_100_is_refused_with_file_row_and_column(answers_and_aggregates, column, value):
+    """An index lies in 0–100 and so does each bound of its interval (issue 23, point 7)."""
+    folder, agg, _, nki_line = answers_and_aggregates
+    agg[nki_line - 2][column] = value
+    write_rows(folder / "insikt.exempeldata.csv", agg)
+    with pytest.raises(InputError) as err:
+        fk.load(folder, up_to=2026)
+    assert ("insikt.exempeldata.csv", nki_line, column) in where(err.value)
+    assert f"'{value}'" in str(err.value)
+
+
+def test_the_shipped_example_intervals_lie_within_0_to_100():
+    for name in ("insikt.exempeldata.csv", "insikt_publicerat.csv"):
+        for r in read_rows(KLIMAT / name):
+            for c in ("ci_low", "ci_high"):
+                if r[c]:
+                    assert 0 <= float(r[c].replace(",", ".")) <= 100, (name, r)

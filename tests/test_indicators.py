@@ -55,7 +55,7 @@ def test_indicator_values_has_one_row_per_indicator_and_year_in_the_input(loaded
     plan, years = loaded_41
     v = indicator_values(plan, years)
     assert list(v.columns) == VALUE_COLUMNS
-    assert series(v, "4.1-1") == {2025: 712.0, 2026: 688.0}
+    assert series(v, "4.1-1") == {2025: 705.0, 2026: 688.0}
     assert series(v, "M4-1") == {2025: 412.0, 2026: 398.0}
     assert set(v["exempeldata"]) == {True}
     assert not v.duplicated(["indikator_id", "ar"]).any()
@@ -64,16 +64,21 @@ def test_indicator_values_has_one_row_per_indicator_and_year_in_the_input(loaded
 def test_varde_fran_indicators_get_a_copy_of_the_measured_values(loaded_41):
     plan, years = loaded_41
     v = indicator_values(plan, years)
-    assert series(v, "4.1-7") == series(v, "4.1-1") == {2025: 712.0, 2026: 688.0}
+    assert series(v, "4.1-7") == series(v, "4.1-1") == {2025: 705.0, 2026: 688.0}
     assert series(v, "4.1-9") == series(v, "4.1-2")
     assert series(v, "4.1-10") == series(v, "4.1-3")
     assert series(v, "4.1-9")  # not empty
 
 
-def test_indicator_values_are_sorted_by_id_and_year(loaded_41):
+def test_indicator_values_are_sorted_by_id_in_natural_order_and_year(loaded_41):
+    from helpers.core.text import natural_key
+
     plan, years = loaded_41
     v = indicator_values(plan, years)
-    assert list(zip(v["indikator_id"], v["ar"])) == sorted(zip(v["indikator_id"], v["ar"]))
+    pairs = list(zip(v["indikator_id"], v["ar"]))
+    assert pairs == sorted(pairs, key=lambda p: (natural_key(p[0]), p[1]))
+    ids = list(dict.fromkeys(v["indikator_id"]))
+    assert ids.index("4.1-2") < ids.index("4.1-10")
 
 
 def test_blank_value_is_nan_never_zero(loaded_small):
@@ -310,6 +315,16 @@ def test_values_for_the_same_period_are_compared():
     assert c.jamforbar and c.diff == 18.0 and c.ej_jamforbar_text == ""
 
 
+def test_a_part_of_the_year_is_compared_with_the_same_part_the_year_before_given_in_this_years_file():
+    """jan–sep 2026 mot jan–sep 2025: the mall asks for the same period of the year before, so a
+    value for part of a year is compared like for like even when last year's report covered more."""
+    v = periodic(("x", 2025, 296.0, (D(2025, 12, 1), D(2025, 12, 31))), ("x", 2026, 281.0, (D(2026, 9, 1), D(2026, 9, 30))))
+    v["jamforelsevarde"] = [math.nan, 301.0]
+    c = change_for(v, "x", 2026)
+    assert c.jamforbar and (c.varde_fore, c.diff) == (301.0, -20.0)
+    assert c.period_fore == (D(2025, 9, 1), D(2025, 9, 30))  # September with September, not December
+
+
 def test_baseline_and_trend_use_only_values_for_the_same_part_of_the_year():
     v = periodic(("x", 2024, 10.0, (D(2024, 1, 1), D(2024, 10, 31))), ("x", 2025, 99.0, YEAR_25),
                  ("x", 2026, 5.0, JAN_OCT_26))
@@ -320,8 +335,8 @@ def test_baseline_and_trend_use_only_values_for_the_same_part_of_the_year():
 def test_a_value_takes_its_atgards_period_unless_it_has_its_own(loaded_small):
     plan, years = loaded_small
     v = indicator_values(plan, years).set_index(["indikator_id", "ar"])
-    # 1.1-1 has no own period: the åtgärd's uppföljningsperiod (helår 2025, januari–oktober 2026).
-    assert (v.loc[("1.1-1", 2025), "period_fran"], v.loc[("1.1-1", 2025), "period_till"]) == YEAR_25
+    # 1.1-1 has no own period: the åtgärd's uppföljningsperiod (januari–oktober, both autumns).
+    assert (v.loc[("1.1-1", 2025), "period_fran"], v.loc[("1.1-1", 2025), "period_till"]) == JAN_OCT_25
     assert (v.loc[("1.1-1", 2026), "period_fran"], v.loc[("1.1-1", 2026), "period_till"]) == JAN_OCT_26
 
 

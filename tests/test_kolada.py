@@ -416,8 +416,11 @@ def test_the_shipped_mapping_confirms_only_ids_with_a_source():
     assert kolada.load_stored(DATA).varden.empty, "no fetched values are shipped: the book has no invented Kolada data"
 
 
-def test_kolada_names_the_kommun_the_book_calls_norrtalje():
-    assert kolada.KOLADA_KOMMUNER[kolada.NORRTALJE] == klimatdata.KOMMUN
+def test_kolada_names_the_kommun_as_the_plan_block_does():
+    from helpers.data import config
+
+    cfg = config.active()
+    assert cfg.kommuner == {cfg.kommunkod: cfg.kortnamn, "0000": "Riket"}
 
 
 def fetched_into_book(data_dir, server):
@@ -498,12 +501,24 @@ def test_riket_values_from_kolada_are_checked_against_the_published_riket(data_d
     assert len(riket) == 3 and riket["kalla"].str.contains("stämmer med Kolada").all()
 
 
-def test_unconfirmed_kpis_other_kommuner_and_genders_stay_out_of_the_book(data_dir):
+def test_unconfirmed_kpis_and_other_genders_stay_out_of_the_book(data_dir):
     write_values(data_dir, {2016: "10"}, kpi="U07451")
     rows = read_rows(store(data_dir) / "varden.csv")
-    rows += [dict(rows[0], kpi_id="U07455", kommun_id="0180"), dict(rows[0], kpi_id="U07455", kon="K", ar="2015")]
+    rows += [dict(rows[0], kpi_id="U07455", kon="K", ar="2015")]
     write_rows(store(data_dir) / "varden.csv", rows)
     assert kolada.insikt_rows(kolada.load_stored(data_dir)).empty
+
+
+def test_a_kolada_value_of_another_kommun_is_refused_with_file_row_and_value_never_skipped(data_dir):
+    write_values(data_dir, {2016: "10"}, kpi="U07451")
+    rows = read_rows(store(data_dir) / "varden.csv")
+    rows += [dict(rows[0], kpi_id="U07455", kommun_id="0180")]
+    write_rows(store(data_dir) / "varden.csv", rows)
+    with pytest.raises(InputError) as exc:
+        kolada.insikt_rows(kolada.load_stored(data_dir))
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "kommun_id", "0180")
+    assert "varden.csv" in problem.file and "0000 (Riket)" in problem.expected
 
 
 def test_a_changed_kolada_title_for_a_confirmed_id_stops_the_book(data_dir, server):

@@ -17,7 +17,7 @@ from helpers.compute import jamforelse, nki, simulering
 from helpers.core import fmt
 from helpers.data import fakta
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
+DATA = Path(__file__).resolve().parent / "fixtures" / "norrtalje" / "data" / "foretagsklimat"
 T975_DF2 = 4.302652729911275  # t(0,975; 2) from tables
 
 

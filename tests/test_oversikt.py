@@ -15,14 +15,16 @@ from helpers.compute.oversikt import (
     AVVIKELSE,
     EJ_AKTUELL,
     ENLIGT_PLAN,
+    RISK,
     first_sentence,
+    margin_sentence,
     must_have_started,
     not_judged_reasons,
     signal_of,
     targets_sentence,
     verdict_level,
 )
-from helpers.compute.targets import DELVIS, EJ_BEDOMT, EJ_UPPFYLLT, UPPFYLLT
+from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
 
 D = dt.date
 
@@ -40,11 +42,25 @@ def test_verdict_level_follows_the_share_of_atgarder_on_plan(share, level):
 
 @pytest.mark.parametrize("status, reasons, signal", [
     ("pågående", [], ENLIGT_PLAN), ("genomförd", [], ENLIGT_PLAN), ("ej påbörjad", [], ENLIGT_PLAN),
-    ("pågående", ["milstolpen … är inte nådd"], AVVIKELSE), ("status saknas", ["status har inte rapporterats"], AVVIKELSE),
+    ("pågående", [(RISK, "milstolpen … nåddes 20 dagar för sent")], RISK),
+    ("pågående", [(RISK, "fel riktning"), (AVVIKELSE, "milstolpen … är inte nådd")], AVVIKELSE),
+    ("status saknas", [(AVVIKELSE, "status har inte rapporterats")], AVVIKELSE),
     ("avslutad", [], EJ_AKTUELL),
 ])
-def test_signal_of_an_atgard(status, reasons, signal):
+def test_the_signal_is_the_worst_of_its_reasons(status, reasons, signal):
     assert signal_of(status, reasons) == signal
+
+
+@pytest.mark.parametrize("on_plan, current, text", [
+    (12, 16, "Andelen ligger exakt på gränsen: en åtgärd till med risk eller avvikelse ger bedömningen delvis enligt plan."),
+    (4, 5, "En åtgärd till med risk eller avvikelse ger bedömningen delvis enligt plan."),
+    (13, 16, ""),
+    (11, 16, "En åtgärd till enligt plan ger bedömningen i huvudsak enligt plan."),
+    (10, 16, ""),
+    (16, 16, ""),
+])
+def test_the_verdict_says_when_one_atgard_would_change_it(on_plan, current, text):
+    assert margin_sentence(on_plan, current) == text
 
 
 def test_first_sentence_is_the_responsibles_one_line_summary():
@@ -82,30 +98,34 @@ def test_an_atgard_must_have_started_when_a_date_of_the_plan_has_come():
 
 
 def _total(**kw):
-    base = {UPPFYLLT: 0, DELVIS: 0, EJ_UPPFYLLT: 0, "bedomda": 0}
+    base = {UPPFYLLT: 0, FOR_SENT: 0, EJ_UPPFYLLT: 0, SAKNAS: 0}
     base.update(kw)
-    base["bedomda"] = base[UPPFYLLT] + base[DELVIS] + base[EJ_UPPFYLLT]
+    base["uppfyllda"] = base[UPPFYLLT] + base[FOR_SENT]
+    base["bedomda"] = base["uppfyllda"] + base[EJ_UPPFYLLT] + base[SAKNAS]
     return pd.Series(base)
 
 
 @pytest.mark.parametrize("kw, missed, text", [
-    ({UPPFYLLT: 1, EJ_UPPFYLLT: 1}, 0, "Av 2 mål som kunde bedömas i år är 1 uppfyllt och 1 ej uppfyllt."),
-    ({UPPFYLLT: 2, DELVIS: 1, EJ_UPPFYLLT: 3}, 1,
-     "Av 6 mål som kunde bedömas i år är 2 uppfyllda, 1 uppfyllt försenat och 3 ej uppfyllda, varav 1 milstolpe "
+    ({UPPFYLLT: 1, EJ_UPPFYLLT: 1}, 0, "Av 2 mål som skulle vara uppfyllda i år är 1 uppfyllt och 1 ej uppfyllt."),
+    ({UPPFYLLT: 2, FOR_SENT: 1, EJ_UPPFYLLT: 3}, 1,
+     "Av 6 mål som skulle vara uppfyllda i år är 3 uppfyllda (1 för sent) och 3 ej uppfyllda, varav 1 milstolpe "
      "som har passerat sin tidsgräns utan att nås."),
-    ({}, 0, "Inget av planens mål kunde bedömas i år."),
-    ({EJ_UPPFYLLT: 2}, 2, "Av 2 mål som kunde bedömas i år är 0 uppfyllda och 2 ej uppfyllda, varav 2 milstolpar som "
-                          "har passerat sin tidsgräns utan att nås."),
+    ({UPPFYLLT: 1, SAKNAS: 1, EJ_UPPFYLLT: 1}, 0,
+     "Av 3 mål som skulle vara uppfyllda i år är 1 uppfyllt, 1 ej uppfyllt och för 1 saknas uppgift."),
+    ({}, 0, "Inget av planens mål skulle vara uppfyllt i år."),
+    ({EJ_UPPFYLLT: 2}, 2, "Av 2 mål som skulle vara uppfyllda i år är 0 uppfyllda och 2 ej uppfyllda, varav 2 "
+                          "milstolpar som har passerat sin tidsgräns utan att nås."),
 ])
 def test_targets_sentence_agrees_with_its_numbers(kw, missed, text):
     assert targets_sentence(_total(**kw), missed) == text
 
 
-def test_reasons_a_target_could_not_be_judged_are_counted_largest_first():
+def test_reasons_a_target_is_not_judged_yet_are_counted_largest_first():
     j = pd.DataFrame({"utfall": [EJ_BEDOMT] * 4 + [UPPFYLLT],
-                      "detalj": ["inom felmarginalen", "olika perioder", "inom felmarginalen", "ej bedömt ännu",
-                                 UPPFYLLT]})
-    assert not_judged_reasons(j) == ["2 inom felmarginalen", "1 olika mätperioder", "1 bedöms när året är slut"]
+                      "detalj": ["året är inte slut (hittills 1)", "värdena avser olika perioder",
+                                 "året är inte slut (hittills 0)", "tidsgränsen 31 mars 2027 har inte kommit", UPPFYLLT]})
+    assert not_judged_reasons(j) == ["2 bedöms när året är slut", "1 har värden för olika perioder",
+                                     "1 har inte förfallit än"]
 
 
 # --- on fixture data: one change at a time -------------------------------------------------------------
@@ -137,8 +157,8 @@ def test_baseline_every_atgard_follows_the_plan(baseline):
     assert set(t["signal"]) == {ENLIGT_PLAN}
     assert baseline.oversikt.niva == "i huvudsak enligt plan"
     assert baseline.oversikt.bedomning.startswith(
-        "Genomförandet av handlingsplanen går i huvudsak enligt plan 2026: 4 av 4 aktuella åtgärder följer planen "
-        "och 0 har avvikelser.")
+        "Genomförandet av handlingsplanen går i huvudsak enligt plan 2026: 4 av 4 aktuella åtgärder (100\u00a0%) "
+        "följer planen (2025: 4 av 4, 100\u00a0%), 0 med risk och 0 med avvikelse.")
 
 
 def test_a_threshold_not_reached_over_the_whole_year_is_a_deviation(tmp_path):
@@ -148,18 +168,69 @@ def test_a_threshold_not_reached_over_the_whole_year_is_a_deviation(tmp_path):
     assert row["skal"] == ["målet ”Minst en klusterträff per år” nåddes inte (0)"]
 
 
-def test_a_threshold_not_reached_before_the_period_ends_is_not_a_deviation(tmp_path):
+def test_a_threshold_not_reached_before_the_period_ends_waits_for_the_year_and_the_forecast(tmp_path):
     an = _project(tmp_path, values={"5.1-1": {"varde": "0"}})  # period ends 31 oktober
     assert an.oversikt.table.loc["5.1", "signal"] == ENLIGT_PLAN
-    assert an.judgements.loc["5.1-1", "detalj"] == "ej bedömt ännu"
+    assert (an.judgements.loc["5.1-1", "utfall"], an.judgements.loc["5.1-1", "detalj"]) == (
+        EJ_BEDOMT, "året är inte slut (hittills 0)")
+    assert any("prognos saknas för 5.1-1" in w for w in an.warnings())  # due 31 December: the mall asks
 
 
-def test_not_started_although_the_plan_needed_it_is_a_deviation(tmp_path):
+def test_the_units_forecast_of_a_miss_turns_ej_bedomt_annu_red(tmp_path):
+    """"ej bedömt ännu" never hides a forecast miss: the signal takes the worse of the two."""
+    an = _project(tmp_path, values={"5.1-1": {"varde": "0", "prognos": "kommer inte att uppfyllas",
+                                               "prognos_motivering": "Ingen lokal finns i år."}})
+    assert an.judgements.loc["5.1-1", "utfall"] == EJ_BEDOMT
+    row = an.oversikt.table.loc["5.1"]
+    assert row["signal"] == AVVIKELSE
+    assert row["skal"] == ["ansvarig bedömer att målet ”Minst en klusterträff per år” inte kommer att nås"]
+    risk = _project(tmp_path / "risk", values={"5.1-1": {"varde": "0", "prognos": "risk att inte uppfyllas",
+                                                          "prognos_motivering": "Ingen lokal bokad än."}})
+    assert risk.oversikt.table.loc["5.1", "signal"] == RISK
+
+
+def test_a_forecast_of_risk_needs_a_reason(tmp_path):
+    from helpers.core.errors import InputError
+
+    with pytest.raises(InputError, match="prognos_motivering.*en motivering när prognos är 'risk att inte uppfyllas'"):
+        _project(tmp_path, values={"5.1-1": {"prognos": "risk att inte uppfyllas"}})
+
+
+def test_genomford_with_the_years_target_not_met_is_a_deviation_and_validation_warns(tmp_path):
+    """5.2: "Minst tre konkreta kommunikationsinsatser genomförda 2026" stands at 2 while the unit
+    reports the åtgärd genomförd."""
+    an = _project(tmp_path, status={"5.1": {"status": "genomförd"}}, values={"5.1-1": {"varde": "0"}})
+    row = an.oversikt.table.loc["5.1"]
+    assert row["signal"] == AVVIKELSE
+    assert "rapporterad som genomförd, men målet ”Minst en klusterträff per år” är inte nått (0)" in row["skal"]
+    assert any(w.startswith("åtgärd 5.1 är rapporterad som genomförd, men målet för 5.1-1") for w in an.warnings())
+
+
+def test_a_measured_decline_against_ska_oka_is_at_least_risk(tmp_path):
+    """4.1: "Antal anställnings- och lönestöd ska öka" – the unit writes that it "har dock minskat"."""
+    data = small_data(tmp_path, ("4.1", "4.4"))
+    an = analyse(2026, data)
+    assert an.changes["4.4-2"].diff < 0 and an.judgements.loc["4.4-2", "mot_malet"]
+    row = an.oversikt.table.loc["4.4"]
+    assert row["signal"] in (RISK, AVVIKELSE)
+    assert any("fel riktning" in r for r in row["skal"])
+
+
+def test_not_started_after_its_planned_start_is_at_least_risk(tmp_path):
     an = _project(tmp_path, status={"1.1": {"status": "ej påbörjad"}, "5.1": {"status": "ej påbörjad"}})
     t = an.oversikt.table
-    assert t.loc["1.1", "skal"] == ["inte påbörjad, fast planen anger att den ska vara klar 2025"]
+    assert t.loc["1.1", "signal"] == RISK
+    assert "inte påbörjad, fast planen anger att den ska vara klar 2025" in t.loc["1.1", "skal"]
     assert t.loc["5.1", "skal"][0] == "inte påbörjad, fast åtgärden är löpande verksamhet"
     assert an.judgements.loc["5.1-1", "utfall"] == "ej aktuellt"  # its indicators are not current
+
+
+def test_still_pagaende_after_its_planned_completion_is_at_least_risk(tmp_path):
+    """1.3 (plan: "hösten 2025") still pågående a year later is late, whatever its indicators say."""
+    an = _project(tmp_path, status={"1.1": {"status": "pågående"}})  # planned klar 31 december 2025
+    assert an.oversikt.table.loc["1.1", "signal"] == RISK
+    assert an.oversikt.table.loc["1.1", "skal"] == [
+        "inte klar, fast planen angav att den skulle vara klar 31 december 2025"]
 
 
 def test_an_avslutad_atgard_is_not_current_and_not_counted(tmp_path):
@@ -175,18 +246,19 @@ def test_missing_status_is_a_deviation(tmp_path):
     assert an.oversikt.table.loc["1.2", "skal"] == ["status har inte rapporterats"]
 
 
-def test_verdict_and_figures_follow_the_deviations(tmp_path):
+def test_verdict_and_figures_follow_the_signals(tmp_path):
     an = _project(tmp_path, status={"1.1": {"status": "ej påbörjad"}, "5.1": {"status": "ej påbörjad"}},
                   drop_status=("1.2",))
     o = an.oversikt
-    assert (o.enligt_plan, o.avvikelser, o.aktuella) == (1, 3, 4)
+    assert (o.enligt_plan, o.risker, o.avvikelser, o.aktuella) == (1, 2, 1, 4)
     assert o.niva == "inte enligt plan"
     assert o.bedomning.startswith("Genomförandet av handlingsplanen går inte enligt plan 2026: 1 av 4 aktuella "
-                                  "åtgärder följer planen och 3 har avvikelser.")
+                                  "åtgärder (25\u00a0%) följer planen (2025: 4 av 4, 100\u00a0%), 2 med risk och 1 med "
+                                  "avvikelse. En åtgärd till enligt plan ger bedömningen delvis enligt plan.")
     fig = {k.rubrik: k for k in o.nyckeltal}
     assert fig["Åtgärder enligt plan"].varde == "1 av 4"
-    assert fig["Åtgärder enligt plan"].text.startswith("25\u00a0%")
-    assert list(o.deviating.index) == ["1.1", "1.2", "5.1"]
+    assert fig["Åtgärder enligt plan"].text.startswith("25\u00a0% av de aktuella; 2025: 100\u00a0%")
+    assert list(o.deviating.index) == ["1.2", "1.1", "5.1"]  # avvikelser first, then risks
 
 
 def test_key_figures_name_nki_and_ranking_in_words_and_say_exempeldata(baseline):
@@ -212,8 +284,9 @@ def test_proposals_take_the_units_forslag_else_their_adjustment(tmp_path):
                    (None, "Se över hela planen.", "förslag")]
 
 
-def test_every_number_in_the_verdict_comes_from_the_tables(baseline):
+def test_every_number_in_the_verdict_comes_from_the_one_count_table(baseline):
     o = baseline.oversikt
     total = baseline.per_malomrade.sum()
     assert f"{o.enligt_plan} av {o.aktuella}" in o.bedomning
     assert f"Av {int(total['bedomda'])} mål" in o.bedomning or "Inget av planens mål" in o.bedomning
+    assert int(baseline.per_atgard["bedomda"].sum()) == int(total["bedomda"])  # per åtgärd and per målområde agree

@@ -274,3 +274,40 @@ def test_cell_and_reference_problems_are_reported_together(broken):
     assert ("indikatorer.csv", lines["1.1-2"], "typ") in found
     assert ("indikatorer.csv", lines["3.1-1"], "malvarde") in found
     assert ("indikatorer.csv", lines["1.1-1"], "atgard_id") in found
+
+
+# --- id shapes of other plans and natural order ------------------------------------------------------
+
+@pytest.mark.parametrize("aid", ["1.1", "1.10", "A1", "1.1.1", "A1.2", "12.3"])
+def test_every_atgard_id_shape_plans_use_is_accepted(aid):
+    import re
+
+    from helpers.data.inputs import ATGARD_ID, INDIKATOR_ID
+
+    assert re.fullmatch(ATGARD_ID, aid)
+    assert re.fullmatch(INDIKATOR_ID, f"{aid}-1") and re.fullmatch(INDIKATOR_ID, f"{aid}-12")
+
+
+@pytest.mark.parametrize("bad", ["1.", ".1", "1,1", "a1", "1.1 ", "1-1", ""])
+def test_malformed_atgard_ids_are_still_refused(bad):
+    import re
+
+    from helpers.data.inputs import ATGARD_ID
+
+    assert not re.fullmatch(ATGARD_ID, bad)
+
+
+def test_ids_sort_naturally_everywhere():
+    from helpers.core.text import natural_key
+
+    assert sorted(["1.10", "1.2", "1.1.1", "1.1", "2.1"], key=natural_key) == ["1.1", "1.1.1", "1.2", "1.10", "2.1"]
+    assert sorted(["A10", "A2", "B1", "A1"], key=natural_key) == ["A1", "A2", "A10", "B1"]
+    assert sorted(["4.1-10", "4.1-2", "4.1-1"], key=natural_key) == ["4.1-1", "4.1-2", "4.1-10"]
+
+
+def test_page_names_of_other_id_shapes_are_distinct_file_names():
+    from helpers.present.names import atgard_page
+
+    names = [atgard_page(a) for a in ("1.1", "1.10", "1.1.1", "A1", "11")]
+    assert names == ["atgard_1_1", "atgard_1_10", "atgard_1_1_1", "atgard_A1", "atgard_11"]
+    assert len(set(names)) == len(names)

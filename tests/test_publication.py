@@ -455,6 +455,26 @@ def test_pdf_is_written_into_the_edition_and_beside_the_html_and_recorded_in_the
     assert verify(layout.edition(YEAR)) == [], "the edition with its PDF no longer verifies"
 
 
+def test_pdf_is_pdfa_2u_by_both_validators_with_tags_bookmarks_and_metadata(pdf):
+    """Issue 23, point 4: the 2026 exempeldata edition's PDF passes the project's PDF/A-2 check and Preflight."""
+    import pikepdf
+
+    from helpers.evidence import pdfa
+
+    layout, _, path, reader = pdf
+    if not pdfa.preflight_available():
+        _missing("Apache PDFBox Preflight saknas (Debian libpdfbox2-java): kör make pdfa-validator.")
+    verdict = pdfa.validate(path.read_bytes())
+    assert verdict.ok, verdict.problems
+    assert len(verdict.validators) == 2
+    doc = pikepdf.open(path)
+    xmp = doc.Root.Metadata.read_bytes().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<dc:coverage>2026</dc:coverage>" in xmp and "sv-SE" in xmp
+    assert "/StructTreeRoot" in doc.Root and reader.outline, "tags and bookmarks are kept"
+    manifest = json.loads((layout.edition(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pdf"]["pdfa"] == "PDF/A-2u"
+
+
 def test_pdf_pages_are_a4(pdf):
     _, _, _, reader = pdf
     a4 = {(595, 842), (842, 595)}

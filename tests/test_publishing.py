@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import DATA, NORRTALJE, ROOT
 from helpers.core.errors import InputError
 from helpers.core.layout import Layout, pdf_name
 from helpers.present.startsida import landing_html
@@ -111,7 +111,7 @@ def test_a_missing_publication_section_names_what_is_expected(tmp_path):
 def test_the_redogorelse_is_in_the_table_of_contents_under_om_rapporten():
     from helpers.data.plan import load_plan
 
-    plan = load_plan(ROOT / "data" / "plan")
+    plan = load_plan(DATA / "plan")
     parts = toc(plan, [])["parts"]
     om = next(p for p in parts if p["caption"] == "Om rapporten")
     assert {"file": "tillganglighet"} in om["chapters"]
@@ -166,16 +166,21 @@ def test_the_editions_script_cannot_be_broken_out_of_by_data():
 
 
 def test_landing_page_lists_each_edition_with_pdf_redogorelse_and_marking():
+    from helpers.data.config import load_config
+
+    cfg = load_config(NORRTALJE / "_config.yml")
     page = landing_html([
         {"ar": 2026, "byggd": "2026-11-30", "exempeldata": True, "pdf": "uppfoljningsrapport-2026.pdf", "pdf_sidor": 1,
          "tillganglighet": True},
         {"ar": 2025, "byggd": "", "exempeldata": False, "pdf": None, "tillganglighet": False},
-    ])
+    ], cfg)
     assert page.index('href="2026/index.html"') < page.index('href="2025/index.html"')
     assert "(A4, 1 sida)" in page and "2025/uppfoljningsrapport" not in page
     assert page.count("exempeldata</span>") == 1
     assert 'href="2026/tillganglighet.html"' in page and '<html lang="sv">' in page
-    assert "Inga utgåvor" in landing_html([])
+    assert "Inga utgåvor" in landing_html([], cfg)
+    assert f"<title>Uppföljningsrapporter – {cfg.genitiv} {cfg.strategi}</title>" in page
+    assert f"Årliga uppföljningar av {cfg.planen}." in page
 
 
 # --- the PDF's reading order and links --------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from helpers.compute.ranking import ranking_deltas
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "foretagsklimat"
+DATA = Path(__file__).resolve().parent / "fixtures" / "norrtalje" / "data" / "foretagsklimat"
 
 
 def frame(rows):
@@ -69,9 +69,39 @@ def test_score_change_within_the_margin_is_neither_improvement_nor_decline(befor
 def test_the_margin_is_derived_from_questionnaires_answer_share_and_spread():
     from helpers.data import fakta
 
-    # 1,96 · 1,0 · √(2 / (400 · 0,5)) = 0,196 ≈ 0,2
-    assert (fakta.RANKING_ENKATER, fakta.RANKING_SVARSANDEL, fakta.RANKING_SPRIDNING_ANTAGEN) == (400, 0.5, 1.0)
-    assert fakta.RANKING_FELMARGINAL == 0.2
+    # 1,96 · 1,0 · √(2 / (400 · 0,5)) = 0,196 ≈ 0,2; with 200 questionnaires 0,277 ≈ 0,3
+    assert (fakta.RANKING_SVARSANDEL, fakta.RANKING_SPRIDNING_ANTAGEN) == (0.5, 1.0)
+    assert fakta.ranking_felmarginal(400) == 0.2
+    assert fakta.ranking_felmarginal(200) == 0.3
+    assert fakta.ranking_felmarginal(1200) == 0.1
+
+
+@pytest.mark.parametrize("invanare, enkater, margin", [(63_000, 400, 0.2), (50_001, 400, 0.2), (50_000, 200, 0.3),
+                                                       (22_000, 200, 0.3)])
+def test_the_size_class_follows_svenskt_naringslivs_rule_by_inhabitants(invanare, enkater, margin):
+    from helpers.data import fakta
+    from helpers.data.config import parse_config
+
+    assert fakta.ranking_enkater(invanare) == enkater
+    block = {"kommun": "Exempelby kommun", "kortnamn": "Exempelby", "genitiv": "Exempelby kommuns", "kommunkod": "9999",
+             "titel": "Handlingsplan", "strategi": "näringslivsprogram", "forsta_ar": 2024, "sista_ar": 2027,
+             "samordnare": "Näringslivskontoret", "invanare": invanare}
+    assert parse_config(block, "_config.yml").ranking_felmarginal == margin
+    # a kommun under 50 000 with more than 1 200 företag gets 400: set it explicitly
+    assert parse_config({**block, "ranking_enkater": 400}, "_config.yml").ranking_felmarginal == 0.2
+
+
+def test_the_margin_of_a_small_kommun_is_wider_in_the_judgement():
+    from helpers.data import config
+    from helpers.data.config import parse_config
+
+    block = {"kommun": "Exempelby kommun", "kortnamn": "Exempelby", "genitiv": "Exempelby kommuns", "kommunkod": "9999",
+             "titel": "Handlingsplan", "strategi": "näringslivsprogram", "forsta_ar": 2024, "sista_ar": 2027,
+             "samordnare": "Näringslivskontoret", "invanare": 22_000}
+    config.use(parse_config(block, "_config.yml"))
+    out = ranking_deltas(frame([(2021, "omdome", 3.0), (2022, "omdome", 3.25)]))
+    assert only(out, matt="omdome")["forandring"] == "inom felmarginalen"
+    assert "±0,3" in only(out, matt="omdome")["forklaring"]
 
 
 def test_a_change_of_exactly_the_margin_counts_and_placering_has_no_margin():

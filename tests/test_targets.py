@@ -13,17 +13,11 @@ from conftest import small_data
 from helpers.compute.indicators import Change, changes, indicator_values
 from helpers.compute.targets import (
     BEDOMDA,
-    DELVIS,
     EJ_AKTUELLT,
     EJ_BEDOMT,
-    EJ_BEDOMT_ANNU,
-    EJ_FORFALLET,
     EJ_UPPFYLLT,
-    FORSENAT,
-    I_TID,
+    FOR_SENT,
     INGET_MAL,
-    INOM_FELMARGINALEN,
-    OLIKA_PERIODER,
     SAKNAS,
     UPPFYLLT,
     UTFALL,
@@ -35,6 +29,9 @@ from helpers.compute.targets import (
 from helpers.data.inputs import INDIKATORER
 from helpers.data.plan import load_plan
 from helpers.data.yeardata import load_years
+
+INOM_FELMARGINALEN = "inom felmarginalen"
+NOT_DUE = "tidsgränsen 31 december 2025 har inte kommit"
 
 NAN = math.nan
 DEADLINE = dt.date(2025, 12, 31)
@@ -101,20 +98,25 @@ def test_direction_explanation_says_how_much_it_moved_in_the_measures_decimals()
 
 def test_unchanged_value_is_not_met_and_says_oforandrat():
     res = j(MINSKA, change(688.0, 688.0))
-    assert (res.utfall, res.detalj) == (EJ_UPPFYLLT, EJ_UPPFYLLT)
+    assert (res.utfall, res.detalj) == (EJ_UPPFYLLT, "oförändrat")
     assert res.forklaring.startswith("Oförändrat (688) jämfört med 2025")
 
 
-@pytest.mark.parametrize("now, before, missing_year", [(NAN, 10.0, "2026"), (10.0, NAN, "2025")])
-def test_direction_with_a_missing_value_is_not_judged(now, before, missing_year):
-    res = j(OKA, change(now, before))
-    assert (res.utfall, res.detalj) == (EJ_BEDOMT, SAKNAS)
-    assert res.forklaring.startswith(f"Uppgift saknas för {missing_year}")
+def test_a_missing_value_this_year_is_uppgift_saknas():
+    res = j(OKA, change(NAN, 10.0))
+    assert (res.utfall, res.detalj) == (SAKNAS, SAKNAS)
+    assert res.forklaring.startswith("Uppgift saknas för 2026")
+
+
+def test_without_an_earlier_value_a_direction_is_not_judged_yet_and_nothing_is_said_missing():
+    res = j(OKA, change(10.0, NAN))
+    assert (res.utfall, res.detalj) == (EJ_BEDOMT, "inget tidigare värde att jämföra med")
+    assert "Uppgift saknas" not in res.forklaring
 
 
 def test_values_for_different_parts_of_the_year_are_not_compared():
     res = j(OKA, change(58.0, 46.0, period=JAN_OCT_2026, period_fore=YEAR_2025))
-    assert (res.utfall, res.detalj) == (EJ_BEDOMT, OLIKA_PERIODER)
+    assert (res.utfall, res.detalj) == (EJ_BEDOMT, "värdena avser olika perioder")
     assert "helår 2025 och januari–oktober 2026" in res.forklaring
     assert "ingen förändring" in res.forklaring
 
@@ -148,7 +150,7 @@ def test_threshold_explanations():
 
 def test_threshold_not_reached_before_the_year_is_over_is_not_judged_yet_with_the_reason():
     res = j(meta(maltyp="tröskel", malvarde=2.0), change(1.0, period=JAN_OCT_2026))
-    assert (res.utfall, res.detalj) == (EJ_BEDOMT, EJ_BEDOMT_ANNU)
+    assert (res.utfall, res.detalj) == (EJ_BEDOMT, "året är inte slut (hittills 1)")
     assert res.forklaring == ("Hittills 1 av minst 2. Uppföljningsperioden slutar 31 oktober 2026, men målet gäller "
                               "hela 2026; det bedöms när hela året har redovisats.")
 
@@ -157,15 +159,47 @@ def test_threshold_reached_before_the_year_is_over_is_met_already():
     assert j(meta(maltyp="tröskel", malvarde=1.0), change(2.0, period=JAN_OCT_2026)).utfall == UPPFYLLT
 
 
+# A tröskel with riktning 'minska' is a ceiling ("högst", e.g. "topp 100" in the ranking): judged as it reads.
+TAK = meta(maltyp="tröskel", riktning="minska", malvarde=100.0, typ="index", enhet="index")
+
+
+@pytest.mark.parametrize("value, outcome", [(80.0, UPPFYLLT), (100.0, UPPFYLLT), (101.0, EJ_UPPFYLLT)])
+def test_ceiling_over_the_whole_year_is_met_at_or_under_the_value(value, outcome):
+    res = j(TAK, change(value, period=YEAR_2026))
+    assert res.utfall == outcome
+    assert res.forklaring.endswith("målet är högst 100.")
+
+
+def test_ceiling_before_the_year_is_over_is_not_judged_yet_either_way():
+    for value in (80.0, 120.0):
+        res = j(TAK, change(value, period=JAN_OCT_2026))
+        assert (res.utfall, res.detalj) == (EJ_BEDOMT, f"året är inte slut (hittills {value:.0f})")
+        assert res.forklaring.startswith(f"Hittills {value:.0f}; målet är högst 100. Uppföljningsperioden slutar")
+
+
+def test_a_count_over_its_ceiling_before_the_year_is_over_stays_over():
+    m = meta(maltyp="tröskel", riktning="minska", malvarde=5.0)
+    assert j(m, change(6.0, period=JAN_OCT_2026)).utfall == EJ_UPPFYLLT
+    assert j(m, change(4.0, period=JAN_OCT_2026)).utfall == EJ_BEDOMT
+
+
+def test_target_text_says_at_most_for_a_ceiling_and_at_least_otherwise():
+    from helpers.data.plan import target_text
+
+    assert target_text(meta(maltyp="tröskel", riktning="minska", malvarde=100.0, malar=2027)) == "högst 100 st (gäller 2027)"
+    assert target_text(meta(maltyp="tröskel", riktning="öka", malvarde=2.0)) == "minst 2 st per år"
+    assert target_text(meta(maltyp="tröskel", malvarde=2.0)) == "minst 2 st per år"
+
+
 def test_threshold_without_a_period_uses_the_bedomningsdatum():
     m = meta(maltyp="tröskel", malvarde=2.0)
-    assert j(m, change(1.0), on=dt.date(2026, 10, 31)).detalj == EJ_BEDOMT_ANNU
+    assert j(m, change(1.0), on=dt.date(2026, 10, 31)).utfall == EJ_BEDOMT
     assert j(m, change(1.0), on=dt.date(2026, 12, 31)).utfall == EJ_UPPFYLLT
 
 
-def test_threshold_with_missing_value_is_not_judged():
+def test_threshold_with_missing_value_is_uppgift_saknas():
     res = j(TRE, change(NAN))
-    assert (res.utfall, res.detalj) == (EJ_BEDOMT, SAKNAS)
+    assert (res.utfall, res.detalj) == (SAKNAS, SAKNAS)
     assert res.forklaring.startswith("Uppgift saknas för 2026")
 
 
@@ -176,6 +210,15 @@ def test_threshold_for_another_year_is_not_current():
     assert res.forklaring == "Målet (minst 3) gäller år 2026."
     assert j(m, change(3.0, period=YEAR_2026)).utfall == UPPFYLLT  # and is judged in its own year
     assert "gällde" in j(m, change(3.0, ar=2027), year=2027).forklaring
+
+
+def test_a_recurring_threshold_applies_from_its_first_year_only():
+    """3.1: "Minst två träffar per år", the first meeting planned for March 2026: nothing is due in 2025."""
+    m = meta(maltyp="tröskel", malvarde=2.0, galler_fran=2026)
+    res = j(m, change(NAN, ar=2025), year=2025)
+    assert (res.utfall, res.detalj) == (EJ_AKTUELLT, "målet gäller från 2026")
+    assert res.utfall != SAKNAS
+    assert j(m, change(2.0, period=YEAR_2026)).utfall == UPPFYLLT
 
 
 def test_threshold_with_register_types_pd_na_malar_applies_every_year():
@@ -190,12 +233,12 @@ MILESTONE = meta(typ="milstolpe", enhet="datum", maltyp="milstolpe", deadline=DE
 
 
 @pytest.mark.parametrize("done, on, year, outcome, detail", [
-    (dt.date(2025, 11, 1), dt.date(2025, 12, 31), 2025, UPPFYLLT, I_TID),
-    (DEADLINE, DEADLINE, 2025, UPPFYLLT, I_TID),
-    (dt.date(2026, 2, 15), dt.date(2026, 10, 31), 2026, DELVIS, FORSENAT),
-    (None, dt.date(2025, 6, 30), 2025, EJ_BEDOMT, EJ_FORFALLET),
-    (None, DEADLINE, 2025, EJ_UPPFYLLT, EJ_UPPFYLLT),  # the period ends on the deadline, not done: missed
-    (None, dt.date(2026, 1, 1), 2026, EJ_UPPFYLLT, EJ_UPPFYLLT),
+    (dt.date(2025, 11, 1), dt.date(2025, 12, 31), 2025, UPPFYLLT, "i tid"),
+    (DEADLINE, DEADLINE, 2025, UPPFYLLT, "i tid"),
+    (dt.date(2026, 2, 15), dt.date(2026, 10, 31), 2026, FOR_SENT, "46 dagar för sent"),
+    (None, dt.date(2025, 6, 30), 2025, EJ_BEDOMT, NOT_DUE),
+    (None, DEADLINE, 2025, EJ_UPPFYLLT, "tidsgränsen har passerat"),  # the period ends on the deadline, not done: missed
+    (None, dt.date(2026, 1, 1), 2026, EJ_UPPFYLLT, "tidsgränsen har passerat"),
 ])
 def test_milestone_is_judged_by_its_deadline(done, on, year, outcome, detail):
     res = j(MILESTONE, on=on, year=year, milestone_done=done)
@@ -203,16 +246,22 @@ def test_milestone_is_judged_by_its_deadline(done, on, year, outcome, detail):
     assert "senast 31 december 2025" in res.forklaring
 
 
-def test_milestone_met_in_an_earlier_year_is_shown_as_met_then_and_not_counted_again():
-    res = j(MILESTONE, on=dt.date(2026, 10, 31), year=2026, milestone_done=dt.date(2025, 11, 18))
+def test_milestone_reported_met_in_an_earlier_edition_is_shown_as_met_then_and_not_counted_again():
+    res = j(MILESTONE, on=dt.date(2026, 10, 31), year=2026, milestone_done=dt.date(2025, 10, 18), reported_before=True)
     assert (res.utfall, res.detalj) == (EJ_AKTUELLT, "uppfyllt 2025")
-    assert res.forklaring == ("Genomfördes 18 november 2025, inom tidsgränsen (senast 31 december 2025). "
-                              "Räknas i måluppfyllelsen för 2025.")
+    assert res.forklaring == ("Genomfördes 18 oktober 2025, inom tidsgränsen (senast 31 december 2025). "
+                              "Räknades i en tidigare uppföljning.")
     assert res.utfall not in BEDOMDA
 
 
+def test_milestone_done_after_last_autumns_collection_counts_in_this_edition():
+    """6.1: the forum plan was decided 18 November 2025, after the 2025 edition's period (to 31 October)."""
+    res = j(MILESTONE, on=dt.date(2026, 10, 31), year=2026, milestone_done=dt.date(2025, 11, 18))
+    assert (res.utfall, res.detalj) == (UPPFYLLT, "i tid")
+
+
 def test_milestone_met_late_in_an_earlier_year_says_so():
-    res = j(MILESTONE, year=2027, milestone_done=dt.date(2026, 1, 20))
+    res = j(MILESTONE, year=2027, milestone_done=dt.date(2026, 1, 20), reported_before=True)
     assert res.detalj == "uppfyllt 2026"
     assert "20 dagar efter tidsgränsen" in res.forklaring
 
@@ -260,13 +309,13 @@ def test_milestone_of_an_avslutad_atgard_is_not_current_but_a_done_one_still_cou
     res = j(MILESTONE, on=dt.date(2026, 10, 31), atgard_status="avslutad")
     assert (res.utfall, res.detalj) == (EJ_AKTUELLT, "åtgärden avslutad")
     done = j(MILESTONE, on=dt.date(2026, 10, 31), atgard_status="avslutad", milestone_done=dt.date(2026, 2, 1))
-    assert done.utfall == DELVIS
+    assert done.utfall == FOR_SENT
 
 
 def test_milestone_of_a_not_started_atgard_past_its_deadline_is_still_missed():
     assert j(MILESTONE, on=dt.date(2026, 10, 31), atgard_status="ej påbörjad").utfall == EJ_UPPFYLLT
     early = j(MILESTONE, on=dt.date(2025, 6, 30), year=2025, atgard_status="ej påbörjad")
-    assert early.utfall == EJ_AKTUELLT
+    assert early.utfall == EJ_BEDOMT  # not due yet; the signal asks why the åtgärd has not started
 
 
 # --- ingen ----------------------------------------------------------------------------------------
@@ -298,7 +347,7 @@ def cmp(verdict, why="Förändringen med 4 enheter är statistiskt säkerställd
 @pytest.mark.parametrize("verdict, outcome", [
     ("signifikant förbättring", UPPFYLLT),
     ("signifikant försämring", EJ_UPPFYLLT),
-    ("inom felmarginalen", EJ_BEDOMT),
+    ("inom felmarginalen", EJ_UPPFYLLT),
     ("ej jämförbart (seriebrott 2024)", EJ_BEDOMT),
 ])
 def test_nki_change_counts_only_outside_the_margin_of_error(verdict, outcome):
@@ -318,7 +367,8 @@ def test_nki_within_margin_is_neither_improvement_nor_decline():
     res = j(NKI, change(77.0, 72.0, ar=2025, ar_fore=2024), klimat=cmp("inom felmarginalen"))
     assert res.detalj == INOM_FELMARGINALEN
     assert "inom felmarginalen" in res.forklaring
-    assert "varken som förbättring eller försämring" in res.forklaring
+    assert "varken förbättring eller försämring" in res.forklaring
+    assert not res.mot_malet  # never called a decline
 
 
 def test_seriebrott_keeps_its_label_and_explanation():
@@ -338,9 +388,9 @@ def test_nki_without_known_margin_is_judged_on_direction_with_a_note(now, outcom
 @pytest.mark.parametrize("now, before", [(3.15, 3.11), (3.01, 3.05), (3.10, 3.10), (3.29, 3.10)])
 def test_ranking_score_change_under_the_margin_is_not_judged(now, before):
     res = j(RANKING, change(now, before))
-    assert (res.utfall, res.detalj) == (EJ_BEDOMT, INOM_FELMARGINALEN)
+    assert (res.utfall, res.detalj) == (EJ_UPPFYLLT, INOM_FELMARGINALEN)
     assert "felmarginal (±0,2)" in res.forklaring
-    assert "varken som förbättring eller försämring" in res.forklaring
+    assert "ingen förbättring kan visas" in res.forklaring and not res.mot_malet
 
 
 @pytest.mark.parametrize("now, before, outcome", [(3.35, 3.11, UPPFYLLT), (2.85, 3.11, EJ_UPPFYLLT), (3.31, 3.11, UPPFYLLT)])
@@ -380,12 +430,12 @@ def judgements(*pairs) -> pd.DataFrame:
     return pd.DataFrame([{"malomrade_id": m, "utfall": u} for m, u in pairs])
 
 
-def test_summarise_counts_each_outcome_and_the_share_of_judged():
-    s = summarise(judgements((1, UPPFYLLT), (1, DELVIS), (1, EJ_UPPFYLLT), (1, EJ_BEDOMT), (1, UPPFYLLT),
-                             (1, INGET_MAL), (1, EJ_AKTUELLT), (2, EJ_BEDOMT)), "malomrade_id")
-    assert s.loc[1, list(UTFALL)].tolist() == [2, 1, 1, 1, 1, 1]
-    assert (s.loc[1, "bedomda"], s.loc[1, "med_mal"], s.loc[1, "totalt"]) == (4, 5, 7)
-    assert s.loc[1, "andel_uppfyllt"] == pytest.approx(50.0)
+def test_summarise_counts_each_outcome_and_the_share_of_targets_due():
+    s = summarise(judgements((1, UPPFYLLT), (1, FOR_SENT), (1, EJ_UPPFYLLT), (1, EJ_BEDOMT), (1, UPPFYLLT),
+                             (1, SAKNAS), (1, INGET_MAL), (1, EJ_AKTUELLT), (2, EJ_BEDOMT)), "malomrade_id")
+    assert s.loc[1, list(UTFALL)].tolist() == [2, 1, 1, 1, 1, 1, 1]
+    assert (s.loc[1, "bedomda"], s.loc[1, "uppfyllda"], s.loc[1, "med_mal"], s.loc[1, "totalt"]) == (5, 3, 6, 8)
+    assert s.loc[1, "andel_uppfyllt"] == pytest.approx(60.0)
 
 
 def test_indicators_without_target_or_not_current_never_enter_the_share():
@@ -400,10 +450,10 @@ def test_share_is_nan_when_nothing_was_judged():
     assert math.isnan(s.loc[2, "andel_uppfyllt"])
 
 
-def test_delvis_is_never_counted_as_uppfyllt():
-    s = summarise(judgements((1, DELVIS), (1, DELVIS), (1, UPPFYLLT)), "malomrade_id")
-    assert s.loc[1, UPPFYLLT] == 1 and s.loc[1, DELVIS] == 2
-    assert s.loc[1, "andel_uppfyllt"] == pytest.approx(100 / 3)
+def test_uppfyllt_for_sent_is_met_and_counted_apart_so_every_page_can_say_it():
+    s = summarise(judgements((1, FOR_SENT), (1, FOR_SENT), (1, UPPFYLLT), (1, EJ_UPPFYLLT)), "malomrade_id")
+    assert s.loc[1, UPPFYLLT] == 1 and s.loc[1, FOR_SENT] == 2 and s.loc[1, "uppfyllda"] == 3
+    assert s.loc[1, "andel_uppfyllt"] == pytest.approx(75.0)
 
 
 # --- judge_all on the register ----------------------------------------------------------------------
@@ -423,11 +473,11 @@ def test_judge_all_uses_the_atgards_period_end_as_bedomningsdatum(small):
     v = values[values["indikator_id"] != "6.1-2"]  # milestone 6.1-2 (deadline 2025-12-31) not reported
     ch = changes(plan, v, 2025, ["6.1-2", "5.1-1"])
     on_time = judge_all(plan, ch, v, 2025, {"6.1": dt.date(2025, 11, 30)})
-    assert on_time.loc["6.1-2", "detalj"] == EJ_FORFALLET
+    assert on_time.loc["6.1-2", "detalj"] == NOT_DUE
     late = judge_all(plan, ch, v, 2025, {"6.1": dt.date(2025, 12, 31)})
     assert late.loc["6.1-2", "utfall"] == EJ_UPPFYLLT
     assert list(late.columns) == ["indikator_id", "atgard_id", "malomrade_id", "utfall", "detalj", "forklaring",
-                                  "uppnatt_datum"]
+                                  "uppnatt_datum", "mot_malet", "forfaller", "prognos", "prognos_motivering"]
     assert late.loc["5.1-1", "malomrade_id"] == 5
 
 
@@ -444,6 +494,6 @@ def test_judge_all_on_small_data_judges_every_indicator_with_a_reason(small):
     assert list(out.index) == list(plan.indikatorer.index)
     assert set(out["utfall"]) <= set(UTFALL)
     assert out["forklaring"].str.len().min() > 15
-    # 6.1-2 was done 18 november 2025: shown as met then, not as missing now.
-    assert out.loc["6.1-2", "detalj"] == "uppfyllt 2025"
+    # 6.1-2 was done 18 november 2025, after the 2025 edition's period: judged in 2026, in time.
+    assert (out.loc["6.1-2", "utfall"], out.loc["6.1-2", "detalj"]) == (UPPFYLLT, "i tid")
     assert out.loc["6.1-2", "uppnatt_datum"] == dt.date(2025, 11, 18)

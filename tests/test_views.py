@@ -106,15 +106,22 @@ def test_swedish_agreement_in_every_view(an):
 def test_badges_carry_the_word_and_the_palette_colour():
     b = html.status_badge("pågående")
     assert ">Pågående<" in b and STATUS_FARGER["pågående"] in b
-    u = html.utfall_badge("delvis uppfyllt", "uppfyllt försenat")
-    assert "Uppfyllt försenat" in u and UTFALL_FARGER["delvis uppfyllt"] in u
+    u = html.utfall_badge("uppfyllt för sent", "43 dagar för sent")
+    assert ">Uppfyllt för sent<" in u and UTFALL_FARGER["uppfyllt för sent"] in u  # one label everywhere
     s = html.signal_badge("avvikelse")
-    assert "Avvikelse" in s and "!" in s and SIGNAL_FARGER["avvikelse"] in s
+    assert "Avvikelse" in s and "✕" in s and SIGNAL_FARGER["avvikelse"] in s
+    r = html.signal_badge("risk")
+    assert "Risk" in r and "!" in r and SIGNAL_FARGER["risk"] in r
+
+
+def test_not_judged_yet_says_why_beside_its_one_label():
+    b = html.utfall_badge("ej bedömt ännu", "året är inte slut (hittills 1)")
+    assert ">Ej bedömt ännu<" in b and "(året är inte slut (hittills 1))" in b
 
 
 def test_neutral_judgements_are_outlined_not_coloured():
     b = html.utfall_badge("ej aktuellt", "uppfyllt 2025")
-    assert "uppf-kontur" in b and "background-color" not in b and "Uppfyllt 2025" in b
+    assert "uppf-kontur" in b and "background-color" not in b and ">Ej aktuellt<" in b and "(uppfyllt 2025)" in b
 
 
 def test_table_has_caption_scoped_headers_and_row_headers():
@@ -140,23 +147,23 @@ def test_indicator_table_has_one_row_per_indicator_and_says_no_target_once(an):
     assert "Källa: egen uppföljning (ansvarig enhets rapportering) om inget annat anges." in t
 
 
-def test_values_for_different_periods_show_both_and_no_change(an):
+def test_values_for_the_same_part_of_both_years_are_compared_and_say_their_period(an):
     t = indikatorer.indicator_table(an, "1.1")
-    assert "<small>ej jämförbart: olika perioder</small>" in t
-    assert "januari–oktober" in t  # 2026's value covers January–October
+    assert "ej jämförbart" not in t
+    assert t.count("januari–oktober") >= 2  # both autumn collections cover January–October
 
 
 def test_one_number_of_decimals_per_measure(an):
     t = text_of(indikatorer.indicator_table(an, "1.1"))
     assert "81,5\u00a0%" in t and "84,2\u00a0%" in t
-    assert re.search(r"\b46\b", t) and "46,0" not in t
+    assert re.search(r"\b41\b", t) and "41,0" not in t
 
 
 def test_milestone_met_in_an_earlier_year_is_shown_as_met_then(an):
     t = text_of(indikatorer.indicator_table(an, "6.1"))
-    assert t.count("genomförd 18 november 2025") == 2  # in 2025 and still in 2026
+    assert t.count("genomförd 18 november 2025") == 2  # done in 2025, reported after that autumn's collection
     assert "ej rapporterad" not in t and "inte genomförd" not in t
-    assert "Uppfyllt 2025" in t
+    assert "Uppfyllt" in t and "Genomfört 18 november 2025, inom tidsgränsen" in t
 
 
 def test_qualitative_answers_show_this_and_last_year_in_full(an):
@@ -175,8 +182,8 @@ def test_series_source_is_named_in_words(an):
 def test_trend_charts_only_for_numeric_indicators(an):
     figs = indikatorer.indicator_trends(an, "1.1")
     assert figs.count("<figure") == 2  # 1.1-1 and 1.1-2; the qualitative 1.1-3 has none
-    assert "Perioder: 2025: helår 2025, 2026: januari–oktober 2026" in figs
-    assert "Linjen bryts" in figs
+    assert "Perioder: 2025: januari–oktober 2025, 2026: januari–oktober 2026" in figs
+    assert "Linjen bryts" not in figs  # the same part of both years: one line
 
 
 # --- charts -------------------------------------------------------------------------------------------------
@@ -215,24 +222,30 @@ def test_atgard_verdict_names_signal_status_and_targets(an):
     assert "Mål: 1 av 1 uppfyllt." in v
 
 
-def test_maluppfyllelse_text_agrees_in_number():
+def counts(**kw):
+    """One row of the count table (helpers.compute.targets.summarise), as the views get it."""
     import pandas as pd
 
-    def counts(**kw):
-        base = {"uppfyllt": 0, "delvis uppfyllt": 0, "ej uppfyllt": 0, "ej bedömt": 0, "inget mål": 0,
-                "ej aktuellt": 0}
-        base.update(kw)
-        base["bedomda"] = base["uppfyllt"] + base["delvis uppfyllt"] + base["ej uppfyllt"]
-        base["med_mal"] = base["bedomda"] + base["ej bedömt"]
-        return pd.Series(base)
+    from helpers.compute.targets import BEDOMDA, MED_MAL, UPPFYLLDA, UTFALL
 
-    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "1 uppfyllt av 1 mål som kunde bedömas"
+    base = dict.fromkeys(UTFALL, 0)
+    base.update(kw)
+    base["bedomda"] = sum(base[u] for u in BEDOMDA)
+    base["uppfyllda"] = sum(base[u] for u in UPPFYLLDA)
+    base["med_mal"] = sum(base[u] for u in MED_MAL)
+    return pd.Series(base)
+
+
+def test_maluppfyllelse_text_agrees_in_number():
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "1 uppfyllt av 1 mål som skulle vara uppfyllda i år"
     assert atgard.maluppfyllelse_text(counts(uppfyllt=2, **{"ej uppfyllt": 1, "inget mål": 1})) == (
-        "2 uppfyllda och 1 ej uppfyllt av 3 mål som kunde bedömas och 1 indikator utan mål i planen")
+        "2 uppfyllda och 1 ej uppfyllt av 3 mål som skulle vara uppfyllda i år och 1 indikator utan mål i planen")
     assert atgard.maluppfyllelse_kort(counts(uppfyllt=1)) == "1 av 1 uppfyllt"
     assert atgard.maluppfyllelse_kort(counts(uppfyllt=1, **{"ej uppfyllt": 2})) == "1 av 3 uppfyllda"
-    assert atgard.maluppfyllelse_kort(counts(**{"ej bedömt": 2})) == "kunde inte bedömas i år"
+    assert atgard.maluppfyllelse_kort(counts(**{"ej bedömt ännu": 2})) == "ej bedömt ännu"
     assert atgard.maluppfyllelse_kort(counts(**{"inget mål": 3})) == "inga mål i planen"
+    assert atgard.maluppfyllelse_text(counts(**{"uppgift saknas": 1})) == (
+        "1 där uppgift saknas av 1 mål som skulle vara uppfyllda i år")
 
 
 def test_comment_block_quotes_the_responsible(an):
@@ -296,7 +309,7 @@ def test_overview_table_has_every_atgard_once(an):
 def test_bedomning_shows_verdict_deviations_proposals_and_figures(an):
     b = samlad.bedomning_html(an)
     assert an.oversikt.bedomning.split(":")[0] in text_of(b)
-    assert "Avvikelser (0)" in b and "Inga åtgärder avviker från planen i år." in b
+    assert "Avvikelser och risker (0)" in b and "Inga åtgärder avviker från planen eller har risk för avvikelse i år." in b
     assert "Förslag till ställningstaganden (0)" in b
     assert b.count("uppf-nyckeltal-kort") == len(an.oversikt.nyckeltal)
 
@@ -360,12 +373,10 @@ def test_summary_has_no_agreement_slip(an):
 
 
 def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_listed():
-    import pandas as pd
-
-    c = pd.Series({"uppfyllt": 0, "delvis uppfyllt": 1, "ej uppfyllt": 0, "ej bedömt": 1, "inget mål": 0,
-                   "ej aktuellt": 0, "bedomda": 1, "med_mal": 2})
-    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 försenat)"
-    assert atgard.maluppfyllelse_text(c) == "1 uppfyllt försenat av 1 mål som kunde bedömas och 1 mål kunde inte bedömas i år"
+    c = counts(**{"uppfyllt för sent": 1, "ej bedömt ännu": 1})
+    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 för sent)"
+    assert atgard.maluppfyllelse_text(c) == ("1 uppfyllt (varav 1 för sent) av 1 mål som skulle vara uppfyllda i år och "
+                                             "1 mål ej bedömt ännu")
 
 
 def test_every_kind_of_chart_is_drawn_from_valid_json_the_same_as_altairs_own_configure_would_give(an, monkeypatch):

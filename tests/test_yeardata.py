@@ -14,6 +14,7 @@ import pytest
 
 from conftest import DATA, read_rows, small_data, write_rows
 from helpers.core.errors import InputError
+from helpers.core.missing import blank
 from helpers.data.plan import load_plan
 from helpers.data.yeardata import load_year, load_years, year_folders
 
@@ -77,7 +78,7 @@ def test_small_data_year_loads_with_values_indexed_by_id(data, plan):
     assert y.varden.loc["1.1-2", "varde"] == 81.5  # '81,5' in the file
     assert y.varden.loc["1.1-2", "rad"] == 3
     assert y.status.loc["1.1", "status"] == "genomförd"
-    assert y.status.loc["1.1", "period_till"] == dt.date(2025, 12, 31)
+    assert y.status.loc["1.1", "period_till"] == dt.date(2025, 10, 31)  # an autumn collection
     assert set(y.lardomar["typ"]) <= {"lärdom", "förslag"}
 
 
@@ -146,8 +147,8 @@ ONE_BAD_CELL = [
                  "ett heltal som är minst 0 (antal)", id="decimal-count-for-unit-st"),
     pytest.param(VARDEN, "indikator_id", "9.9-1", {"varde": "1"}, "indikator_id", "9.9-1",
                  "ett indikator-id från data/plan/indikatorer.csv", id="unknown-indicator"),
-    pytest.param(VARDEN, "indikator_id", "1.2-1", {"varde": "70"}, "indikator_id", "1.2-1",
-                 "hämtas från företagsklimatdata (insikt:totalt:nki)", id="row-for-a-series-indicator"),
+    pytest.param(VARDEN, "indikator_id", "1.2-1", {"varde": "70"}, "varde", 70,
+                 "hämtas från företagsklimatdata (insikt:totalt:nki)", id="value-for-a-series-indicator"),
     pytest.param(VARDEN, "indikator_id", "1.1-1", {"uppnatt_datum": "2025-06-01"}, "uppnatt_datum", "2025-06-01",
                  "uppnatt_datum gäller bara milstolpar (1.1-1 är antal)", id="achieved-date-for-a-count"),
     pytest.param(STATUS, "atgard_id", "1.1", {"status": "klar"}, "status", "klar",
@@ -179,8 +180,16 @@ def test_row_for_a_varde_fran_indicator_is_rejected(tmp_path):
     plan = load_plan(data / "plan")
     line = set_row(data / "2025" / VARDEN, "indikator_id", "4.1-7", varde="700")
     err = rejected(data, plan)
-    assert where(err) == [(VARDEN, line, "indikator_id", "4.1-7")]
-    assert "4.1-7 redovisas med värdet för 4.1-1" in str(err)
+    assert where(err) == [(VARDEN, line, "varde", 700)]
+    assert "4.1-7 redovisas med värdet för 4.1-1; raden får bara ha prognos och kommentar" in str(err)
+
+
+def test_a_row_with_only_the_forecast_is_allowed_for_an_indicator_whose_value_comes_from_elsewhere(tmp_path):
+    data = small_data(tmp_path, atgarder=("4.1",))
+    plan = load_plan(data / "plan")
+    set_row(data / "2025" / VARDEN, "indikator_id", "4.1-7", varde="", prognos="risk att inte uppfyllas",
+            prognos_motivering="Fler långtidsarbetslösa väntas under vintern.")
+    assert load_year(data, 2025, plan).varden.loc["4.1-7", "prognos"] == "risk att inte uppfyllas"
 
 
 def test_value_for_a_milestone_belongs_in_uppnatt_datum(data, plan):
@@ -306,8 +315,8 @@ def test_a_values_period_ending_before_it_starts_is_rejected(data, plan):
 def test_an_older_file_without_the_period_columns_still_loads(data, plan):
     f = data / "2025" / VARDEN
     rows = read_rows(f)
-    write_rows(f, [{k: v for k, v in r.items() if not k.startswith("period_")} for r in rows],
-               ["indikator_id", "varde", "uppnatt_datum", "text", "kommentar"])
+    old = ["indikator_id", "varde", "uppnatt_datum", "text", "kommentar"]
+    write_rows(f, [{k: v for k, v in r.items() if k in old} for r in rows], old)
     year = load_year(data, 2025, plan)
-    assert year.varden["period_fran"].map(lambda v: v is None).all()
-    assert year.varden["period_till"].map(lambda v: v is None).all()
+    for column in ("period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering"):
+        assert year.varden[column].map(blank).all()

@@ -1,4 +1,4 @@
-"""Uppföljningsboken: the yearly follow-up report of Norrtälje kommun's näringslivsstrategi.
+"""Uppföljningsboken: the yearly follow-up report of a kommun's handlingsplan (the plan: block of _config.yml).
 
 Data flow: data/ -> validate -> compute -> papermill notebooks -> Jupyter Book -> book/<år>.
 """

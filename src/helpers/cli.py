@@ -68,20 +68,39 @@ class SvenskParser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: fel: {message}\n")
 
 
+# The plan's follow-up years (forsta_ar, sista_ar of the plan: block), set by build_parser; None when
+# the project's _config.yml cannot be read (the command then stops on that, with its own message).
+_PERIOD: tuple[int, int] | None = None
+
+
 def year_argument(text: str) -> int:
     """The follow-up year: exactly four digits and a year of the plan, checked before anything runs."""
-    from helpers.data.inputs import PLANENS_AR
-
-    first, last = PLANENS_AR
     shown = text if len(text) <= 40 else text[:40] + "…"
     if not re.fullmatch(r"[0-9]{4}", text):
         what = "tomt värde" if text == "" else f"'{shown}'"
-        raise argparse.ArgumentTypeError(f"{what} är inget år – förväntat: fyra siffror, t.ex. 2026")
+        example = _PERIOD[1] if _PERIOD else 2026
+        raise argparse.ArgumentTypeError(f"{what} är inget år – förväntat: fyra siffror, t.ex. {example}")
     year = int(text)
-    if not first <= year <= last:
+    if _PERIOD is not None and not _PERIOD[0] <= year <= _PERIOD[1]:
+        first, last = _PERIOD
         raise argparse.ArgumentTypeError(f"{year} ligger utanför handlingsplanens år – förväntat: ett uppföljningsår "
                                          f"från {first} till {last}")
     return year
+
+
+def plan_config(argv: list[str] | None):
+    """The plan: block of the project the command runs in (--rot, else the working folder), or None."""
+    from helpers.data import config
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--rot", type=Path, default=None)
+    pre.add_argument("--data", type=Path, default=None)
+    known, _ = pre.parse_known_args(argv)
+    own = config.config_file(known.data) if known.data is not None else None  # a data folder's own plan first
+    try:
+        return config.load_config(own or (known.rot or Path.cwd()) / config.FILE)
+    except InputError:
+        return None
 
 
 def jobs_argument(text: str) -> int:
@@ -131,13 +150,18 @@ def _archive_commands(sub) -> None:
                    help="manifestets SHA-256 enligt diariet (skrivs ut av arkivera)")
 
     a = sub.add_parser("arkivera", help="skriv arkivpaketet för ett års utgåva (mapp och zip för diariet)",
-                       description="Skriver arkiv/<år>/ och arkiv/<år>.zip: manifestet i roten, en kontrollsummelista "
+                       description="Skriver arkiv/<år>/ och arkiv/<år>.zip i Riksarkivets FGS Paketstruktur (E-ARK "
+                                   "CSIP/SIP): METS.xml, PREMIS, beskrivande metadata, manifestet, en kontrollsummelista "
                                    "för sha256sum -c, utgåvan, webbsidorna och programkoden. Året blir fastställt: "
                                    "det byggs inte om och arkiveras inte igen utan --tvinga.")
     _year(a)
     a.add_argument("--tvinga", action="store_true",
                    help="arkivera en ny version av ett fastställt år; den tidigare sparas som numrerad version")
     _reason(a)
+    a.add_argument("--diarienummer", metavar="DNR", help="ärendets diarienummer (t.ex. 'KS 2027/0123'), i paketets beskrivning")
+    a.add_argument("--beslut", metavar="TEXT", help="beslutet (t.ex. 'KS 2027-03-15 § 42'), i paketets beskrivning")
+    a.add_argument("--med-hjul", action="store_true",
+                   help="lägg in paketen (hjulen) som miljön byggdes av, hash-kontrollerade, för ombyggnad utan nät")
 
     p = sub.add_parser("reproducera", help="kör om ett arkiverat års notebooks från arkivets indata och jämför",
                        description="Kör om notebooks från arkivets indata i en tillfällig mapp och jämför varje utdata "
@@ -151,10 +175,12 @@ def _archive_commands(sub) -> None:
     p.add_argument("--sida", action="append", metavar="NAMN", help="bara den här sidan (t.ex. atgard_1_1); kan upprepas")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = SvenskParser(prog="python -m helpers",
-                     description="Uppföljningsboken: årlig uppföljningsrapport för Norrtälje kommuns "
-                                 "näringslivsstrategi, handlingsplan 2025–2030.")
+def build_parser(cfg=None) -> argparse.ArgumentParser:
+    """The parser; `cfg` (the plan: block) names the plan in the help and bounds --ar to its years."""
+    global _PERIOD
+    _PERIOD = (cfg.forsta_ar, cfg.sista_ar) if cfg is not None else None
+    about = f"för {cfg.planen}" if cfg is not None else "för en kommuns handlingsplan"
+    p = SvenskParser(prog="python -m helpers", description=f"Uppföljningsboken: årlig uppföljningsrapport {about}.")
     p.add_argument("--rot", type=Path, default=None, metavar="MAPP",
                    help="projektmappen (standard: mappen du står i)")
     p.add_argument("--data", type=Path, default=None, metavar="MAPP", help="datamappen (standard: data/ i projektet)")
@@ -197,7 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     _archive_commands(sub)
 
-    _hamta_parser(sub)
+    n = sub.add_parser("ny", help="skriv ett nytt projekt för en annan kommuns plan i en ny mapp",
+                       description="Skriver i en ny (eller tom) mapp: _config.yml med ett plan:-avsnitt att fylla i, "
+                                   "registret data/plan/ med rätt kolumner och en exempelrad per fil, det första årets "
+                                   "standardmall och företagsklimatfilerna (exempeldata), notebooks och bokens fasta "
+                                   "sidor. Projektet kan kontrolleras direkt med validera. Se docs/ny-kommun.md.")
+    n.add_argument("mapp", type=Path, metavar="MAPP", help="den nya projektmappen (får inte finnas, eller vara tom)")
+
+    _hamta_parser(sub, cfg)
     return p
 
 
@@ -219,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, context: dict) -> int:
-    parser = build_parser()
+    parser = build_parser(plan_config(argv))
     args = parser.parse_args(argv)
     if not args.kommando:
         parser.print_help()
@@ -320,6 +353,15 @@ def _dispatch(args, layout) -> int:
         return _archive_dispatch(args, layout)
     if args.kommando == "hamta":
         return _hamta(args, layout)
+    if args.kommando == "ny":
+        from helpers.core.errors import display_path
+        from helpers.publish.ny import FORSTA_AR, new_project
+
+        written = new_project(args.mapp, layout)
+        print(f"Ett nytt projekt är skrivet i {display_path(args.mapp)}/ ({len(written)} filer och mappar). Fyll i "
+              f"plan: i _config.yml och registret i data/plan/, byt exempelraderna mot egna och kontrollera med: "
+              f"python -m helpers --rot {display_path(args.mapp)} validera --ar {FORSTA_AR}")
+        return EXIT_OK
     raise AssertionError(args.kommando)
 
 
@@ -338,7 +380,7 @@ def _arg(parse, *extra):
     return convert
 
 
-def _hamta_parser(sub) -> None:
+def _hamta_parser(sub, cfg) -> None:
     from helpers.data import inputs, kolada
 
     h = sub.add_parser("hamta", help="hämta publicerad statistik (Kolada) till data/external/",
@@ -353,9 +395,10 @@ def _hamta_parser(sub) -> None:
                     "anrop ändrar ingenting. Utan --kpi hämtas de nyckeltal som är bekräftade i kpi_mappning.csv.")
     k.add_argument("--kpi", type=_arg(kolada.parse_ids, inputs.KOLADA_KPI_ID, "Kolada-id (en versal och fem siffror, t.ex. U07455)"),
                    metavar="ID[,ID…]", help="nyckeltal att hämta (standard: de bekräftade i kpi_mappning.csv)")
-    k.add_argument("--kommun", type=_arg(kolada.parse_ids, r"^[0-9]{4}$", "kommunkod med fyra siffror (t.ex. 0188)"),
-                   default=[kolada.NORRTALJE], metavar="KOD[,KOD…]",
-                   help=f"Koladas kommunkoder (standard {kolada.NORRTALJE} Norrtälje; 0000 är riket)")
+    own = f"{cfg.kommunkod} {cfg.kortnamn}" if cfg is not None else "kommunkod i plan.kommunkod i _config.yml"
+    k.add_argument("--kommun", type=_arg(kolada.parse_ids, r"^[0-9]{4}$", "kommunkod med fyra siffror (t.ex. 0000 för riket)"),
+                   default=[cfg.kommunkod] if cfg is not None else None, metavar="KOD[,KOD…]",
+                   help=f"Koladas kommunkoder (standard {own}; 0000 är riket)")
     k.add_argument("--ar", type=_arg(kolada.parse_years), default=None, metavar="ÅR",
                    help="år eller intervall, t.ex. 2016-2025 eller 2019,2021 (standard: 2010 till i år)")
     k.add_argument("--sok", metavar="TITEL", default=None,
@@ -393,6 +436,10 @@ def _hamta(args, layout) -> int:
             print(f"Fel: inga nyckeltal att hämta: ange --kpi ID eller bekräfta id:n i {shown}/kpi_mappning.csv.", file=sys.stderr)
             return 2
         years = args.ar or kolada.default_years()
+        if args.kommun is None:
+            from helpers.data import config
+
+            args.kommun = [config.for_data(layout.data).kommunkod]
         res = kolada.hamta(layout.data, kpis, args.kommun, years, klient)
     titles = {r["kpi_id"]: r["titel"] for r in res.kpi}
     print(f"Hämtat från Kolada ({klient.bas_url}), kommun {', '.join(args.kommun)}, år {kolada.years_text(years)}:")
@@ -434,13 +481,19 @@ def _archive_dispatch(args, layout) -> int:
             which = "är den som arkiverades" if res.is_archived_edition else "är INTE den som arkiverades (ombyggd efteråt)"
             print(f"Året är fastställt och arkiverat i {display_path(res.archived.folder)} "
                   f"(version {res.archived.version}); utgåvan i book/ {which}.")
+        print(f"Manifestets SHA-256: {res.manifest_sha256}"
+              + (" (arkivets manifest, den som står i diariet)" if res.archived is not None else
+                 " (utgåvan är inte arkiverad; arkivera skriver ut kontrollsumman för diariet)" if args.ar else ""))
         if args.kontrollsumma:
             print("Manifestet stämmer med kontrollsumman i diariet.")
         else:
-            print(f"Manifestets SHA-256: {res.manifest_sha256} (jämför med diariet, eller ange --kontrollsumma).")
+            print("Obs: utan --kontrollsumma är paketet bara jämfört med sig självt. En ändrad fil vars nya "
+                  "kontrollsumma också skrivits in i manifestet syns först mot diariet: kör om med "
+                  "--kontrollsumma <SHA-256 ur diariet>.")
         return EXIT_OK
     if args.kommando == "arkivera":
-        res = package.archive_year(layout, args.ar, force=args.tvinga, reason=args.orsak)
+        res = package.archive_year(layout, args.ar, force=args.tvinga, dnr=args.diarienummer, beslut=args.beslut,
+                                   wheels=args.med_hjul, reason=args.orsak)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")
         print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")
@@ -469,5 +522,6 @@ def _archive_dispatch(args, layout) -> int:
             print(f"  • {d}", file=sys.stderr)
         return EXIT_RUN_FAILED
     print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
-          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}.")
+          f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}"
+          f"{f'; {report.pages} webbsidor byggdes om och har samma text som arkivets' if report.pages else ''}.")
     return EXIT_OK

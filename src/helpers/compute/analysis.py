@@ -6,6 +6,7 @@ backs the CLI's validation, so what the book shows is what was checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,8 +16,11 @@ import pandas as pd
 from helpers.compute import klimat as klimatcalc
 from helpers.compute import oversikt as overview
 from helpers.compute.indicators import Change, changes, indicator_values
-from helpers.compute.targets import judge_all, summarise
+from helpers.compute.targets import EJ_BEDOMT, judge_all, summarise
+from helpers.core.fmt import date_sv
 from helpers.core.missing import blank
+from helpers.data import config
+from helpers.data.config import PlanConfig
 from helpers.data.csvio import is_example
 from helpers.data.inputs import STATUSAR
 from helpers.data.plan import Plan, load_plan
@@ -32,6 +36,8 @@ class Analysis:
     values: pd.DataFrame
     changes: dict[str, Change]
     judgements: pd.DataFrame
+    config: PlanConfig  # the plan: block this year was computed with (kommun, period, size class)
+    data_dir: str | None = None  # where analyse() read from: last year's verdict is read from the same place
 
     @property
     def current(self) -> YearData:
@@ -59,6 +65,8 @@ class Analysis:
                 "period_fran": r["period_fran"] if r is not None else None,
                 "period_till": r["period_till"] if r is not None else None,
                 "uppgiftslamnare": r["uppgiftslamnare"] if r is not None else None,
+                "prognos": r.get("prognos") if r is not None and not blank(r.get("prognos")) else None,
+                "prognos_motivering": r.get("prognos_motivering") if r is not None else None,
             })
         return pd.DataFrame(rows).set_index("atgard_id", drop=False)
 
@@ -89,9 +97,17 @@ class Analysis:
         return self.status[self.status["behov_av_justering"] == "ja"]
 
     @cached_property
+    def forra(self) -> overview.Forra | None:
+        """Last year's verdict in figures (share on plan, targets met), by the same rules as this year's."""
+        if self.data_dir is None or self.previous_year not in self.years:
+            return None
+        prev = analyse(self.previous_year, self.data_dir)
+        return overview.summary_of(prev.oversikt, prev.per_malomrade.sum())
+
+    @cached_property
     def oversikt(self) -> overview.Oversikt:
         """The sammanfattande bedömning: signals, verdict, key figures, deviations, proposals."""
-        return overview.build(self)
+        return overview.build(self, self.forra)
 
     def derive(self) -> Analysis:
         """Compute every derived table now (the cached properties here and on the business
@@ -116,8 +132,11 @@ class Analysis:
         return files
 
     def warnings(self) -> list:
-        """Things the analyst must be told but that do not stop the report (e.g. an empty year file)."""
-        return [w for y in sorted(self.years) for w in self.years[y].warnings]
+        """Things the analyst must be told but that do not stop the report (e.g. an empty year file, a
+        forecast missing for a target due within twelve months, an åtgärd reported genomförd while a
+        target of the year is not met)."""
+        return ([w for y in sorted(self.years) for w in self.years[y].warnings]
+                + missing_forecasts(self) + overview.contradictions(self))
 
     def example_files(self) -> list[Path]:
         return [f for f in self.input_files() if is_example(f)]
@@ -126,6 +145,7 @@ class Analysis:
 def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     """Load, validate and compute a report year; raises InputError with every problem found."""
     data_dir = Path(data_dir)
+    cfg = config.for_data(data_dir)
     plan = load_plan(data_dir / "plan")
     years = load_years(data_dir, plan, year)
     klimat = klimatcalc.load(data_dir / "foretagsklimat", year)
@@ -134,5 +154,29 @@ def analyse(year: int, data_dir: str | Path = "data") -> Analysis:
     period_end = {aid: r["period_till"] for aid, r in years[year].status.iterrows() if not blank(r["period_till"])}
     cmp = klimat.comparisons(year) if klimat else None
     statuses = {aid: r["status"] for aid, r in years[year].status.iterrows()}
-    judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses)
-    return Analysis(year, plan, years, klimat, values, ch, judgements)
+    judgements = judge_all(plan, ch, values, year, period_end, cmp, statuses, years[year].varden)
+    return Analysis(year, plan, years, klimat, values, ch, judgements, cfg, str(data_dir))
+
+
+def missing_forecasts(an: Analysis) -> list[str]:
+    """Targets not yet judged that fall due within twelve months of the period's end, without the
+    unit's forecast: the standardmall asks for one, and the report shows what the unit expects."""
+    out = []
+    for aid, st in an.status.iterrows():
+        done_by = an.plan.atgarder.at[aid, "planerat_klart"]
+        end = st["period_till"] if not blank(st["period_till"]) else dt.date(an.year, 12, 31)
+        if (st["status"] in ("ej påbörjad", "pågående") and not blank(done_by) and done_by > end
+                and (done_by - end).days <= 366 and blank(st.get("prognos"))):
+            out.append(f"prognos saknas för åtgärd {aid}, som enligt planen ska vara klar {date_sv(done_by)}: fyll i "
+                       "kolumnen prognos (och prognos_motivering) i årets status eller i Excelmallen.")
+    for iid, j in an.judgements.iterrows():
+        if j["utfall"] != EJ_BEDOMT or not blank(j["prognos"]) or blank(j["forfaller"]):
+            continue
+        aid = j["atgard_id"]
+        end = an.status.at[aid, "period_till"] if not blank(aid) and aid in an.status.index else None
+        end = end if not blank(end) else dt.date(an.year, 12, 31)
+        if (j["forfaller"] - end).days <= 366:
+            out.append(f"prognos saknas för {iid} (”{an.plan.indikatorer.at[iid, 'text']}”), som förfaller "
+                       f"{date_sv(j['forfaller'])}: fyll i kolumnen prognos (och prognos_motivering) i årets "
+                       "indikatorvarden eller i Excelmallen.")
+    return out

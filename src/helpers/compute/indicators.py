@@ -21,13 +21,15 @@ import pandas as pd
 
 from helpers.core.fmt import MONTHS, date_sv
 from helpers.core.missing import blank
+from helpers.core.text import natural_key
 from helpers.data.plan import Plan
 from helpers.data.yeardata import YearData
 
 # jamforbar_fran: first year of the like-for-like stretch (a series break starts a new one; 0 = always comparable)
 # period_fran/period_till: the days the value covers (comparisons need the same part of the year)
+# jamforelsevarde: the value of the same period one year earlier, as the unit reports it now
 VALUE_COLUMNS = ["indikator_id", "ar", "varde", "uppnatt_datum", "text", "kommentar", "exempeldata", "kalla",
-                 "jamforbar_fran", "period_fran", "period_till"]
+                 "jamforbar_fran", "period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering"]
 
 Period = tuple[dt.date, dt.date]
 
@@ -107,6 +109,8 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
     for year, data in sorted(years.items()):
         usual = year_period(data.status, year)
         for iid, r in data.varden.iterrows():
+            if not blank(plan.indikatorer.at[iid, "serie"]) or not blank(plan.indikatorer.at[iid, "varde_fran"]):
+                continue  # a row with only the unit's forecast: the values come from the series or the other measure
             aid = plan.indikatorer.at[iid, "atgard_id"]
             own = _period_of(r)
             if own is None and not blank(aid) and aid in data.status.index:
@@ -116,7 +120,8 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "indikator_id": iid, "ar": year, "varde": _num(r["varde"]), "uppnatt_datum": r["uppnatt_datum"],
                 "text": r["text"], "kommentar": r["kommentar"], "exempeldata": data.exempeldata,
                 "kalla": plan.indikatorer.at[iid, "kalla"], "jamforbar_fran": 0,
-                "period_fran": start, "period_till": end,
+                "period_fran": start, "period_till": end, "jamforelsevarde": _num(r.get("jamforelsevarde")),
+                "prognos": r.get("prognos"), "prognos_motivering": r.get("prognos_motivering"),
             })
     base = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     derived = []
@@ -135,12 +140,15 @@ def indicator_values(plan: Plan, years: dict[int, YearData], klimat: pd.DataFram
                 "exempeldata": series["exempeldata"].astype(bool), "kalla": series["kalla"],
                 "jamforbar_fran": series["jamforbar_fran"].astype(int) if "jamforbar_fran" in series else 0,
                 "period_fran": [dt.date(y, 1, 1) for y in ar], "period_till": [dt.date(y, 12, 31) for y in ar],
+                "jamforelsevarde": math.nan, "prognos": None, "prognos_motivering": None,
             }, columns=VALUE_COLUMNS))
     parts = [p for p in [base, *derived] if len(p)]
     if not parts:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["indikator_id", "ar"], kind="stable").reset_index(drop=True)
+    rank = {iid: i for i, iid in enumerate(sorted(set(out["indikator_id"]), key=natural_key))}  # 1.1-2 before 1.1-10
+    return (out.assign(_ordning=out["indikator_id"].map(rank)).sort_values(["_ordning", "ar"], kind="stable")
+            .drop(columns="_ordning").reset_index(drop=True))
 
 
 def _num(value) -> float:
@@ -206,6 +214,10 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
     before = float(before_row["varde"]) if before_row is not None and not blank(before_row["varde"]) else math.nan
     period = _period_of(row) if row is not None else None
     period_fore = _period_of(before_row) if before_row is not None else None
+    given = row.get("jamforelsevarde") if row is not None else None
+    if not blank(given) and period is not None and prev_year is not None:
+        # The unit's own figure for the same period of the year before: like for like by construction.
+        before, period_fore = float(given), (_year_back(period[0]), _year_back(period[1]))
     both = not (math.isnan(value) or math.isnan(before))
     jamforbar = not both or same_part_of_year(period, period_fore)
     diff = value - before if both and jamforbar else math.nan
@@ -229,6 +241,11 @@ def change_for(values: pd.DataFrame, iid: str, year: int, *, latest_available: b
         kalla=None if row is None else row["kalla"],
         period=period, period_fore=period_fore, jamforbar=jamforbar,
     )
+
+
+def _year_back(day: dt.date) -> dt.date:
+    """The same day one year earlier (29 February becomes 28 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
 
 
 def comparable_stretch(own: pd.DataFrame) -> pd.DataFrame:

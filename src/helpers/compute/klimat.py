@@ -17,9 +17,9 @@ from helpers.compute import jamforelse, nki, ranking
 from helpers.core.errors import InputError, Problem
 from helpers.core.fmt import number_sv
 from helpers.core.missing import blank
-from helpers.data import fakta
+from helpers.data import config, fakta
 from helpers.data.csvio import is_example
-from helpers.data.klimat import INSIKT_FORDROJNING_AR, KOMMUN, RANKING_FORDROJNING_AR, KlimatData
+from helpers.data.klimat import INSIKT_FORDROJNING_AR, RANKING_FORDROJNING_AR, KlimatData
 from helpers.data.klimat import load as load_files
 
 
@@ -44,7 +44,7 @@ class Klimat:
     @cached_property
     def kommun_insikt(self) -> pd.DataFrame:
         """The kommun's own aggregates with publication rules applied (visas, fa_svar)."""
-        own = self.insikt[self.insikt["kommun"] == KOMMUN]
+        own = self.insikt[self.insikt["kommun"] == config.active().kortnamn]
         return nki.suppress(own.rename(columns={"antal_svar": "n"})) if len(own) else own.assign(visas=True, fa_svar=False)
 
     def series_values(self) -> pd.DataFrame:
@@ -148,7 +148,7 @@ class Klimat:
 def _consistency(published: pd.DataFrame, computed: pd.DataFrame) -> list[Problem]:
     """Answers and published aggregates for the same year must tell the same story."""
     problems = []
-    own = published[published["kommun"] == KOMMUN]
+    own = published[published["kommun"] == config.active().kortnamn]
     for _, c in computed.iterrows():
         match = own[(own["ar"] == c["ar"]) & (own["omrade"] == c["omrade"]) & (own["matt"] == c["matt"])]
         if match.empty or blank(c["varde"]):
@@ -172,12 +172,13 @@ def build(raw: KlimatData, up_to: int) -> Klimat:
     answers and published aggregates for the same year disagree."""
     insikt, svar, ranks = raw.insikt, raw.svar, raw.ranking
     insikt = insikt.assign(fran_svar=False) if len(insikt) else insikt
+    kommun = config.active().kortnamn
     if len(svar):
         computed = nki.nki_from_responses(svar.drop(columns=["exempeldata", "_fil"]))
         computed = computed.rename(columns={"n": "antal_svar"}).assign(
-            kommun=KOMMUN, kalla="beräknat från enkätsvar", harledd="ja",
+            kommun=kommun, kalla="beräknat från enkätsvar", harledd="ja",
             exempeldata=bool(svar["exempeldata"].any()), fran_svar=True)
-        published_years = set(insikt.loc[insikt["kommun"] == KOMMUN, "ar"].astype(int)) if len(insikt) else set()
+        published_years = set(insikt.loc[insikt["kommun"] == kommun, "ar"].astype(int)) if len(insikt) else set()
         problems = _consistency(insikt, computed[computed["ar"].isin(published_years)])
         if problems:
             raise InputError(problems)

@@ -1,19 +1,26 @@
 """The sammanfattande bedömning: a signal per åtgärd, the deviations, the verdict and key figures.
 
-Kommunstyrelsen reads the report to decide; this module turns the judgements into the few
-statements a decision needs, each by a stated rule (repeated for readers in *Om rapporten*):
+Kommunstyrelsen reads the report to decide; this module turns the judgements and the units' own
+forecasts into the few statements a decision needs, each by one stated rule, the same in every
+edition (repeated for readers in *Om rapporten*):
 
-Signal per åtgärd
-    *avvikelse* when at least one of: a milestone whose deadline passed without it being done,
-    a milestone done late during the year, a target ej uppfyllt, an åtgärd not started although
-    the plan needed it started (see `must_have_started`), or no reported status;
+Signal per åtgärd: the worst of its reasons, words first and colour second.
+    *avvikelse*: status not reported; a milestone whose deadline passed without it being done; a
+    threshold target of the year not reached when the year is over; an åtgärd reported genomförd
+    while a target of the year is not met; the unit's forecast that a target (or the åtgärd) will
+    not be met.
+    *risk*: a milestone reached late; a measured change against a direction target ("ska öka" and
+    the value fell, beyond any margin of error) even when the target is due later; a value that was
+    due and is missing; the unit's forecast of a risk; an åtgärd not started although the plan
+    needed it started (`must_have_started`), or still not done after its planned completion.
     *ej aktuell* when the åtgärd is avslutad; otherwise *enligt plan*.
 
 Verdict
     from the share of current åtgärder (all but ej aktuell) that are enligt plan: at least 75 %
     "i huvudsak enligt plan", at least 50 % "delvis enligt plan", below that "inte enligt plan".
     The thresholds are this project's choice (a plain three-step scale, like the common
-    green/yellow/red of kommunal målrapporter) and are stated with the verdict.
+    green/yellow/red of kommunal målrapporter); the verdict says when one åtgärd more or less would
+    change it, and gives last year's figures beside this year's.
 
 Every number in the texts comes from the tables computed here.
 """
@@ -28,26 +35,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.compute.indicators import decimals_for
-from helpers.compute.targets import (
-    DELVIS,
-    EJ_BEDOMT,
-    EJ_BEDOMT_ANNU,
-    EJ_FORFALLET,
-    EJ_UPPFYLLT,
-    FORSENAT,
-    INOM_FELMARGINALEN,
-    OLIKA_PERIODER,
-    SAKNAS,
-    UPPFYLLT,
-)
+from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
 from helpers.core.fmt import date_sv, list_sv, number_sv, percent_sv, plural
 from helpers.core.missing import blank
 from helpers.data import fakta
+from helpers.data.inputs import PROGNOS_NEJ, PROGNOS_RISK
 
 ENLIGT_PLAN = "enligt plan"
+RISK = "risk"
 AVVIKELSE = "avvikelse"
 EJ_AKTUELL = "ej aktuell"
-SIGNALER = (ENLIGT_PLAN, AVVIKELSE, EJ_AKTUELL)
+SIGNALER = (ENLIGT_PLAN, RISK, AVVIKELSE, EJ_AKTUELL)
+_ORDER = {ENLIGT_PLAN: 0, RISK: 1, AVVIKELSE: 2}
 
 # Share of current åtgärder enligt plan → verdict (lowest share first reached from the top).
 NIVAER = ((75.0, "i huvudsak enligt plan"), (50.0, "delvis enligt plan"), (0.0, "inte enligt plan"))
@@ -103,43 +102,94 @@ def _value(meta: pd.Series, value: float) -> str:
     return number_sv(value, decimals_for(meta["typ"], meta["enhet"]))
 
 
-def deviation_reasons(an, atgard_id: str) -> list[str]:
-    """Short Swedish reasons why an åtgärd deviates from the plan this year (empty: none)."""
+def _goal(meta: pd.Series) -> str:
+    return f"”{meta['text']}”"
+
+
+def signal_reasons(an, atgard_id: str) -> list[tuple[str, str]]:
+    """(level, reason) for everything that keeps an åtgärd from being enligt plan this year."""
     st = an.status.loc[atgard_id]
     if st["status"] == "status saknas":
-        return ["status har inte rapporterats"]
+        return [(AVVIKELSE, "status har inte rapporterats")]
     if st["status"] == "avslutad":
         return []
-    reasons = []
+    out: list[tuple[str, str]] = []
     ind = an.plan.indicators_of(atgard_id)
+    period_end = st["period_till"] if not blank(st["period_till"]) else dt.date(an.year, 12, 31)
+    plan_row = an.plan.atgard(atgard_id)
     if st["status"] == "ej påbörjad":
-        period_end = st["period_till"] if not blank(st["period_till"]) else dt.date(an.year, 12, 31)
-        why = must_have_started(an.plan.atgard(atgard_id), ind, period_end, an.year)
+        why = must_have_started(plan_row, ind, period_end, an.year)
+        soon = [j for _, j in an.judgements[an.judgements["atgard_id"] == atgard_id].iterrows()
+                if j["utfall"] == EJ_BEDOMT and not blank(j["forfaller"]) and (j["forfaller"] - period_end).days <= 366]
         if why:
-            reasons.append(f"inte påbörjad, fast {why}")
+            out.append((RISK, f"inte påbörjad, fast {why}"))
+        elif soon:
+            out.append((RISK, f"inte påbörjad, fast ett mål förfaller {date_sv(min(j['forfaller'] for j in soon))}"))
+    done_by = plan_row.get("planerat_klart")
+    if st["status"] in ("pågående", "ej påbörjad") and not blank(done_by) and done_by < period_end:
+        out.append((RISK, f"inte klar, fast planen angav att den skulle vara klar {date_sv(done_by)}"))
+    own_forecast = st.get("prognos")
+    if own_forecast in (PROGNOS_NEJ, PROGNOS_RISK):
+        level = AVVIKELSE if own_forecast == PROGNOS_NEJ else RISK
+        said = "inte kommer att genomföras enligt planen" if level == AVVIKELSE else "riskerar att inte genomföras enligt planen"
+        out.append((level, f"ansvarig bedömer att åtgärden {said}"))
     for iid, meta in ind.iterrows():
         j = an.judgements.loc[iid]
         words = (meta["deadline_text"] if not blank(meta["deadline_text"])
                  else f"senast {date_sv(meta['deadline'])}" if not blank(meta["deadline"]) else "")
+        ch = an.changes[iid]
         if meta["maltyp"] == "milstolpe" and j["utfall"] == EJ_UPPFYLLT:
-            reasons.append(f"milstolpen med tidsgräns {words} är inte nådd")
-        elif meta["maltyp"] == "milstolpe" and j["detalj"] == FORSENAT:
+            out.append((AVVIKELSE, f"milstolpen med tidsgräns {words} är inte nådd"))
+        elif j["utfall"] == FOR_SENT:
             late = (j["uppnatt_datum"] - meta["deadline"]).days
-            reasons.append(f"milstolpen med tidsgräns {words} nåddes {plural(late, 'dag', 'dagar')} för sent")
-        elif j["utfall"] == EJ_UPPFYLLT:
-            ch = an.changes[iid]
-            if meta["maltyp"] == "tröskel":
-                reasons.append(f"målet ”{meta['text']}” nåddes inte ({_value(meta, ch.varde)})")
-            else:
-                arrow = f"{_value(meta, ch.varde_fore)} → {_value(meta, ch.varde)}" if not math.isnan(ch.diff) else ""
-                reasons.append(f"målet ”{meta['text']}” nåddes inte" + (f" ({arrow})" if arrow else ""))
-    return reasons
+            out.append((RISK, f"milstolpen med tidsgräns {words} nåddes {plural(late, 'dag', 'dagar')} för sent"))
+        elif meta["maltyp"] == "tröskel" and j["utfall"] == EJ_UPPFYLLT:
+            out.append((AVVIKELSE, f"målet {_goal(meta)} nåddes inte ({_value(meta, ch.varde)})"))
+        elif j["mot_malet"]:
+            out.append((RISK, f"{_goal(meta)}: {_value(meta, ch.varde_fore)} → {_value(meta, ch.varde)}, "
+                              f"fel riktning"))
+        elif j["utfall"] == SAKNAS:
+            out.append((RISK, f"uppgift saknas för {meta['text'][:1].lower()}{meta['text'][1:]}"))
+        if (st["status"] == "genomförd" and meta["maltyp"] == "tröskel" and j["utfall"] == EJ_BEDOMT
+                and not math.isnan(ch.varde) and ch.varde < float(meta["malvarde"])):
+            out.append((AVVIKELSE, f"rapporterad som genomförd, men målet {_goal(meta)} är inte nått "
+                                   f"({_value(meta, ch.varde)})"))
+        if j["prognos"] in (PROGNOS_NEJ, PROGNOS_RISK):
+            level = AVVIKELSE if j["prognos"] == PROGNOS_NEJ else RISK
+            said = "inte kommer att nås" if level == AVVIKELSE else "riskerar att inte nås"
+            out.append((level, f"ansvarig bedömer att målet {_goal(meta)} {said}"))
+    return out
 
 
-def signal_of(status: str, reasons: list[str]) -> str:
+def deviation_reasons(an, atgard_id: str) -> list[str]:
+    """The reasons alone, worst first."""
+    return [text for _, text in sorted(signal_reasons(an, atgard_id), key=lambda r: -_ORDER[r[0]])]
+
+
+def contradictions(an) -> list[str]:
+    """Genomförd while a target of the year is not met: the analyst should check the status."""
+    out = []
+    for aid, st in an.status.iterrows():
+        if st["status"] != "genomförd":
+            continue
+        for iid, meta in an.plan.indicators_of(aid).iterrows():
+            j, ch = an.judgements.loc[iid], an.changes[iid]
+            if meta["maltyp"] not in ("tröskel", "milstolpe"):
+                continue  # effect measures (NKI, ranking, counts that should rise) do not contradict a status
+            unmet = j["utfall"] == EJ_UPPFYLLT or (meta["maltyp"] == "tröskel" and j["utfall"] == EJ_BEDOMT
+                                                   and not math.isnan(ch.varde) and ch.varde < float(meta["malvarde"]))
+            if unmet:
+                out.append(f"åtgärd {aid} är rapporterad som genomförd, men målet för {iid} (”{meta['text']}”) är "
+                           f"inte uppfyllt: {j['forklaring']} Kontrollera status eller målet.")
+    return out
+
+
+def signal_of(status: str, reasons) -> str:
+    """The worst level among the reasons (plain strings count as avvikelse)."""
     if status == "avslutad":
         return EJ_AKTUELL
-    return AVVIKELSE if reasons else ENLIGT_PLAN
+    levels = [r[0] if isinstance(r, tuple) else AVVIKELSE for r in reasons]
+    return max(levels, key=_ORDER.get) if levels else ENLIGT_PLAN
 
 
 def signals(an) -> pd.DataFrame:
@@ -147,15 +197,16 @@ def signals(an) -> pd.DataFrame:
     rows = []
     per = an.per_atgard
     for aid, st in an.status.iterrows():
-        reasons = deviation_reasons(an, aid)
+        levelled = signal_reasons(an, aid)
+        reasons = [text for _, text in sorted(levelled, key=lambda r: -_ORDER[r[0]])]
         c = per.loc[aid] if aid in per.index else None
         rows.append({
             "atgard_id": aid, "malomrade_id": int(st["malomrade_id"]), "titel": st["titel"], "ansvarig": st["ansvarig"],
-            "status": st["status"], "signal": signal_of(st["status"], reasons), "skal": reasons,
+            "status": st["status"], "signal": signal_of(st["status"], levelled), "skal": reasons,
             "sammanfattning": first_sentence(st["kommentar"]),
             "behov_av_justering": st["behov_av_justering"], "justering": st["justering"],
             "uppfyllt": int(c[UPPFYLLT]) if c is not None else 0,
-            "delvis": int(c[DELVIS]) if c is not None else 0,
+            "for_sent": int(c[FOR_SENT]) if c is not None else 0,
             "ej_uppfyllt": int(c[EJ_UPPFYLLT]) if c is not None else 0,
             "bedomda": int(c["bedomda"]) if c is not None else 0,
             "med_mal": int(c["med_mal"]) if c is not None else 0,
@@ -208,10 +259,14 @@ class Oversikt:
     bedomning: str  # the verdict, one or two sentences
     nyckeltal: tuple[Nyckeltal, ...]
     forslag: tuple[Forslag, ...]
+    risker: int = 0
+    forra: Forra | None = None  # last year's figures
 
     @property
     def deviating(self) -> pd.DataFrame:
-        return self.table[self.table["signal"] == AVVIKELSE]
+        """Åtgärder with an avvikelse or a risk, avvikelser first: what the board must look at."""
+        rows = self.table[self.table["signal"].isin((AVVIKELSE, RISK))]
+        return rows.assign(_o=rows["signal"].map(_ORDER)).sort_values("_o", ascending=False, kind="stable").drop(columns="_o")
 
     @property
     def andel_enligt_plan(self) -> float:
@@ -224,15 +279,23 @@ def _status_text(counts: pd.Series) -> str:
     return list_sv(parts)
 
 
-# Why a target could not be judged this year, in words for a count ("3 inom felmarginalen").
-VANTAR = {EJ_BEDOMT_ANNU: "bedöms när året är slut", EJ_FORFALLET: "har inte förfallit än",
-          INOM_FELMARGINALEN: "inom felmarginalen", OLIKA_PERIODER: "olika mätperioder", SAKNAS: "uppgift saknas"}
+# Why a target is not judged yet, in words for a count ("3 bedöms när året är slut").
+VANTAR = (("året är inte slut", "bedöms när året är slut"), ("tidsgränsen", "har inte förfallit än"),
+          ("inget tidigare värde", "har inget tidigare värde att jämföra med"),
+          ("värdena avser olika perioder", "har värden för olika perioder"))
+
+
+def waiting_for(detalj: str) -> str:
+    for start, words in VANTAR:
+        if str(detalj).startswith(start):
+            return words
+    return str(detalj)
 
 
 def not_judged_reasons(judgements: pd.DataFrame) -> list[str]:
-    """'4 inom felmarginalen', '5 olika mätperioder', …: why targets could not be judged, largest first."""
+    """'4 bedöms när året är slut', '1 har inte förfallit än', …: why targets are not judged yet, largest first."""
     pending = judgements[judgements["utfall"] == EJ_BEDOMT]
-    words = pending["detalj"].map(lambda d: VANTAR.get(d, "ej jämförbara"))
+    words = pending["detalj"].map(waiting_for)
     return [f"{n} {w}" for w, n in words.value_counts().items()]
 
 
@@ -240,13 +303,13 @@ def targets_sentence(total: pd.Series, missed: int) -> str:
     """The måluppfyllelse of the year in one sentence (the verdict's second sentence)."""
     judged = int(total["bedomda"])
     if judged == 0:
-        return "Inget av planens mål kunde bedömas i år."
-    met, late, not_met = int(total[UPPFYLLT]), int(total[DELVIS]), int(total[EJ_UPPFYLLT])
-    parts = [f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}"]
-    if late:
-        parts.append(f"{late} {'uppfyllt' if late == 1 else 'uppfyllda'} försenat")
+        return "Inget av planens mål skulle vara uppfyllt i år."
+    met, late, not_met, gone = int(total["uppfyllda"]), int(total[FOR_SENT]), int(total[EJ_UPPFYLLT]), int(total[SAKNAS])
+    parts = [f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}" + (f" ({late} för sent)" if late else "")]
     parts.append(f"{not_met} {'ej uppfyllt' if not_met == 1 else 'ej uppfyllda'}")
-    text = f"Av {judged} mål som kunde bedömas i år är {list_sv(parts)}"
+    if gone:
+        parts.append(f"för {gone} saknas uppgift")
+    text = f"Av {judged} mål som skulle vara uppfyllda i år är {list_sv(parts)}"
     if missed:
         text += f", varav {plural(missed, 'milstolpe', 'milstolpar')} som har passerat sin tidsgräns utan att nås"
     return text + "."
@@ -297,35 +360,84 @@ def _klimat_figures(an) -> list[Nyckeltal]:
     return out
 
 
-def build(an) -> Oversikt:
-    """The sammanfattande bedömning of a report year, from the Analysis."""
+@dataclass(frozen=True)
+class Forra:
+    """Last year's verdict in figures, beside this year's."""
+
+    year: int
+    enligt_plan: int
+    aktuella: int
+    uppfyllda: int
+    bedomda: int
+    niva: str
+
+    @property
+    def andel_enligt_plan(self) -> float:
+        return self.enligt_plan / self.aktuella * 100 if self.aktuella else math.nan
+
+    @property
+    def andel_uppfyllda(self) -> float:
+        return self.uppfyllda / self.bedomda * 100 if self.bedomda else math.nan
+
+
+def summary_of(o: Oversikt, total: pd.Series) -> Forra:
+    return Forra(o.year, o.enligt_plan, o.aktuella, int(total["uppfyllda"]), int(total["bedomda"]), o.niva)
+
+
+def margin_sentence(on_plan: int, current: int) -> str:
+    """Said when one åtgärd more or less would change the verdict, or the share lies on a line."""
+    if not current:
+        return ""
+    level = verdict_level(on_plan / current * 100)
+    out = []
+    if on_plan and verdict_level((on_plan - 1) / current * 100) != level:
+        worse = verdict_level((on_plan - 1) / current * 100)
+        on_line = any(math.isclose(on_plan / current * 100, lo) for lo, _ in NIVAER)
+        said = f"en åtgärd till med risk eller avvikelse ger bedömningen {worse}."
+        out.append(f"Andelen ligger exakt på gränsen: {said}" if on_line else said[:1].upper() + said[1:])
+    if on_plan < current and verdict_level((on_plan + 1) / current * 100) != level:
+        better = verdict_level((on_plan + 1) / current * 100)
+        out.append(f"En åtgärd till enligt plan ger bedömningen {better}.")
+    return " ".join(out)
+
+
+def build(an, forra: Forra | None = None) -> Oversikt:
+    """The sammanfattande bedömning of a report year, from the Analysis (and last year's figures)."""
     table = signals(an)
     ej = int((table["signal"] == EJ_AKTUELL).sum())
     dev = int((table["signal"] == AVVIKELSE).sum())
+    risk = int((table["signal"] == RISK).sum())
     current = len(table) - ej
-    on_plan = current - dev
+    on_plan = current - dev - risk
     share = on_plan / current * 100 if current else 0.0
     level = verdict_level(share)
     total = an.per_malomrade.sum()
     missed = int(sum(1 for iid, j in an.judgements.iterrows()
                      if j["utfall"] == EJ_UPPFYLLT and an.plan.indikatorer.at[iid, "maltyp"] == "milstolpe"))
+    last = (f" ({forra.year}: {forra.enligt_plan} av {forra.aktuella}, {percent_sv(forra.andel_enligt_plan)})"
+            if forra is not None and forra.aktuella else "")
     first = (f"Genomförandet av handlingsplanen går {level} {an.year}: {on_plan} av {current} aktuella åtgärder "
-             f"följer planen och {dev} har avvikelser.")
-    verdict = f"{first} {targets_sentence(total, missed)}"
+             f"({percent_sv(share)}) följer planen{last}, {risk} med risk och {dev} med avvikelse.")
+    verdict = " ".join(x for x in (first, margin_sentence(on_plan, current), targets_sentence(total, missed)) if x)
     counts = table["status"].value_counts()
     n_adj = int((table["behov_av_justering"] == "ja").sum())
-    judged = int(total["bedomda"])
+    judged, met = int(total["bedomda"]), int(total["uppfyllda"])
     pending = not_judged_reasons(an.judgements)
     closed = f"; {plural(ej, 'avslutad åtgärd', 'avslutade åtgärder')} räknas inte" if ej else ""
+    before_plan = f"; {forra.year}: {percent_sv(forra.andel_enligt_plan)}" if forra is not None and forra.aktuella else ""
+    before_met = (f"; {forra.year}: {percent_sv(forra.andel_uppfyllda)}" if forra is not None and forra.bedomda else "")
+    late = int(total[FOR_SENT])
     figures = [
-        Nyckeltal("Åtgärder enligt plan", f"{on_plan} av {current}", f"{percent_sv(share)} av de aktuella{closed}"),
+        Nyckeltal("Åtgärder enligt plan", f"{on_plan} av {current}",
+                  f"{percent_sv(share)} av de aktuella{before_plan}{closed}"),
         Nyckeltal("Genomförda åtgärder", f"{int(counts.get('genomförd', 0))} av {len(table)}",
                   _status_text(counts.drop("genomförd", errors="ignore")) or "alla genomförda"),
-        Nyckeltal("Mål uppfyllda", f"{int(total[UPPFYLLT])} av {judged}" if judged else "inget bedömt",
-                  (f"{percent_sv(total[UPPFYLLT] / judged * 100)} av dem som kunde bedömas" if judged else "")
-                  + (f", ytterligare {int(total[DELVIS])} uppfyllda försenat" if int(total[DELVIS]) else "")
-                  + (f"; {int(total['med_mal'] - judged)} kunde inte bedömas ({list_sv(pending)})" if pending else "")),
+        Nyckeltal("Mål uppfyllda", f"{met} av {judged}" if judged else "inget mål att bedöma",
+                  (f"{percent_sv(met / judged * 100)} av dem som skulle vara uppfyllda i år" if judged else "")
+                  + (f", varav {late} för sent" if late else "") + before_met
+                  + (f"; {int(total['med_mal'] - judged)} bedöms senare ({list_sv(pending)})" if pending else "")),
         *_klimat_figures(an),
         Nyckeltal("Behov av justering", plural(n_adj, "åtgärd", "åtgärder"), "enligt de ansvariga"),
     ]
-    return Oversikt(an.year, table, current, on_plan, dev, ej, level, verdict, tuple(figures), tuple(proposals(an)))
+    return Oversikt(an.year, table, current, on_plan, dev, ej, level, verdict, tuple(figures), tuple(proposals(an)),
+                    risk, forra)

@@ -6,7 +6,8 @@ scores, 1–6). Reading "−2" as a decline is the classic mistake; this module 
 change as "förbättring"/"försämring" with a Swedish sentence, so notebooks never interpret
 signs themselves. The ranking is published as point values without sampling intervals; a
 survey score that moved less than the project's estimated margin of error
-(`fakta.RANKING_FELMARGINAL`, ±0,2) is called "inom felmarginalen", never an improvement or a
+(`fakta.ranking_felmarginal`, by the kommun's size class: ±0,2 for 400 questionnaires) is
+called "inom felmarginalen", never an improvement or a
 decline, the same principle as for NKI. The placering is a rank, not a sample, and is described
 as it moved.
 
@@ -20,10 +21,10 @@ import pandas as pd
 
 from helpers.compute.series import consecutive
 from helpers.core.fmt import number_sv, plural
+from helpers.data import config
 from helpers.data.fakta import (
     PLACERING,
     RANKING_ANTAL_KOMMUNER,
-    RANKING_FELMARGINAL,
     RANKING_SKALA_MAX,
     RANKING_SKALA_MIN,
     matt_namn,
@@ -113,11 +114,12 @@ def describe_change(matt: str, year_prev: int, prev: float, year_curr: int, curr
             )
         return delta, OFORANDRAT, f"Oförändrad placering, plats {int(curr)}, {than}."
     name = matt_namn(matt)
-    if 0 < abs(delta) < RANKING_FELMARGINAL - _TOLERANCE:
+    margin = config.active().ranking_felmarginal
+    if 0 < abs(delta) < margin - _TOLERANCE:
         moved = "steg" if delta > 0 else "sjönk"
         return delta, INOM_FELMARGINALEN, (
             f"{name} {moved} med {_score(abs(delta))} till {_score(curr)} {than} ({_score(prev)}); "
-            f"skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}) "
+            f"skillnaden är mindre än enkätens felmarginal (±{number_sv(margin, 1)}) "
             "och räknas inte som en förbättring eller försämring."
         )
     if delta > 0:

@@ -1,22 +1,29 @@
 """Måluppfyllelse: judge each indicator against the plan's own target, and say why.
 
 Each target kind of the plan has one rule, and every judgement carries a one-line Swedish
-explanation that the book prints next to it, so a reader can check the reasoning. The rules
-(also stated for readers in *Om rapporten*):
+explanation that the book prints next to it, so a reader can check the reasoning. One label per
+outcome, the same on every page and in every count (also stated for readers in *Om rapporten*):
 
-- tröskel ("minst två per år"): reached → uppfyllt; not reached → ej uppfyllt, or *ej bedömt
-  ännu* when the value's period ends before the year the target applies to is over (the rest
-  of the year may still bring it there). A target for another year is *ej aktuellt* this year.
-- milstolpe: done by the deadline → uppfyllt i tid; done later → uppfyllt försenat (delvis);
-  deadline reached at the end of the uppföljningsperiod without being done → ej uppfyllt; not
-  due yet → ej bedömt (ej förfallet). A milestone counts in the måluppfyllelse of the year it
-  was done; in later years it is shown as *uppfyllt <år>* and is *ej aktuellt* in the counts.
-- riktning ("ska öka"): compared with the previous value covering the same part of the year;
-  different periods → ej bedömt. NKI changes count only outside the margin of error; ranking
-  survey scores only when they moved at least the estimated margin (±0,2).
-- inget mål: the value is reported, not judged.
-- an åtgärd that is avslutad or ej påbörjad: its indicators are *ej aktuellt* (a milestone of a
+- **uppfyllt**; **uppfyllt för sent** (a milestone reached after its deadline); **ej uppfyllt**;
+  **ej bedömt ännu**, always with why (the year is not over, the deadline has not come, there is no
+  comparable earlier value); **ej aktuellt** (a target for another year, a milestone reached an
+  earlier year, an åtgärd that is avslutad or not started); **uppgift saknas** only when a value
+  was due and is missing. Indicators without a target are *inget mål*: reported, never judged.
+- tröskel ("minst två per år", or with riktning=minska a ceiling "högst 100"): reached → uppfyllt;
+  not reached → ej uppfyllt once the year the target applies to is over, until then ej bedömt ännu. A target for another year, or before the
+  year a recurring target starts (`galler_fran`), is ej aktuellt.
+- milstolpe: done by the deadline → uppfyllt; done later → uppfyllt för sent; deadline passed at the
+  end of the uppföljningsperiod without being done → ej uppfyllt; not due → ej bedömt ännu. A
+  milestone counts in the first edition that reports it done (done in November after an autumn
+  collection, it counts the year after); later it is ej aktuellt (*uppfyllt <år>*).
+- riktning ("ska öka"): the value compared with the same period of the year before. NKI and
+  ranking survey scores are samples: only a change beyond the margin of error counts; a change
+  within it is ej uppfyllt (no improvement could be shown) and is never called a decline.
+- an åtgärd that is avslutad or ej påbörjad: its indicators are ej aktuellt (a milestone of a
   not-started åtgärd whose deadline has passed is still ej uppfyllt).
+
+Beside the measured judgement stands the unit's own forecast (prognos) for targets not yet due;
+the signal of the åtgärd (helpers.compute.oversikt) takes the worse of the two.
 """
 
 from __future__ import annotations
@@ -27,30 +34,24 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.compute.indicators import Change, decimals_for
-from helpers.core.fmt import date_sv, number_sv, plural
+from helpers.compute.indicators import Change, decimals_for, period_sv
+from helpers.core.fmt import SAKNAS, date_sv, number_sv, plural
 from helpers.core.missing import blank
-from helpers.data.fakta import RANKING_FELMARGINAL
-from helpers.data.plan import Plan
+from helpers.data import config
+from helpers.data.plan import Plan, threshold_at_most
 
 UPPFYLLT = "uppfyllt"
-DELVIS = "delvis uppfyllt"
+FOR_SENT = "uppfyllt för sent"
 EJ_UPPFYLLT = "ej uppfyllt"
-EJ_BEDOMT = "ej bedömt"
-INGET_MAL = "inget mål"
+EJ_BEDOMT = "ej bedömt ännu"
 EJ_AKTUELLT = "ej aktuellt"
-UTFALL = (UPPFYLLT, DELVIS, EJ_UPPFYLLT, EJ_BEDOMT, INGET_MAL, EJ_AKTUELLT)
-# Judged against a target this year: the base of "andel uppfyllda".
-BEDOMDA = (UPPFYLLT, DELVIS, EJ_UPPFYLLT)
-
-# Finer labels (detalj), shown in the book instead of the outcome where they say more.
-I_TID = "uppfyllt i tid"
-FORSENAT = "uppfyllt försenat"
-EJ_FORFALLET = "ej förfallet"
-EJ_BEDOMT_ANNU = "ej bedömt ännu"
-SAKNAS = "uppgift saknas"
-INOM_FELMARGINALEN = "inom felmarginalen"
-OLIKA_PERIODER = "olika perioder"
+INGET_MAL = "inget mål"
+UTFALL = (UPPFYLLT, FOR_SENT, EJ_UPPFYLLT, EJ_BEDOMT, SAKNAS, EJ_AKTUELLT, INGET_MAL)
+# Due this year: the base of "andel uppfyllda" (a missing value that was due counts, as not shown met).
+BEDOMDA = (UPPFYLLT, FOR_SENT, EJ_UPPFYLLT, SAKNAS)
+UPPFYLLDA = (UPPFYLLT, FOR_SENT)
+# Targets (everything but indicators without one and those not current this year).
+MED_MAL = (*BEDOMDA, EJ_BEDOMT)
 
 INACTIVE = ("avslutad", "ej påbörjad")
 
@@ -58,8 +59,9 @@ INACTIVE = ("avslutad", "ej påbörjad")
 @dataclass(frozen=True)
 class Judgement:
     utfall: str  # one of UTFALL
-    detalj: str  # finer label shown in the book (e.g. 'uppfyllt försenat')
+    detalj: str  # why, in a few words (for ej bedömt ännu: what it waits for)
     forklaring: str  # one Swedish sentence: why
+    mot_malet: bool = False  # a measured change against the wanted direction (beyond any margin)
 
 
 def _num(meta: pd.Series, value: float) -> str:
@@ -68,13 +70,14 @@ def _num(meta: pd.Series, value: float) -> str:
 
 def judge(meta: pd.Series, change: Change, on: dt.date, *, report_year: int,
           milestone_done: dt.date | None = None, klimat: dict | None = None,
-          atgard_status: str | None = None) -> Judgement:
-    """Judge one indicator. `on` is the bedömningsdatum (end of the uppföljningsperiod)."""
+          atgard_status: str | None = None, reported_before: bool = False) -> Judgement:
+    """Judge one indicator. `on` is the bedömningsdatum (end of the uppföljningsperiod);
+    `reported_before`: an earlier year's file already reported the milestone done."""
     maltyp = meta["maltyp"]
     if maltyp not in ("ingen", "milstolpe", "tröskel", "riktning"):
         raise ValueError(f"unknown maltyp {maltyp!r}")
     if maltyp == "milstolpe":
-        return _milestone(meta, milestone_done, on, report_year, atgard_status)
+        return _milestone(meta, milestone_done, on, report_year, atgard_status, reported_before)
     if atgard_status in INACTIVE:
         return _inactive(atgard_status)
     if maltyp == "ingen":
@@ -97,60 +100,85 @@ def _inactive(status: str) -> Judgement:
                      "Åtgärden har inte påbörjats, så indikatorn följs upp först när arbetet har startat.")
 
 
-def _milestone(meta: pd.Series, done: dt.date | None, on: dt.date, year: int, status: str | None) -> Judgement:
+def _milestone(meta: pd.Series, done: dt.date | None, on: dt.date, year: int, status: str | None,
+               reported_before: bool = False) -> Judgement:
     deadline = meta["deadline"]
     words = meta["deadline_text"] if not blank(meta["deadline_text"]) else f"senast {date_sv(deadline)}"
     if done is not None:
         late = (done - deadline).days
         how = "inom tidsgränsen" if late <= 0 else f"{plural(late, 'dag', 'dagar')} efter tidsgränsen"
-        if done.year < year:
+        if reported_before:  # judged in the edition that first reported it (an autumn edition may not have)
             return Judgement(EJ_AKTUELLT, f"uppfyllt {done.year}",
-                             f"Genomfördes {date_sv(done)}, {how} ({words}). Räknas i måluppfyllelsen för {done.year}.")
+                             f"Genomfördes {date_sv(done)}, {how} ({words}). Räknades i en tidigare uppföljning.")
         if late <= 0:
-            return Judgement(UPPFYLLT, I_TID, f"Genomfört {date_sv(done)}, inom tidsgränsen ({words}).")
-        return Judgement(DELVIS, FORSENAT, f"Genomfört {date_sv(done)}, {how} ({words}).")
+            return Judgement(UPPFYLLT, "i tid", f"Genomfört {date_sv(done)}, inom tidsgränsen ({words}).")
+        return Judgement(FOR_SENT, f"{plural(late, 'dag', 'dagar')} för sent", f"Genomfört {date_sv(done)}, {how} ({words}).")
     if status == "avslutad":
         return Judgement(EJ_AKTUELLT, "åtgärden avslutad",
                          f"Milstolpen ({words}) genomfördes inte; åtgärden är avslutad och milstolpen följs inte upp längre.")
     if on >= deadline:
-        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT,
+        return Judgement(EJ_UPPFYLLT, "tidsgränsen har passerat",
                          f"Tidsgränsen ({words}) har passerat utan att milstolpen har genomförts.")
-    if status == "ej påbörjad":
-        return Judgement(EJ_AKTUELLT, "åtgärden ej påbörjad",
-                         f"Åtgärden har inte påbörjats; milstolpens tidsgräns ({words}) har inte passerat.")
-    return Judgement(EJ_BEDOMT, EJ_FORFALLET,
+    return Judgement(EJ_BEDOMT, f"tidsgränsen {date_sv(deadline)} har inte kommit",
                      f"Inte genomförd ännu, men tidsgränsen ({words}) hade inte passerat {date_sv(on)}.")
 
 
 def _threshold(meta: pd.Series, change: Change, year: int, on: dt.date) -> Judgement:
     target = float(meta["malvarde"])
-    goal = f"minst {_num(meta, target)}"
+    at_most = threshold_at_most(meta)
+    goal = f"{'högst' if at_most else 'minst'} {_num(meta, target)}"
     applies = None if blank(meta["malar"]) else int(meta["malar"])
     if applies is not None and applies != year:
         when = "gäller" if applies > year else "gällde"
         return Judgement(EJ_AKTUELLT, f"målet gäller {applies}", f"Målet ({goal}) {when} år {applies}.")
+    start = meta.get("galler_fran")
+    if applies is None and not blank(start) and year < int(start):
+        return Judgement(EJ_AKTUELLT, f"målet gäller från {int(start)}", f"Målet ({goal} per år) gäller från {int(start)}.")
     if math.isnan(change.varde):
-        return Judgement(EJ_BEDOMT, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
+        return Judgement(SAKNAS, SAKNAS, f"Uppgift saknas för {year}; målet är {goal}.")
     value = _num(meta, change.varde)
-    if change.varde >= target:
-        return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
     end = change.period[1] if change.period is not None else on
     target_year = applies or year
-    if end < dt.date(target_year, 12, 31):
-        return Judgement(EJ_BEDOMT, EJ_BEDOMT_ANNU,
-                         f"Hittills {value} av {goal}. Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
-                         f"hela {target_year}; det bedöms när hela året har redovisats.")
-    return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    year_over = end >= dt.date(target_year, 12, 31)
+    if not at_most:
+        # A floor: a count that has reached it stays there; one that has not may still get there.
+        if change.varde >= target:
+            return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+        if not year_over:
+            return _not_yet(value, f"Hittills {value} av {goal}.", end, target_year)
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    # A ceiling, the mirror image: a count over it stays over; one under it may still pass it.
+    if change.varde > target and (year_over or meta["typ"] == "antal"):
+        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT, f"{value} – målet är {goal}.")
+    if not year_over:
+        return _not_yet(value, f"Hittills {value}; målet är {goal}.", end, target_year)
+    return Judgement(UPPFYLLT, UPPFYLLT, f"{value} – målet är {goal}.")
+
+
+def _not_yet(value: str, so_far: str, end: dt.date, target_year: int) -> Judgement:
+    return Judgement(EJ_BEDOMT, f"året är inte slut (hittills {value})",
+                     f"{so_far} Uppföljningsperioden slutar {date_sv(end)}, men målet gäller "
+                     f"hela {target_year}; det bedöms när hela året har redovisats.")
 
 
 def _missing(change: Change, want: str) -> Judgement | None:
-    if math.isnan(change.varde) or math.isnan(change.varde_fore):
-        missing = change.ar if math.isnan(change.varde) else change.ar_fore
-        year = f" för {missing}" if missing else ""
-        return Judgement(EJ_BEDOMT, SAKNAS, f"Uppgift saknas{year}, så förändringen kan inte bedömas (målet: ska {want}).")
+    if math.isnan(change.varde):
+        year = f" för {change.ar}" if change.ar else ""
+        return Judgement(SAKNAS, SAKNAS, f"Uppgift saknas{year}, så förändringen kan inte bedömas (målet: ska {want}).")
+    if math.isnan(change.varde_fore):
+        year = f" för {change.ar_fore}" if change.ar_fore else ""
+        return Judgement(EJ_BEDOMT, "inget tidigare värde att jämföra med",
+                         f"Det finns inget jämförbart värde{year}, så förändringen kan inte bedömas än (målet: ska {want}).")
     if not change.jamforbar:
-        return Judgement(EJ_BEDOMT, OLIKA_PERIODER, f"{change.ej_jamforbar_text} Målet: ska {want}.")
+        return Judgement(EJ_BEDOMT, "värdena avser olika perioder", f"{change.ej_jamforbar_text} Målet: ska {want}.")
     return None
+
+
+def _compared(change: Change) -> str:
+    """'jämfört med januari–oktober 2025': what the value was compared with."""
+    if change.period_fore is not None:
+        return f"jämfört med {period_sv(change.period_fore)}"
+    return f"jämfört med {change.ar_fore}"
 
 
 def _direction(meta: pd.Series, change: Change, note: str = "") -> Judgement:
@@ -160,13 +188,13 @@ def _direction(meta: pd.Series, change: Change, note: str = "") -> Judgement:
         return stop
     diff = change.diff
     if diff == 0:
-        return Judgement(EJ_UPPFYLLT, EJ_UPPFYLLT,
-                         f"Oförändrat ({_num(meta, change.varde)}) jämfört med {change.ar_fore}; målet är att värdet ska {want}.{note}")
+        return Judgement(EJ_UPPFYLLT, "oförändrat",
+                         f"Oförändrat ({_num(meta, change.varde)}) {_compared(change)}; målet är att värdet ska {want}.{note}")
     moved = "ökade" if diff > 0 else "minskade"
     good = (diff > 0) == (want == "öka")
-    text = (f"Värdet {moved} med {_num(meta, abs(diff))} jämfört med {change.ar_fore}; "
+    text = (f"Värdet {moved} med {_num(meta, abs(diff))} {_compared(change)}; "
             f"målet är att det ska {want}.{note}")
-    return Judgement(UPPFYLLT if good else EJ_UPPFYLLT, UPPFYLLT if good else EJ_UPPFYLLT, text)
+    return Judgement(UPPFYLLT if good else EJ_UPPFYLLT, moved, text, mot_malet=not good)
 
 
 def _shown_change(meta: pd.Series, change: Change) -> tuple[str, str, str]:
@@ -191,32 +219,33 @@ def _climate(meta: pd.Series, change: Change, cmp: dict) -> Judgement:
     span = f"från {before} ({y0}) till {now} ({y1})"
     if verdict == "inom felmarginalen":
         if change.diff == 0 or before == now:
-            return Judgement(EJ_BEDOMT, INOM_FELMARGINALEN,
-                             f"Resultatet är i stort sett oförändrat {span}; det räknas inte som en förbättring.")
+            return Judgement(EJ_UPPFYLLT, "inom felmarginalen",
+                             f"Resultatet är i stort sett oförändrat {span}; ingen förbättring kan visas.")
         moved = "ökade" if change.diff > 0 else "minskade"
-        return Judgement(EJ_BEDOMT, INOM_FELMARGINALEN,
+        return Judgement(EJ_UPPFYLLT, "inom felmarginalen",
                          f"Resultatet {moved} {span}, men skillnaden ligger inom felmarginalen och kan bero på "
-                         "slumpen; den räknas varken som förbättring eller försämring.")
+                         "slumpen; ingen säkerställd förändring, varken förbättring eller försämring.")
     better = verdict == "signifikant förbättring"
     moved = "ökade" if change.diff > 0 else "minskade"
     good = better == (meta["riktning"] == "öka")
     what = "förbättring" if better else "försämring"
-    return Judgement(UPPFYLLT if good else EJ_UPPFYLLT, UPPFYLLT if good else EJ_UPPFYLLT,
-                     f"Resultatet {moved} {span}, mer än felmarginalen: en säkerställd {what}.")
+    return Judgement(UPPFYLLT if good else EJ_UPPFYLLT, f"säkerställd {what}",
+                     f"Resultatet {moved} {span}, mer än felmarginalen: en säkerställd {what}.", mot_malet=not good)
 
 
 def _ranking(meta: pd.Series, change: Change) -> Judgement:
-    """Ranking survey scores carry sampling noise too: a change under ±0,2 is not called one."""
+    """Ranking survey scores carry sampling noise too: a change under the margin is not called one."""
     stop = _missing(change, meta["riktning"])
     if stop is not None:
         return stop
-    if abs(change.diff) < RANKING_FELMARGINAL - 1e-9:
+    margin = config.active().ranking_felmarginal  # by the kommun's size class (helpers.data.fakta)
+    if abs(change.diff) < margin - 1e-9:
         moved = "är oförändrat" if change.diff == 0 else ("steg" if change.diff > 0 else "sjönk")
         amount = "" if change.diff == 0 else f" med {_num(meta, abs(change.diff))}"
-        return Judgement(EJ_BEDOMT, INOM_FELMARGINALEN,
-                         f"Betyget {moved}{amount} till {_num(meta, change.varde)} jämfört med {change.ar_fore}. "
-                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(RANKING_FELMARGINAL, 1)}), så den "
-                         "räknas varken som förbättring eller försämring.")
+        return Judgement(EJ_UPPFYLLT, "inom felmarginalen",
+                         f"Betyget {moved}{amount} till {_num(meta, change.varde)} {_compared(change)}. "
+                         f"Skillnaden är mindre än enkätens felmarginal (±{number_sv(margin, 1)}), så "
+                         "ingen förbättring kan visas; den räknas inte heller som en försämring.")
     return _direction(meta, change)
 
 
@@ -227,10 +256,29 @@ def milestone_done(values: pd.DataFrame, iid: str, year: int) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def due_date(meta: pd.Series, year: int) -> dt.date | None:
+    """When a target falls due: a milestone at its deadline, a threshold at the end of the year it
+    applies to, a direction target at the end of each year; None without a target."""
+    kind = meta["maltyp"]
+    if kind == "milstolpe":
+        return meta["deadline"]
+    if kind == "tröskel":
+        return dt.date(int(meta["malar"]) if not blank(meta["malar"]) else year, 12, 31)
+    if kind == "riktning":
+        return dt.date(year, 12, 31)
+    return None
+
+
+JUDGEMENT_COLUMNS = ["indikator_id", "atgard_id", "malomrade_id", "utfall", "detalj", "forklaring", "uppnatt_datum",
+                     "mot_malet", "forfaller", "prognos", "prognos_motivering"]
+
+
 def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year: int,
               period_end: dict[str, dt.date], klimat_cmp: dict[str, dict] | None = None,
-              statuses: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per indicator: ids, målområde, utfall, detalj, forklaring and (milestones) uppnatt_datum."""
+              statuses: dict[str, str] | None = None, forecasts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: ids, målområde, utfall, detalj, forklaring, (milestones) uppnatt_datum,
+    whether the measured change goes against the target, when the target falls due, and the unit's
+    forecast (prognos) with its motivation as given in the year's file."""
     rows = []
     for iid, change in changes.items():
         meta = plan.indikatorer.loc[iid]
@@ -239,26 +287,34 @@ def judge_all(plan: Plan, changes: dict[str, Change], values: pd.DataFrame, year
         on = on or dt.date(year, 12, 31)
         cmp = (klimat_cmp or {}).get(meta["serie"]) if not blank(meta["serie"]) else None
         done = milestone_done(values, iid, year) if meta["maltyp"] == "milstolpe" else None
+        reported = milestone_done(values, iid, year - 1) is not None if done is not None else False
         status = (statuses or {}).get(aid) if not blank(aid) else None
-        j = judge(meta, change, on, report_year=year, milestone_done=done, klimat=cmp, atgard_status=status)
+        j = judge(meta, change, on, report_year=year, milestone_done=done, klimat=cmp, atgard_status=status,
+                  reported_before=reported)
+        own = forecasts.loc[iid] if forecasts is not None and iid in forecasts.index else None
+        prognos = own.get("prognos") if own is not None else None
         rows.append({"indikator_id": iid, "atgard_id": aid, "malomrade_id": int(meta["malomrade_id"]),
-                     "utfall": j.utfall, "detalj": j.detalj, "forklaring": j.forklaring, "uppnatt_datum": done})
-    return pd.DataFrame(rows, columns=["indikator_id", "atgard_id", "malomrade_id", "utfall", "detalj", "forklaring",
-                                       "uppnatt_datum"]).set_index("indikator_id", drop=False)
+                     "utfall": j.utfall, "detalj": j.detalj, "forklaring": j.forklaring, "uppnatt_datum": done,
+                     "mot_malet": j.mot_malet, "forfaller": due_date(meta, year),
+                     "prognos": None if blank(prognos) else prognos,
+                     "prognos_motivering": None if own is None or blank(own.get("prognos_motivering"))
+                     else own.get("prognos_motivering")})
+    return pd.DataFrame(rows, columns=JUDGEMENT_COLUMNS).set_index("indikator_id", drop=False)
 
 
 def summarise(judgements: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Counts per outcome and the share fulfilled of the judged indicators.
+    """Counts per outcome and the share of the targets due that were met: the one count table.
 
-    `bedomda` are the indicators judged against a target this year (uppfyllt, delvis, ej uppfyllt);
-    `med_mal` adds those with a target that could not be judged yet (ej bedömt). Indicators
-    without a target and those not current this year are counted but never in the share.
-    `delvis uppfyllt` is counted on its own, never rounded up into uppfyllt.
+    `bedomda` are the targets due this year (uppfyllt, uppfyllt för sent, ej uppfyllt, uppgift
+    saknas); `uppfyllda` are those met, late ones included (and said); `med_mal` adds the targets
+    not yet due (ej bedömt ännu). Indicators without a target and those not current this year are
+    counted but never in the share.
     """
     counts = (judgements.groupby(by)["utfall"].value_counts().unstack(fill_value=0)
               .reindex(columns=list(UTFALL), fill_value=0))
     counts["bedomda"] = counts[list(BEDOMDA)].sum(axis=1)
-    counts["med_mal"] = counts["bedomda"] + counts[EJ_BEDOMT]
+    counts["uppfyllda"] = counts[list(UPPFYLLDA)].sum(axis=1)
+    counts["med_mal"] = counts[list(MED_MAL)].sum(axis=1)
     counts["totalt"] = counts[list(UTFALL)].sum(axis=1)
-    counts["andel_uppfyllt"] = (counts[UPPFYLLT] / counts["bedomda"] * 100).where(counts["bedomda"] > 0)
+    counts["andel_uppfyllt"] = (counts["uppfyllda"] / counts["bedomda"] * 100).where(counts["bedomda"] > 0)
     return counts

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.compute.targets import DELVIS, EJ_BEDOMT, EJ_UPPFYLLT, UPPFYLLT, UTFALL
+from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT, UTFALL
 from helpers.core.missing import blank
 from helpers.data import fakta, inputs
 from helpers.data.csvio import read_table
-from helpers.data.klimat import KOMMUN
 
 # What each table holds, in the words an auditor reads (shown above the table and in tabeller/).
 DESCRIPTIONS = {
@@ -56,7 +55,8 @@ DESCRIPTIONS = {
     "foretagsklimat": "Senaste NKI totalt och rankingplacering som samlade analysen sammanfattar.",
 }
 
-COUNT_COLUMNS = {UPPFYLLT: "uppfyllt", DELVIS: "delvis_uppfyllt", EJ_UPPFYLLT: "ej_uppfyllt", EJ_BEDOMT: "ej_bedomt"}
+COUNT_COLUMNS = {UPPFYLLT: "uppfyllt", FOR_SENT: "uppfyllt_for_sent", EJ_UPPFYLLT: "ej_uppfyllt", SAKNAS: "uppgift_saknas",
+                 EJ_BEDOMT: "ej_bedomt_annu"}
 
 
 # --- input rows -----------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def _series_rows(an, series: set[str]) -> dict[str, pd.DataFrame]:
     out = {}
     if insikt:
         out["indata_insikt"] = input_rows(
-            an, "insikt", lambda r: r["kommun"] == KOMMUN and int(r["ar"]) <= cut and (r["omrade"], r["matt"]) in insikt)
+            an, "insikt", lambda r: r["kommun"] == an.config.kortnamn and int(r["ar"]) <= cut and (r["omrade"], r["matt"]) in insikt)
         omraden = {o for o, _ in insikt}
         every = fakta.TOTALT in omraden
         out["indata_insikt_svar"] = input_rows(
@@ -209,29 +209,32 @@ def judgement_table(an, ids: list[str]) -> pd.DataFrame:
             "maltyp": meta["maltyp"], "riktning": meta["riktning"], "malvarde": _num(meta["malvarde"]),
             "malar": meta["malar"], "deadline": meta["deadline"], "serie": meta["serie"],
             "utfall": j["utfall"], "detalj": j["detalj"], "forklaring": j["forklaring"],
+            "prognos": j["prognos"], "prognos_motivering": j["prognos_motivering"],
         })
     return pd.DataFrame(rows, columns=["indikator_id", "atgard_id", "malomrade_id", "maltyp", "riktning", "malvarde",
-                                       "malar", "deadline", "serie", "utfall", "detalj", "forklaring"])
+                                       "malar", "deadline", "serie", "utfall", "detalj", "forklaring", "prognos",
+                                       "prognos_motivering"])
 
 
 def values_table(an, ids: list[str]) -> pd.DataFrame:
     """Values per year up to the report year (the data of the trend charts)."""
     v = an.values
     own = v[v["indikator_id"].isin(ids) & (v["ar"] <= an.year)]
-    return own[["indikator_id", "ar", "varde", "uppnatt_datum", "text", "exempeldata", "kalla", "jamforbar_fran"]] \
+    return own[["indikator_id", "ar", "varde", "jamforelsevarde", "period_fran", "period_till", "uppnatt_datum", "text",
+                "exempeldata", "kalla", "jamforbar_fran"]] \
         .reset_index(drop=True)
 
 
 def _counts(summary: pd.DataFrame, key: str) -> pd.DataFrame:
     out = summary.rename(columns=COUNT_COLUMNS).rename_axis(columns=None).reset_index(names=key)
-    return out[[key, *COUNT_COLUMNS.values(), "bedomda", "totalt", "andel_uppfyllt"]]
+    return out[[key, *COUNT_COLUMNS.values(), "bedomda", "uppfyllda", "totalt", "andel_uppfyllt"]]
 
 
 def plan_totals(an) -> pd.Series:
     """Måluppfyllelse for the whole plan: counts per outcome and the share fulfilled of the judged."""
-    counts = {k: int(v) for k, v in an.per_malomrade[[*UTFALL, "bedomda", "totalt"]].sum().items()}
+    counts = {k: int(v) for k, v in an.per_malomrade[[*UTFALL, "bedomda", "uppfyllda", "totalt"]].sum().items()}
     judged = counts["bedomda"]
-    return pd.Series({**counts, "andel_uppfyllt": counts[UPPFYLLT] / judged * 100 if judged else math.nan}, dtype=object)
+    return pd.Series({**counts, "andel_uppfyllt": counts["uppfyllda"] / judged * 100 if judged else math.nan}, dtype=object)
 
 
 def status_table(an, atgard_ids: list[str]) -> pd.DataFrame:

@@ -62,6 +62,20 @@ def number(n: int) -> str:
     return f"{n:,}".replace(",", NBSP)
 
 
+# --- ids in natural order --------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key of a plan id in natural order: '1.2' before '1.10', '1.1.1' after '1.1', 'A2' before 'A10'.
+
+    Runs of digits compare as numbers, everything else as text, so every id shape a plan uses
+    ("1.10", "A1", "1.1.1", "M4-1") sorts the way a reader counts.
+    """
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(str(text)) if p)
+
+
 # --- Markdown (MyST) made literal -----------------------------------------------------------------
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping the ones

@@ -101,17 +101,37 @@ RANKING_SKALA_MAX = 6
 # How large a change in a survey score (omdöme, factors) must be to tell it from chance. Svenskt
 # Näringsliv publishes the scores without a margin of error, so this is THIS PROJECT'S ESTIMATE,
 # built from published facts and one assumption:
-# - kommuner with more than 50 000 inhabitants (Norrtälje) get 400 questionnaires (Svenskt
-#   Näringsliv, "Metod för enkäten"). VERIFIED;
+# - the questionnaires sent depend on the kommun's size (Svenskt Näringsliv, "Metod för enkäten",
+#   svensktnaringsliv.se/sakomraden/lokalt-foretagsklimat/metod-for-enkaten_1028873.html). VERIFIED:
+#   200 in kommuner with fewer than 50 000 invånare and fewer than 1 200 företag/arbetsställen; 400
+#   with more than 50 000 invånare and/or more than 1 200 företag/arbetsställen; 600 in Malmö and
+#   Göteborg, 1 200 in Stockholm; the smallest kommuner (13 in 2017) get a total survey of 108–197.
+#   The kommun's number follows from `plan.invanare` in _config.yml, or is set as `plan.ranking_enkater`
+#   (a kommun under 50 000 with more than 1 200 företag, the big cities, a total survey);
 # - about half answer (Svenskt Näringsliv 2021: 32 000 answers, "svarsfrekvens på 50 %"). VERIFIED;
 # - the spread of single answers on the 1–6 scale is taken as 1,0 (standard deviation). ASSUMPTION:
 #   not published; a 1–6 scale cannot exceed 2,5 and survey scales like it usually lie near 1.
-# Two independent years of ~200 answers: 1,96 · 1,0 · √(2/200) ≈ 0,2. A smaller change is called
-# "inom felmarginalen", never an improvement or a decline (the same principle as NKI).
-RANKING_ENKATER = 400
+# Two independent years of n/2 answers: 1,96 · 1,0 · √(2/(n/2)); 400 enkäter ≈ 0,2, 200 ≈ 0,3.
+# A smaller change is called "inom felmarginalen", never an improvement or a decline (as for NKI).
+RANKING_ENKATER_SMA = 200
+RANKING_ENKATER_STORA = 400
+RANKING_GRANS_INVANARE = 50_000
 RANKING_SVARSANDEL = 0.5
 RANKING_SPRIDNING_ANTAGEN = 1.0
-RANKING_FELMARGINAL = round(1.96 * RANKING_SPRIDNING_ANTAGEN * (2 / (RANKING_ENKATER * RANKING_SVARSANDEL)) ** 0.5, 1)
+
+
+def ranking_enkater(invanare: int | None) -> int:
+    """Questionnaires sent to a kommun of this size by Svenskt Näringsliv's main rule (see above)."""
+    if invanare is None:
+        raise ValueError("invånare saknas")
+    return RANKING_ENKATER_STORA if invanare > RANKING_GRANS_INVANARE else RANKING_ENKATER_SMA
+
+
+def ranking_felmarginal(enkater: int) -> float:
+    """The estimated margin of a change in a survey score, to one decimal, for `enkater` questionnaires."""
+    return round(1.96 * RANKING_SPRIDNING_ANTAGEN * (2 / (enkater * RANKING_SVARSANDEL)) ** 0.5, 1)
+
+
 RANKING_SKALA_TEXT: dict[int, str] = {
     6: "utmärkt",
     5: "mycket bra",

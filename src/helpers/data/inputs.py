@@ -18,14 +18,13 @@ from helpers.data.schema import Col, TableSpec
 
 # --- the register: data/plan/ ------------------------------------------------------------------
 
-# Handlingsplan 2025–2030: the follow-up years the register covers (first, last).
-PLANENS_AR = (2025, 2030)
-
 STATUSAR = ("ej påbörjad", "pågående", "genomförd", "avslutad")
 TYPER = ("antal", "andel", "index", "betyg", "milstolpe", "kvalitativ")
 ENHETER = ("st", "medelvärde", "%", "index", "betyg", "datum", "text")
 MALTYPER = ("riktning", "tröskel", "milstolpe", "ingen")
 RIKTNINGAR = ("öka", "minska")
+# The sources plans usually name, kept as suggestions (the mall and docs list them); the column is open
+# text, because a plan may follow any source ("Bolagsverket", "SCB och Tillväxtverket").
 KALLOR = (
     "egen uppföljning",
     "SKR Insikt",
@@ -36,13 +35,19 @@ KALLOR = (
 )
 KOPPLINGSTYPER = ("åtgärd", "nki-fråga", "ranking-faktor", "styrdokument")
 FREKVENSER = ("kvartalsvis", "månadsvis", "årligen", "löpande", "efter aktivitet")
+# The unit's own forecast for a target (or the whole åtgärd) not yet due, in the mall's words.
+PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ = "kommer att uppfyllas", "risk att inte uppfyllas", "kommer inte att uppfyllas"
+PROGNOSER = (PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ)
 
-ATGARD_ID = r"^[1-9]\.[1-9]$"
+# Åtgärd ids of the shapes plans use: "1.1", "1.10", "1.1.1", "A1", "A1.2" (sorted naturally, core.text.natural_key).
+_ATGARD = r"[A-Z]?[0-9]+(?:\.[0-9]+)*"
+ATGARD_ID = rf"^{_ATGARD}$"
+INDIKATOR_ID = rf"^({_ATGARD}|M[0-9]+)-[0-9]+$"
 SERIE_ID = r"^(insikt:[a-z_]+:[a-z_]+|ranking:[a-z_]+)$"
 
 MALOMRADEN = TableSpec(
     (
-        Col("malomrade_id", "int", required=True, unique=True, min=1, max=9),
+        Col("malomrade_id", "int", required=True, unique=True, min=1, max=99),
         Col("namn", required=True),
         Col("inriktning", required=True),
         Col("beskrivning", required=True),
@@ -51,8 +56,8 @@ MALOMRADEN = TableSpec(
 
 ATGARDER = TableSpec(
     (
-        Col("atgard_id", required=True, unique=True, pattern=ATGARD_ID, describe="ett åtgärdsnummer som '1.1'"),
-        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("atgard_id", required=True, unique=True, pattern=ATGARD_ID, describe="ett åtgärdsnummer som '1.1', '1.10', '1.1.1' eller 'A1'"),
+        Col("malomrade_id", "int", required=True, min=1, max=99),
         Col("titel", required=True),
         Col("mal_och_syfte", required=True),
         Col("tidplan", required=True),
@@ -87,10 +92,10 @@ def _indicator_rules(row: pd.Series) -> list[tuple[str, object, str]]:
 
 INDIKATORER = TableSpec(
     (
-        Col("indikator_id", required=True, unique=True, pattern=r"^([1-9]\.[1-9]|M[1-9])-[0-9]+$",
-            describe="ett id som '1.1-1' eller 'M4-1'"),
+        Col("indikator_id", required=True, unique=True, pattern=INDIKATOR_ID,
+            describe="ett id som '1.1-1', 'A1-2' eller 'M4-1' (åtgärdens nummer, bindestreck, löpnummer)"),
         Col("atgard_id"),
-        Col("malomrade_id", "int", required=True, min=1, max=9),
+        Col("malomrade_id", "int", required=True, min=1, max=99),
         Col("text", required=True),
         Col("typ", "choice", required=True, choices=TYPER),
         Col("enhet", "choice", required=True, choices=ENHETER),
@@ -100,7 +105,10 @@ INDIKATORER = TableSpec(
         Col("malar", "int", min=2000, max=2100),
         Col("deadline", "date"),
         Col("deadline_text"),
-        Col("kalla", "choice", required=True, choices=KALLOR),
+        # A recurring threshold ("minst två träffar per år") that applies from a later year than the
+        # plan's first (the first meeting is planned for 2026): before it the target is ej aktuellt.
+        Col("galler_fran", "int", min=2000, max=2100, may_be_absent=True),
+        Col("kalla", required=True),  # an open list: KALLOR are the usual ones (docs/dataformat.md), any source may be named
         Col("serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki' eller 'ranking:infrastruktur'"),
         Col("varde_fran"),
         Col("anmarkning"),
@@ -130,6 +138,13 @@ KOPPLINGAR = TableSpec(
 
 # --- a year's follow-up: data/<år>/ --------------------------------------------------------------
 
+def _forecast_rule(row: pd.Series) -> list[tuple[str, object, str]]:
+    """A forecast that the target may be missed needs its reason."""
+    if row.get("prognos") in (PROGNOS_RISK, PROGNOS_NEJ) and blank(row.get("prognos_motivering")):
+        return [("prognos_motivering", "", f"en motivering när prognos är '{row['prognos']}'")]
+    return []
+
+
 STATUS = TableSpec(
     (
         Col("atgard_id", required=True, unique=True, describe="ett åtgärdsnummer från handlingsplanen, t.ex. '1.1'"),
@@ -140,8 +155,11 @@ STATUS = TableSpec(
         Col("behov_av_justering", "janej", required=True),
         Col("justering"),
         Col("uppgiftslamnare"),
+        Col("prognos", "choice", choices=PROGNOSER, may_be_absent=True),
+        Col("prognos_motivering", may_be_absent=True),
     ),
     row_rules=(
+        _forecast_rule,
         lambda r: [("justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'")]
         if r["behov_av_justering"] == "ja" and blank(r["justering"]) else [],
         lambda r: [("period_till", r["period_till"].isoformat(), f"ett datum efter period_fran ({r['period_fran']})")]
@@ -172,8 +190,13 @@ VARDEN = TableSpec(
         Col("kommentar"),
         Col("period_fran", "date", may_be_absent=True),
         Col("period_till", "date", may_be_absent=True),
+        # The value for the same period of the year before, as the unit knows it now: a value for part
+        # of a year is compared with the same part of the year before, never with a whole year.
+        Col("jamforelsevarde", "decimal", may_be_absent=True),
+        Col("prognos", "choice", choices=PROGNOSER, may_be_absent=True),
+        Col("prognos_motivering", may_be_absent=True),
     ),
-    row_rules=(_value_period_rules,),
+    row_rules=(_value_period_rules, _forecast_rule),
 )
 
 LARDOM_TYPER = ("lärdom", "förslag")
@@ -199,9 +222,9 @@ INSIKT = TableSpec((
     Col("matt", "choice", required=True, choices=_MATT),
     Col("varde", "decimal", min=0, max=100),
     Col("antal_svar", "int", min=0),
-    # Intervals are not clipped to 0–100: the standard error is recovered from their width.
-    Col("ci_low", "decimal"),
-    Col("ci_high", "decimal"),
+    # An index is 0–100, so is every bound of its interval: a bound outside is a typing error, not data.
+    Col("ci_low", "decimal", min=0, max=100),
+    Col("ci_high", "decimal", min=0, max=100),
     Col("kalla", required=True),
     Col("harledd", "janej", required=True),
 ), row_rules=(
@@ -268,7 +291,7 @@ KOLADA_KPI = TableSpec((
 ))
 KOLADA_VARDEN = TableSpec((
     Col("kpi_id", required=True, **_KPI_ID),
-    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0188'"),
+    Col("kommun_id", required=True, pattern=r"^[0-9]{4}$", describe="en kommunkod med fyra siffror, t.ex. '0000' (riket)"),
     Col("ar", "int", required=True, min=1900, max=2100),
     Col("kon", "choice", required=True, choices=("T", "K", "M")),
     Col("varde", "decimal"),

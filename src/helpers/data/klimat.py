@@ -23,14 +23,21 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.errors import InputError, Problem, display_path
-from helpers.data import inputs, kolada
+from helpers.data import config, inputs, kolada
 from helpers.data.csvio import find_input, is_example
 from helpers.data.schema import TableSpec, load_table
 
 INSIKT_FORDROJNING_AR = 1  # Insikt for year Y is published in Y+1 (SKR, 2022–2024 publication dates)
 RANKING_FORDROJNING_AR = 0  # the ranking of year Y is published in September of Y
 
-KOMMUN = "Norrtälje"
+
+def _known_places(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """Every Insikt row is the kommun, Riket or a configured comparison: any other is refused, never dropped."""
+    allowed = config.active().jamforelser
+    for line, r in frame[~frame["kommun"].isin(allowed)].iterrows():
+        problems.append(Problem(r["_fil"], "kommunens namn som i plan.kortnamn i _config.yml, 'Riket' eller en "
+                                "jämförelsegrupp: " + ", ".join(f"'{a}'" for a in allowed),
+                                row=int(line), column="kommun", value=r["kommun"]))
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,9 @@ def load(folder: Path) -> KlimatData | None:
     insikt, disagree = kolada.merge_insikt(insikt, fetched)
     problems += disagree
     ranks = pd.concat([x for x in (rpub, rank) if len(x)], ignore_index=False) if len(rpub) or len(rank) else rank
+    for frame in (pub, agg):
+        if len(frame):
+            _known_places(frame, problems)
     if len(insikt):
         _duplicates(insikt, ["ar", "kommun", "omrade", "matt"], problems, "år, kommun, område och mått")
     if len(ranks):

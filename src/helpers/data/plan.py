@@ -15,6 +15,7 @@ import pandas as pd
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.core.fmt import date_sv, number_sv
 from helpers.core.missing import blank
+from helpers.core.text import natural_key
 from helpers.data import inputs
 from helpers.data.csvio import read_table
 from helpers.data.schema import check_references, load_table
@@ -55,8 +56,8 @@ class Plan:
 
     @cached_property
     def order(self) -> list[str]:
-        """Åtgärder in the plan's order (1.1, 1.2, …, 6.4), independent of file order."""
-        return sorted(self.atgarder.index, key=lambda a: tuple(int(p) for p in a.split(".")))
+        """Åtgärder in the plan's order (1.1, 1.2, …, 1.10; A1, A2), independent of file order."""
+        return sorted(self.atgarder.index, key=natural_key)
 
 
 def _cross_check_partial(frames: dict, folder: Path) -> list[Problem]:
@@ -145,13 +146,18 @@ def load_plan(folder: Path) -> Plan:
     return Plan(mo, at, ind, ko.reset_index(drop=True), folder)
 
 
+def threshold_at_most(meta: pd.Series) -> bool:
+    """A tröskel with riktning 'minska' is a ceiling ("högst 100", "topp 100" in a ranking); otherwise a floor."""
+    return meta["maltyp"] == "tröskel" and not blank(meta["riktning"]) and meta["riktning"] == "minska"
+
+
 def target_text(meta: pd.Series) -> str:
     """The plan's target in plain Swedish words: the book's tables and the Excel mall both use it."""
     kind = meta["maltyp"]
     if kind == "tröskel":
         unit = " st" if meta["enhet"] == "st" else ""
         when = f" (gäller {int(meta['malar'])})" if not blank(meta["malar"]) else " per år"
-        return f"minst {number_sv(float(meta['malvarde']))}{unit}{when}"
+        return f"{'högst' if threshold_at_most(meta) else 'minst'} {number_sv(float(meta['malvarde']))}{unit}{when}"
     if kind == "riktning":
         return f"ska {meta['riktning']} jämfört med föregående år"
     if kind == "milstolpe":

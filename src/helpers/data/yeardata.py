@@ -125,23 +125,33 @@ def _check_values(frame: pd.DataFrame, path: Path, plan: Plan) -> list[Problem]:
         if iid not in ind.index:
             continue
         meta = ind.loc[iid]
-        if not blank(meta["serie"]):
-            problems.append(Problem(shown, f"ingen rad: värdet för {iid} hämtas från företagsklimatdata ({meta['serie']})",
-                                    row=int(line), column="indikator_id", value=iid))
+        given = [c for c in ("varde", "uppnatt_datum", "text", "jamforelsevarde") if not blank(row.get(c))]
+        if not blank(meta["serie"]) and given:
+            problems.append(Problem(shown, f"inget värde: värdet för {iid} hämtas från företagsklimatdata ({meta['serie']}); "
+                                    "raden får bara ha prognos och kommentar", row=int(line), column=given[0],
+                                    value=typed(row[given[0]]) if isinstance(row[given[0]], float) else str(row[given[0]])))
             continue
-        if not blank(meta["varde_fran"]):
-            problems.append(Problem(shown, f"ingen rad: {iid} redovisas med värdet för {meta['varde_fran']}",
-                                    row=int(line), column="indikator_id", value=iid))
+        if not blank(meta["varde_fran"]) and given:
+            problems.append(Problem(shown, f"inget värde: {iid} redovisas med värdet för {meta['varde_fran']}; raden får "
+                                    "bara ha prognos och kommentar", row=int(line), column=given[0],
+                                    value=typed(row[given[0]]) if isinstance(row[given[0]], float) else str(row[given[0]])))
             continue
         typ = meta["typ"]
         value = row["varde"]
-        if typ in _VALUE_RULES and not blank(value):
-            low, high, whole, text = _VALUE_RULES[typ]
-            whole = whole and meta["enhet"] == "st"  # averages ('medelvärde') may have decimals
-            if value < low or (high is not None and value > high) or (whole and not float(value).is_integer()):
-                shown_value = typed(value)
-                problems.append(Problem(shown, f"{text} för indikator {iid}", row=int(line), column="varde",
-                                        value=shown_value))
+        for column in ("varde", "jamforelsevarde"):
+            number = row.get(column)
+            if typ in _VALUE_RULES and not blank(number):
+                low, high, whole, text = _VALUE_RULES[typ]
+                whole = whole and meta["enhet"] == "st"  # averages ('medelvärde') may have decimals
+                if number < low or (high is not None and number > high) or (whole and not float(number).is_integer()):
+                    problems.append(Problem(shown, f"{text} för indikator {iid}", row=int(line), column=column,
+                                            value=typed(number)))
+        if typ not in _VALUE_RULES and not blank(row.get("jamforelsevarde")):
+            problems.append(Problem(shown, f"tomt: {iid} är en {typ} och jämförs inte med ett värde",
+                                    row=int(line), column="jamforelsevarde", value=typed(row["jamforelsevarde"])))
+        if meta["maltyp"] == "ingen" and not blank(row.get("prognos")):
+            problems.append(Problem(shown, f"tomt: {iid} har inget mål i handlingsplanen, så det finns inget att "
+                                    "lämna prognos för", row=int(line), column="prognos", value=row["prognos"]))
         if typ in ("milstolpe", "kvalitativ") and not blank(value):
             what = "uppnatt_datum" if typ == "milstolpe" else "text"
             shown_value = typed(value)

@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 
 from helpers.core.errors import RunError, display_path
+from helpers.evidence.links import odd_files
 from helpers.evidence.provenance import recorded_time, sha256, sha256_bytes
 
 FORMAT = "uppfoljningsboken/manifest/2"
@@ -293,4 +294,5 @@ def verify(edition: Path, html: Path | None = None, *, year: int | None = None,
     changed = {p.split(": ", 1)[0] for p in file_problems}
     problems += _check_fields(manifest, lambda rel: (edition / rel).read_bytes() if (edition / rel).is_file() else None,
                               changed, year)
+    problems += odd_files(edition) + (odd_files(Path(html), f"{display_path(html)}/") if html is not None else [])
     return problems

@@ -22,7 +22,8 @@ from pathlib import Path
 from helpers.core.errors import RunError, display_path
 from helpers.core.fs import write_text_atomic
 from helpers.core.pause import pause
-from helpers.evidence import faststallande
+from helpers.evidence import earkiv, faststallande, hjul
+from helpers.evidence.links import odd_files, odd_zip_entries
 from helpers.evidence.manifest import (
     ARCHIVE_RECORD,
     CHECKSUMS,
@@ -186,13 +187,16 @@ def _code_changes(recorded: dict, prov: dict) -> list[str]:
     return out
 
 
-def archive_year(layout, year: int, *, force: bool = False, reason: str | None = None) -> ArchiveResult:
-    """Write the archive package of a built edition; refuse a fastställd year unless forced.
+def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = None, beslut: str | None = None,
+                 wheels: bool = False, reason: str | None = None) -> ArchiveResult:
+    """Write the archive package (FGS Paketstruktur, earkiv.py) of a built edition; refuse a fastställd year unless forced.
 
+    `dnr` and `beslut` go into the descriptive metadata; `wheels` stores the hash-locked wheels (hjul.py).
     The package is written into work files, checked, and put in place with the fastställd mark
     last, through a journal (helpers.evidence.faststallande.commit): a kill never leaves the year
     without its mark. A package left without a mark (a killed older version, or an incomplete one)
-    is finished by a plain `arkivera`: it is kept as a numbered version and written anew."""
+    is finished by a plain `arkivera`: it is kept as a numbered version and written anew.
+    """
     edition, html = layout.edition(year), layout.html(year)
     root = archive_root(layout)
     before = archived(layout, year)
@@ -228,28 +232,39 @@ def archive_year(layout, year: int, *, force: bool = False, reason: str | None =
     token = uuid.uuid4().hex[:8]
     tmp, tmp_zip = root / faststallande.work_name(year, token), root / faststallande.work_name(year, token, ".zip")
     committed = False
+    delar = earkiv.parts_for(year)
     try:
         for rel in manifest["filer"]:
-            _copy(edition / rel, tmp / EDITION_PART / rel)
+            _copy(edition / rel, tmp / delar[EDITION_PART] / rel)
         for rel in manifest["html"]:
-            _copy(html / rel, tmp / HTML_PART / rel)
+            _copy(html / rel, tmp / delar[HTML_PART] / rel)
         sources = {**code_files(), **{f"notebooks/{n}": layout.notebooks / n for n in manifest["kod"]["mallar"]},
                    **lock_files(layout)}
         for rel, src in sources.items():
-            _copy(src, tmp / CODE_PART / rel)
+            _copy(src, tmp / delar[CODE_PART] / rel)
+        stored = hjul.store(layout, tmp / delar[CODE_PART]) if wheels else []
+        desc = earkiv.description(_config(layout), year, manifest, dnr=dnr, beslut=beslut)
         record = {
             "version": version,
             "arkiverad": when,
             "utgavans_manifest_sha256": sha256(edition / MANIFEST),
             "tidigare": ({"version": before.version, "manifest_sha256": before.manifest_sha256} if before else None),
+            "paket": earkiv.PACKAGE_FORMAT,
+            "delar": delar,
+            "beskrivning": desc,
+            "python": manifest.get("miljo", {}).get("python"),
+            "hjul": len(stored),
         }
         if before is not None:
             record["tvingad"] = {"av": faststallande.who(), "tid": faststallande.now(), "orsak": reason}
         (tmp / ARCHIVE_RECORD).write_text(_dump(record), encoding="utf-8")
         extra = {ARCHIVE_RECORD: sha256(tmp / ARCHIVE_RECORD)}
-        extra |= {f"{CODE_PART}/{rel}": sha256(tmp / CODE_PART / rel) for rel in sorted(sources)}
+        extra |= {f"{delar[CODE_PART]}/{rel}": sha256(tmp / delar[CODE_PART] / rel) for rel in [*sorted(sources), *stored]}
+        added = earkiv.write_metadata(tmp, manifest=manifest, record=record, desc=desc, shared_html=html.parent)
+        extra |= {rel: sha256(tmp / rel) for rel in added}
         package_manifest = {**manifest, "arkiv": record, "arkivfiler": extra}
         (tmp / MANIFEST).write_text(_dump(package_manifest), encoding="utf-8")
+        earkiv.write_mets(tmp, manifest=manifest, record=record, desc=desc)
         sums = _files(tmp)
         (tmp / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
         pause("arkiv-arbetsfiler")
@@ -278,6 +293,15 @@ def archive_year(layout, year: int, *, force: bool = False, reason: str | None =
     target = root / str(year)
     return ArchiveResult(year, target, root / f"{year}.zip", version, mark["manifest_sha256"], mark["zip_sha256"],
                          previous)
+
+
+def _config(layout) -> dict:
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(layout.config).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -330,6 +354,7 @@ def verify_package(path: Path, *, expected_sha: str | None = None, year: int | N
     if raw is None:
         raise ManifestError(f"{label}: arkivet har inget {MANIFEST} i roten och kan inte kontrolleras.")
     problems = list(tree.problems)
+    problems += odd_files(Path(path)) if Path(path).is_dir() else odd_zip_entries(Path(path))
     digest = sha256_bytes(raw)
     if expected_sha is not None and digest != expected_sha:
         problems.append(f"{MANIFEST}: manifestets SHA-256 är {digest}, men diariet anger {expected_sha} "
@@ -337,18 +362,24 @@ def verify_package(path: Path, *, expected_sha: str | None = None, year: int | N
     manifest = parse_manifest(raw, f"{label}/{MANIFEST}")
     if "arkiv" not in manifest or not isinstance(manifest.get("arkivfiler"), dict):
         raise ManifestError(f"{label}/{MANIFEST} är inget arkivmanifest (fälten 'arkiv' och 'arkivfiler' saknas).")
-    recorded = {f"{EDITION_PART}/{k}": v for k, v in manifest["filer"].items()}
-    recorded |= {f"{HTML_PART}/{k}": v for k, v in manifest.get("html", {}).items()}
+    delar = earkiv.parts(manifest)
+    recorded = {f"{delar[EDITION_PART]}/{k}": v for k, v in manifest["filer"].items()}
+    recorded |= {f"{delar[HTML_PART]}/{k}": v for k, v in manifest.get("html", {}).items()}
     recorded |= manifest["arkivfiler"]
-    actual = {k: v for k, v in tree.hashes().items() if k not in (MANIFEST, CHECKSUMS)}
+    hashes = tree.hashes()
+    new_format = delar != earkiv.OLD_PARTS
+    if new_format:
+        problems += earkiv.verify_mets(tree, hashes)
+        recorded |= {rel: hashes[rel] for rel in earkiv.mets_documents(hashes)}
+    actual = {k: v for k, v in hashes.items() if k not in (MANIFEST, CHECKSUMS)}
     damaged = {p.split(": ", 1)[0] for p in tree.problems}
     file_problems = _compare(recorded, {k: v for k, v in actual.items() if k not in damaged})
     file_problems = [p for p in file_problems if not (p.endswith("filen saknas") and p.split(": ", 1)[0] in damaged)]
     problems += file_problems
     problems += _check_sums(tree, digest, recorded)
     changed = {p.split(": ", 1)[0] for p in file_problems} | damaged
-    edition_changed = {c.removeprefix(f"{EDITION_PART}/") for c in changed}
-    problems += _check_fields(manifest, lambda rel: tree.read(f"{EDITION_PART}/{rel}"), edition_changed, year)
+    edition_changed = {c.removeprefix(f"{delar[EDITION_PART]}/") for c in changed}
+    problems += _check_fields(manifest, lambda rel: tree.read(f"{delar[EDITION_PART]}/{rel}"), edition_changed, year)
     if ARCHIVE_RECORD not in changed and (raw_record := tree.read(ARCHIVE_RECORD)) is not None:
         try:
             record = json.loads(raw_record.decode("utf-8"))
@@ -372,21 +403,31 @@ class Verification:
 
 def verify_target(layout, *, year: int | None = None, package: Path | None = None,
                   expected_sha: str | None = None) -> Verification:
-    """Verify an archive package (folder or zip) or a year's edition with its web pages."""
+    """Verify an archive package (folder or zip) or a year's edition with its web pages.
+
+    One checksum: for a fastställd year the manifest checksum is the archive's (the one `arkivera`
+    printed for the diarium), whether the package or the year is named; the edition in book/ is
+    tied to it through arkiv.json. Only a year never archived has its edition's own.
+    """
     if package is not None:
         problems = verify_package(package, expected_sha=expected_sha)
         return Verification(problems, None if problems else sha256_bytes(open_package(package).read(MANIFEST)))
-    problems = verify(layout.edition(year), layout.html(year), year=year, expected_sha=expected_sha)
+    found = archived(layout, year)
+    if found is None or not found.folder.is_dir():
+        problems = verify(layout.edition(year), layout.html(year), year=year, expected_sha=expected_sha)
+        problems += faststallande.problems(layout, year)
+        if problems:
+            return Verification(problems, None)
+        return Verification(problems, sha256_bytes((layout.edition(year) / MANIFEST).read_bytes()), found, None)
+    problems = verify(layout.edition(year), layout.html(year), year=year)
+    problems += [f"{display_path(found.folder)}: {p}" for p in verify_package(found.folder, expected_sha=expected_sha)]
     problems += faststallande.problems(layout, year)
     if problems:
         return Verification(problems, None)
     digest = sha256_bytes((layout.edition(year) / MANIFEST).read_bytes())
-    found = archived(layout, year)
-    kept = None
-    if found is not None and found.folder.is_dir():
-        record = open_package(found.folder).read(ARCHIVE_RECORD)
-        kept = json.loads(record).get("utgavans_manifest_sha256") == digest
-    return Verification(problems, digest, found, kept)
+    record = open_package(found.folder).read(ARCHIVE_RECORD)
+    kept = json.loads(record).get("utgavans_manifest_sha256") == digest
+    return Verification(problems, found.manifest_sha256, found, kept)
 
 
 def reproduction_source(layout, year: int) -> tuple[Path, bool]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import helpers
 from helpers.run.record import epoch
 
-LOCK_FILES = ("constraints.txt", "pyproject.toml", "environment.yml")
+LOCK_FILES = ("constraints.txt", "pyproject.toml", "environment.yml", "requirements.lock")
 # The packages the report's numbers and pages depend on most (kept as a short summary in the manifest).
 KEY_PACKAGES = ("jupyter-book", "papermill", "pandas", "numpy", "scipy", "altair", "vl-convert-python", "pandera",
                 "nbformat", "ipykernel")
@@ -128,6 +128,12 @@ def provenance(layout) -> dict:
         },
         "versioner": {"python": platform.python_version(), **{n: pkgs.get(n, "saknas") for n in KEY_PACKAGES}},
     }
+
+
+def code_identity(prov: dict) -> dict:
+    """The short code version every executed notebook carries: git commit, clean or not, SHA-256 of helpers."""
+    git = prov["kod"]["git"]["kod"]
+    return {"git_commit": git.get("commit"), "ren": git.get("ren"), "helpers_sha256": prov["kod"]["helpers_sha256"]}
 
 
 def dirty(prov: dict) -> list[str]:

@@ -24,13 +24,14 @@ from pathlib import Path
 import nbformat
 
 from helpers.core.errors import RunError, display_path
+from helpers.evidence import earkiv, sidor
 from helpers.evidence import package as archive
-from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
-from helpers.evidence.provenance import code_files, packages, sha256
+from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, HTML_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
+from helpers.evidence.provenance import code_files, combined, packages, sha256, sha256_bytes
 from helpers.present.html import plain_text
 from helpers.present.underlag import MIME
 from helpers.run.execute import hide_code
-from helpers.run.record import TABLES, epoch, normalise, record_of, table_csv
+from helpers.run.record import TABLES, epoch, normalise, record_of, stamp_code, table_csv
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed", "scrolled", "jupyter")
 MAX_PER_TABLE = 10
@@ -45,6 +46,7 @@ class Report:
     code_notes: list[str] = field(default_factory=list)
     environment_notes: list[str] = field(default_factory=list)
     identical_bytes: int = 0
+    pages: int = 0  # web pages rebuilt from the re-executed notebooks and compared
 
     @property
     def ok(self) -> bool:
@@ -64,23 +66,34 @@ class _Source:
             problems = verify(self.path, html, year=year)
             self.tree = FolderTree(self.path)
             self.prefix = ""
+            self.delar = {}
         else:
             problems = archive.verify_package(self.path, year=year)
             self.tree = archive.open_package(self.path)
-            self.prefix = f"{EDITION_PART}/"
         if problems:
             raise RunError(f"{display_path(self.path)} stämmer inte med sitt manifest och reproduceras inte:\n"
                            + "\n".join(f"  • {p}" for p in problems))
         self.manifest = parse_manifest(self.tree.read(MANIFEST), display_path(self.path))
+        if not self.is_edition:
+            self.delar = earkiv.parts(self.manifest)
+            self.prefix = f"{self.delar[EDITION_PART]}/"
 
     def edition_files(self, under: str = "") -> dict[str, bytes]:
         return {rel: self.tree.read(self.prefix + rel) for rel in self.manifest["filer"] if rel.startswith(under)}
 
+    def html_pages(self, html: Path | None) -> dict[str, bytes]:
+        """The archived web pages (.html) as readers saw them."""
+        names = [rel for rel in self.manifest.get("html", {}) if rel.endswith(".html")]
+        if self.is_edition:
+            return {rel: (Path(html) / rel).read_bytes() for rel in names} if html is not None else {}
+        return {rel: self.tree.read(f"{self.delar[HTML_PART]}/{rel}") for rel in names}
+
     def code_files(self) -> dict[str, bytes]:
         if self.is_edition:
             return {}
-        return {rel[len(CODE_PART) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
-                if rel.startswith(f"{CODE_PART}/helpers/")}
+        code = self.delar[CODE_PART]
+        return {rel[len(code) + 1:]: self.tree.read(rel) for rel in self.manifest.get("arkivfiler", {})
+                if rel.startswith(f"{code}/helpers/")}
 
 
 # --- execution -------------------------------------------------------------------------------------
@@ -255,6 +268,19 @@ def _code_and_environment(manifest: dict, report: Report, archived_code: bool) -
                                         f"{' …' if len(diff) > 8 else ''}.")
 
 
+def _code_that_ran(source: _Source, manifest: dict, archived_code: bool) -> dict:
+    """The code version the re-run notebooks carry: the archive's own code, or the code running now."""
+    if archived_code:
+        files = {rel: sha256_bytes(data) for rel, data in source.code_files().items()}
+        git = manifest.get("kod", {}).get("git", {}).get("kod", {})
+        return {"git_commit": git.get("commit"), "ren": git.get("ren"), "helpers_sha256": combined(files)}
+    from helpers.evidence.provenance import git_state, helpers_dir
+
+    git = git_state(helpers_dir())
+    return {"git_commit": git.get("commit"), "ren": git.get("ren"),
+            "helpers_sha256": combined({n: sha256(p) for n, p in code_files().items()})}
+
+
 def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, jobs: int = 2,
               archived_code: bool = False, only: list[str] | None = None, log=print) -> Report:
     """Re-execute an archive's (or an edition's) notebooks from its inputs and compare every output.
@@ -285,7 +311,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
                 (tmp / "kod" / rel).parent.mkdir(parents=True, exist_ok=True)
                 (tmp / "kod" / rel).write_bytes(data)
             pythonpath = str(tmp / "kod")
-        work, originals = [], {}
+        work, originals, rerun = [], {}, {}
         (tmp / ".att_kora").mkdir()
         for page, p in sorted(params.items()):
             raw = source.tree.read(f"{source.prefix}{page}.ipynb")
@@ -294,6 +320,7 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             src = tmp / ".att_kora" / f"{page}.ipynb"
             nbformat.write(_strip(nb), src)
             work.append((page, str(src), str(tmp / f"{page}.ipynb"), p, str(tmp), pythonpath))
+        ran_with = _code_that_ran(source, manifest, archived_code)
         log(f"Kör om {len(work)} notebooks från arkivets indata ({jobs} parallella) …")
         with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             results = list(pool.map(_run, work))
@@ -309,6 +336,8 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             template = manifest.get("sidor", {}).get(page, {}).get("mall", "")
             normalise(new, template=template, name=page, when=epoch())
             normalise(old, template=template, name=page, when=None)
+            stamp_code(new, ran_with)
+            rerun[page] = new
             report.cells += len(new.cells)
             report.differences += compare_notebooks(f"{page}.ipynb", old, new)
             if nbformat.writes(new) + "\n" == raw.decode("utf-8"):
@@ -318,5 +347,13 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
                 archived_csv = source.tree.read(source.prefix + rel)
                 if archived_csv is not None and archived_csv.decode("utf-8") != table_csv(data):
                     report.differences.append(f"{rel}: CSV-filen skiljer sig från den som räknas fram nu")
+        archived_pages = source.html_pages(html)
+        if archived_pages:
+            log("Bygger webbsidorna på nytt med Jupyter Book och jämför dem med arkivets …")
+            notebooks = {page: nbformat.reads(source.tree.read(f"{source.prefix}{page}.ipynb").decode("utf-8"), as_version=4)
+                         for page in manifest.get("parametrar", {})}
+            rebuilt = sidor.rebuild(source.edition_files(), {**notebooks, **rerun}, tmp / "bok")
+            report.pages = len(rebuilt)
+            report.differences += sidor.compare_pages(archived_pages, rebuilt)
     _code_and_environment(manifest, report, archived_code)
     return report

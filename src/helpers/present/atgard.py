@@ -3,8 +3,8 @@ links and the plan's text – each said once."""
 
 from __future__ import annotations
 
-from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, not_judged_reasons
-from helpers.compute.targets import DELVIS, EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, INGET_MAL, UPPFYLLT
+from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, RISK, not_judged_reasons
+from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL
 from helpers.core.fmt import SAKNAS, date_sv, list_sv, number_sv, plural
 from helpers.core.missing import blank
 from helpers.present.html import Html, esc, facts, signal_badge, status_badge
@@ -17,25 +17,26 @@ def _sentence(parts: list[str]) -> str:
 
 
 def maluppfyllelse_text(counts, judgements=None) -> str:
-    """'1 uppfyllt av 2 mål som kunde bedömas, 1 kunde inte bedömas i år (inom felmarginalen) och
-    3 indikatorer utan mål i planen': every count with its reason."""
+    """'1 uppfyllt av 2 mål som skulle vara uppfyllda i år, 1 bedöms senare (bedöms när året är slut)
+    och 3 indikatorer utan mål i planen': every count with its reason, the labels of every page."""
     if counts is None:
         return SAKNAS
     judged = int(counts["bedomda"])
     parts = []
     if judged:
-        met, late, not_met = int(counts[UPPFYLLT]), int(counts[DELVIS]), int(counts[EJ_UPPFYLLT])
+        met, late, not_met, gone = (int(counts["uppfyllda"]), int(counts[FOR_SENT]), int(counts[EJ_UPPFYLLT]),
+                                    int(counts[SAKNAS]))
         bits = []
         if met:
-            bits.append(f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}")
-        if late:
-            bits.append(f"{late} {'uppfyllt' if late == 1 else 'uppfyllda'} försenat")
+            bits.append(f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}" + (f" (varav {late} för sent)" if late else ""))
         if not_met:
             bits.append(f"{not_met} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
-        parts.append(f"{list_sv(bits)} av {plural(judged, 'mål', 'mål')} som kunde bedömas")
+        if gone:
+            bits.append(f"{gone} där uppgift saknas")
+        parts.append(f"{list_sv(bits)} av {plural(judged, 'mål', 'mål')} som skulle vara uppfyllda i år")
     if int(counts[EJ_BEDOMT]):
         why = not_judged_reasons(judgements) if judgements is not None else []
-        parts.append(f"{plural(int(counts[EJ_BEDOMT]), 'mål', 'mål')} kunde inte bedömas i år"
+        parts.append(f"{plural(int(counts[EJ_BEDOMT]), 'mål', 'mål')} ej bedömt ännu"
                      + (f" ({', '.join(why)})" if why else ""))
     if int(counts[INGET_MAL]):
         parts.append(f"{plural(int(counts[INGET_MAL]), 'indikator', 'indikatorer')} utan mål i planen")
@@ -46,18 +47,18 @@ def maluppfyllelse_text(counts, judgements=None) -> str:
 
 
 def maluppfyllelse_kort(counts) -> str:
-    """The short form for overview tables: '1 av 2 uppfyllda', 'kunde inte bedömas', 'inga mål i planen'."""
+    """The short form for overview tables: '1 av 2 uppfyllda', 'ej bedömt ännu', 'inga mål i planen'."""
     if counts is None:
         return SAKNAS
     judged = int(counts["bedomda"])
     if judged:
-        met, late = int(counts[UPPFYLLT]), int(counts[DELVIS])
-        text = f"{met + late} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
+        met, late = int(counts["uppfyllda"]), int(counts[FOR_SENT])
+        text = f"{met} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
         if late:
-            text += f" ({late} försenat)"
+            text += f" ({late} för sent)"
         return text
     if int(counts["med_mal"]):
-        return "kunde inte bedömas i år"
+        return "ej bedömt ännu"
     if int(counts[EJ_AKTUELLT]) and not int(counts[INGET_MAL]):
         return "ej aktuellt"
     return "inga mål i planen"
@@ -71,6 +72,8 @@ def atgard_verdict(an, atgard_id: str) -> Html:
     since = f" (förra året: {esc(prev)})" if prev and prev != status else ""
     if row["signal"] == AVVIKELSE:
         lead = "Avviker från planen: " + esc("; ".join(row["skal"])) + "."
+    elif row["signal"] == RISK:
+        lead = "Risk för avvikelse: " + esc("; ".join(row["skal"])) + "."
     elif row["signal"] == EJ_AKTUELL:
         lead = "Avslutad: åtgärden följs inte upp längre."
     else:

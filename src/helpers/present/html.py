@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from helpers.compute.targets import UTFALL
+from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT
 from helpers.core.missing import blank
 from helpers.present.farger import SIGNAL_FARGER, SIGNAL_SYMBOL, STATUS_FARGER, UTFALL_FARGER
 
@@ -70,9 +70,9 @@ def status_badge(status: str) -> str:
 
 
 def utfall_badge(utfall: str, detalj: str | None = None) -> str:
-    """The judgement in words; the finer detalj ('uppfyllt försenat', 'uppfyllt 2025') when it says more."""
-    label = detalj if detalj and detalj not in UTFALL and detalj != utfall else utfall
-    return _badge("utfall", utfall, label, UTFALL_FARGER.get(utfall))
+    """The judgement's one label on every page; for *ej bedömt ännu* and *ej aktuellt* the why after it."""
+    why = f' <small class="uppf-varfor">({esc(detalj)})</small>' if utfall in (EJ_BEDOMT, EJ_AKTUELLT) and detalj else ""
+    return _badge("utfall", utfall, utfall, UTFALL_FARGER.get(utfall)) + why
 
 
 def signal_badge(signal: str) -> str:

@@ -141,6 +141,9 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             if not ch.jamforbar and ch.ej_jamforbar_text not in why:
                 why = f"{why} {ch.ej_jamforbar_text}"
             judged = f"{utfall_badge(j['utfall'], j['detalj'])}<br><small>{esc(why)}</small>"
+            if not blank(j["prognos"]):
+                motive = f": {esc(j['prognos_motivering'])}" if not blank(j["prognos_motivering"]) else ""
+                judged += f'<br><small class="uppf-prognos">Ansvarigs prognos: {esc(j["prognos"])}{motive}</small>'
         rows.append([f'<span class="uppf-id">{esc(iid)}</span> {esc(meta["text"])}{note}{comment}',
                      before, now, change_text(meta, ch), judged])
     out = table(["Indikator", str(prev), str(cur), "Förändring", "Bedömning"], rows,
@@ -152,7 +155,8 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
     if usual is not None:
         who = " (ansvarig enhets rapportering)" if usual == USUAL_SOURCE else ""
         legend.append(f"Källa: {esc(usual)}{who} om inget annat anges.")
-    legend.append("Förändringar räknas bara mellan värden som avser samma del av året.")
+    legend.append("Förändringar räknas bara mellan värden som avser samma del av året: ett värde för en del av året "
+                  "jämförs med samma period året före.")
     return Html(out + f'<p class="uppf-legend"><small>{" ".join(legend)}</small></p>')
 
 

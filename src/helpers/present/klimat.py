@@ -16,7 +16,6 @@ from helpers.core.fmt import SAKNAS, number_sv, p_value_sv, plural, signed_sv
 from helpers.core.missing import blank
 from helpers.data import fakta
 from helpers.data.fakta import matt_namn
-from helpers.data.klimat import KOMMUN
 from helpers.present.charts import REAL, figure, runs, year_axis
 from helpers.present.html import Html, esc, exempel_banner, table, utfall_badge
 from helpers.present.names import atgard_page, serie_namn
@@ -114,7 +113,7 @@ def nki_trend_chart(an) -> Html:
     if k is None or k.insikt.empty:
         return NO_DATA
     own = k.kommun_insikt
-    own = own[(own["omrade"] == fakta.TOTALT) & (own["matt"] == fakta.NKI) & own["visas"]].assign(kommun=KOMMUN)
+    own = own[(own["omrade"] == fakta.TOTALT) & (own["matt"] == fakta.NKI) & own["visas"]].assign(kommun=an.config.kortnamn)
     riket = k.insikt[(k.insikt["kommun"] == "Riket") & (k.insikt["omrade"] == fakta.TOTALT) & (k.insikt["matt"] == fakta.NKI)]
     data = pd.concat([own, riket.assign(n=riket.get("antal_svar"))], ignore_index=True)[
         ["ar", "kommun", "varde", "ci_low", "ci_high", "exempeldata"]]
@@ -129,7 +128,7 @@ def nki_trend_chart(an) -> Html:
     data["run"] = ""
     for name, grp in data.groupby("kommun"):
         data.loc[grp.index, "run"] = [f"{name}-{p}-{r}" for p, r in zip(grp["period"], runs(grp["ar"].tolist()))]
-    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[KOMMUN, "Riket"], range=["#0052cc", "#595959"]),
+    colour = alt.Color("kommun:N", title=None, scale=alt.Scale(domain=[an.config.kortnamn, "Riket"], range=["#0052cc", "#595959"]),
                        legend=alt.Legend(orient="bottom"))
     base = alt.Chart(data).encode(x=year_axis(data["ar"].tolist(), "Mätår"), color=colour)
     y = alt.Y("varde:Q", title="NKI totalt (0–100)", scale=alt.Scale(domain=[0, 100]))
@@ -147,7 +146,7 @@ def nki_trend_chart(an) -> Html:
                        for r in data.itertuples())
     brk = f" Seriebrott {', '.join(map(str, breaks))}: totalt omfattar därefter färre områden och jämförs inte bakåt." if breaks else ""
     real = sorted(own.loc[~own["exempeldata"].astype(bool), "ar"].astype(int))
-    label = (f" Runda punkter är verkliga publicerade resultat ({KOMMUN} {real[0]}–{real[-1]} och Riket), fyrkantiga "
+    label = (f" Runda punkter är verkliga publicerade resultat ({an.config.kortnamn} {real[0]}–{real[-1]} och Riket), fyrkantiga "
              "exempeldata." if real and bool(own["exempeldata"].any()) else "")
     return figure(chart, f"Linjediagram: NKI totalt per mätår på skalan 0–100. {points}.{brk}",
                   f"NKI totalt per mätår med 95 % konfidensintervall där det är känt.{label}{brk}")
@@ -261,7 +260,7 @@ def ranking_chart(an) -> Html:
              + base.mark_text(dy=-12, color="#1a1a1a").encode(text="varde:Q")
              ).properties(width=460, height=220, title="Placering i Svenskt Näringslivs ranking")
     points = "; ".join(f"{r.ar}: plats {int(r.varde)} ({r.typ})" for r in data.itertuples())
-    return figure(chart, f"Linjediagram: Norrtäljes placering i Svenskt Näringslivs ranking per år (lägre är bättre), "
+    return figure(chart, f"Linjediagram: {an.config.kortnamn_genitiv} placering i Svenskt Näringslivs ranking per år (lägre är bättre), "
                          f"skala 1–{fakta.RANKING_ANTAL_KOMMUNER}. {points}.",
                   "Placering per år på hela skalan 1–290; lägre är bättre. Punktens form visar om uppgiften är "
                   "publicerad, härledd ur en publicerad uppgift eller exempeldata.")
@@ -281,7 +280,7 @@ def ranking_table(an) -> Html:
         decimals = 0 if r["matt"] == fakta.PLACERING else 2
         rows.append([esc(matt_namn(r["matt"])), f"{r['ar_fran']}–{r['ar']}", number_sv(r["varde_fran"], decimals),
                      number_sv(r["varde"], decimals), esc(r["forandring"]), esc(r["forklaring"]) + note])
-    margin = number_sv(fakta.RANKING_FELMARGINAL, 1)
+    margin = number_sv(an.config.ranking_felmarginal, 1)
     return Html(table(["Mått", "Jämförelse", "Före", "Efter", "Förändring", "Förklaring"], rows,
                       f"Svenskt Näringslivs ranking: förändring till {int(d['ar'].max())}", numeric={2, 3})
                 + "<p><small>Placering: lägre är bättre (1–290). Sammanfattande omdöme och faktorer: betyg 1–6, högre är "
@@ -322,7 +321,7 @@ def history_table(an) -> Html:
                      esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
     rreal = k.ranking[~k.ranking["exempeldata"]] if len(k.ranking) else k.ranking
     for _, r in rreal.sort_values("ar").iterrows():
-        rows.append([str(int(r["ar"])), KOMMUN, esc(matt_namn(r["matt"])), number_sv(r["varde"]),
+        rows.append([str(int(r["ar"])), esc(an.config.kortnamn), esc(matt_namn(r["matt"])), number_sv(r["varde"]),
                      esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
     if not rows:
         return Html("<p>Inga verkliga publicerade siffror finns i underlaget.</p>")
@@ -371,8 +370,8 @@ def method_note(an) -> Html:
         f"<li>{esc(_series_break_text())}</li>"
         f"<li>Nivåer: {esc(_levels_text())} (nivåer som kommuner använder med hänvisning till SKR).</li>"
         f"<li>Svenskt Näringslivs enkätbetyg publiceras utan felmarginal. Rapporten uppskattar den till "
-        f"±{number_sv(fakta.RANKING_FELMARGINAL, 1)}: kommuner med fler än 50 000 invånare får "
-        f"{fakta.RANKING_ENKATER} enkäter, ungefär hälften svarar, och med en antagen spridning på "
+        f"±{number_sv(an.config.ranking_felmarginal, 1)}: {an.config.enkater_text}, ungefär hälften svarar, och med "
+        "en antagen spridning på "
         f"{number_sv(fakta.RANKING_SPRIDNING_ANTAGEN, 1)} i svaren ger två års mätningar en felmarginal på ungefär "
         "så mycket. En mindre förändring kallas inte förbättring eller försämring.</li>"
         "</ul>"

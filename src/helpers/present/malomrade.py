@@ -6,7 +6,7 @@ so that "0 av 13 indikatorer uppfyllda" never stands alone when most indicators 
 
 from __future__ import annotations
 
-from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, ENLIGT_PLAN, STATUS_PLURAL
+from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, ENLIGT_PLAN, RISK, STATUS_PLURAL
 from helpers.core.fmt import SAKNAS, list_sv, plural
 from helpers.core.missing import blank
 from helpers.present.atgard import maluppfyllelse_text
@@ -23,8 +23,10 @@ def malomrade_intro(an, malomrade_id: int) -> Html:
     status_text = list_sv([f"{int(c)} {s if c == 1 else STATUS_PLURAL.get(s, s)}" for s, c in status.items()])
     on = int((rows["signal"] == ENLIGT_PLAN).sum())
     dev = int((rows["signal"] == AVVIKELSE).sum())
+    risk = int((rows["signal"] == RISK).sum())
     closed = int((rows["signal"] == EJ_AKTUELL).sum())
-    signal = f"{on} av {n - closed} aktuella åtgärder följer planen" + (f", {dev} har avvikelser" if dev else "")
+    signal = (f"{on} av {n - closed} aktuella åtgärder följer planen" + (f", {risk} med risk" if risk else "")
+              + (f", {dev} med avvikelse" if dev else ""))
     counts = an.per_malomrade.loc[malomrade_id]
     return Html(
         f'<p class="uppf-ingress">{esc(m["inriktning"])}</p><p>{esc(m["beskrivning"])}</p>'

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from helpers.compute.oversikt import NIVAER, SIGNALER
-from helpers.compute.targets import DELVIS, EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, INGET_MAL, UPPFYLLT
+from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL, SAKNAS, UPPFYLLT
 from helpers.core.fmt import percent_sv, plural
 from helpers.core.missing import blank
 from helpers.present.atgard import maluppfyllelse_kort
@@ -34,13 +34,25 @@ def verdict_block(an) -> Html:
                 f'<p class="uppf-bedomning-text">{esc(o.bedomning)}</p></div>')
 
 
+AVVIKELSE_KEY, RISK_KEY = "avvikelse", "risk"
+# Each signal's rule in words: the legend, the rule note and Om rapporten say the same.
+SIGNAL_WORDS = {
+    "enligt plan": "inga avvikelser eller risker",
+    "risk": ("En milstolpe nådd för sent, ett värde som gått åt fel håll mot planens mål, en uppgift som saknas, "
+             "en start eller ett slutförande som är försenat eller en prognos om risk från ansvarig"),
+    "avvikelse": ("En missad milstolpe, ett mål för året som inte nåtts, en åtgärd rapporterad som genomförd fast "
+                  "årets mål inte är nått, en prognos från ansvarig att målet inte nås eller status som saknas"),
+    "ej aktuell": "åtgärden är avslutad",
+}
+
+
 def rule_note(an) -> Html:
     """The rule behind the verdict and the signals, said where the verdict is."""
     rule = ", ".join(f"minst {int(lo)} %: {label}" for lo, label in NIVAER if lo > 0)
     return Html(f'<p class="uppf-regel"><small>Så bedöms det: andelen aktuella åtgärder som följer planen avgör '
-                f"bedömningen ({esc(rule)}, annars inte enligt plan). En åtgärd har en avvikelse när en milstolpe "
-                "har missats eller nåtts för sent, ett mål inte är uppfyllt, arbetet inte har startat i tid eller "
-                'status saknas. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
+                f"bedömningen ({esc(rule)}, annars inte enligt plan). {esc(SIGNAL_WORDS[AVVIKELSE_KEY])} ger avvikelse; "
+                f"{esc(SIGNAL_WORDS[RISK_KEY])} ger risk. Signalen tar det sämsta av det som mätts och ansvarigs "
+                'egen prognos. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
 
 
 def key_figures(an) -> Html:
@@ -55,9 +67,9 @@ def key_figures(an) -> Html:
 def deviations_list(an) -> Html:
     dev = an.oversikt.deviating
     if dev.empty:
-        return Html("<p>Inga åtgärder avviker från planen i år.</p>")
-    items = [f"<li>{_atgard_link(an, aid, short=True)} {esc(r['titel'])}: {esc('; '.join(r['skal']))}.</li>"
-             for aid, r in dev.iterrows()]
+        return Html("<p>Inga åtgärder avviker från planen eller har risk för avvikelse i år.</p>")
+    items = [f"<li>{signal_badge(r['signal'])} {_atgard_link(an, aid, short=True)} {esc(r['titel'])}: "
+             f"{esc('; '.join(r['skal']))}.</li>" for aid, r in dev.iterrows()]
     return Html(f'<ul class="uppf-punkter">{"".join(items)}</ul>')
 
 
@@ -81,7 +93,7 @@ def bedomning_html(an) -> Html:
         verdict_block(an)
         + '<div class="uppf-tva-spalter">'
         f'<section class="uppf-avvikelser" aria-labelledby="avvikelser-rubrik"><h3 id="avvikelser-rubrik">'
-        f"Avvikelser ({n_dev})</h3>{deviations_list(an)}</section>"
+        f"Avvikelser och risker ({n_dev})</h3>{deviations_list(an)}</section>"
         f'<section class="uppf-forslag" aria-labelledby="forslag-rubrik"><h3 id="forslag-rubrik">'
         f"Förslag till ställningstaganden ({n_prop})</h3>{proposals_list(an)}</section></div>"
         + key_figures(an) + rule_note(an)
@@ -106,13 +118,9 @@ def oversikt_table(an) -> Html:
         ])
     out = table(["Åtgärd", "Status", "Signal", "Mål", "Ansvarigs sammanfattning", "Justering"],
                 rows, f"Alla {len(rows)} åtgärder {an.year}: status, signal och måluppfyllelse", cls="uppf-oversikt")
-    words = {"enligt plan": "inga missade milstolpar, ej uppfyllda mål eller sena starter",
-             "avvikelse": "minst en milstolpe missad eller nådd för sent, ett mål ej uppfyllt, arbetet inte startat "
-                          "i tid eller status saknas",
-             "ej aktuell": "åtgärden är avslutad"}
-    legend = " ".join(f"{signal_badge(s)} {esc(words[s])}." for s in SIGNALER)
+    legend = " ".join(f"{signal_badge(s)} {esc(SIGNAL_WORDS[s][:1].lower() + SIGNAL_WORDS[s][1:])}." for s in SIGNALER)
     return Html(out + f'<p class="uppf-legend"><small>Signal: {legend} Mål: hur många av planens mål för året '
-                      "som är uppfyllda av dem som kunde bedömas; indikatorer utan mål i planen redovisas i "
+                      "som är uppfyllda av dem som skulle vara uppfyllda i år; indikatorer utan mål i planen redovisas i "
                       "kapitlen men bedöms inte. Justering: om ansvarig ser behov av att justera åtgärden "
                       "(förslagen står ovan och i kapitlet).</small></p>")
 
@@ -136,8 +144,9 @@ def status_table(an) -> Html:
                  f"Genomförandestatus per målområde {an.year} (antal åtgärder)", numeric=set(range(1, len(cols) + 1)))
 
 
-MALUPP_COLUMNS = ((UPPFYLLT, "Uppfyllt"), (DELVIS, "Uppfyllt försenat"), (EJ_UPPFYLLT, "Ej uppfyllt"),
-                  (EJ_BEDOMT, "Kunde inte bedömas"), (INGET_MAL, "Inget mål i planen"), (EJ_AKTUELLT, "Ej aktuellt"))
+MALUPP_COLUMNS = ((UPPFYLLT, "Uppfyllt"), (FOR_SENT, "Uppfyllt för sent"), (EJ_UPPFYLLT, "Ej uppfyllt"),
+                  (SAKNAS, "Uppgift saknas"), (EJ_BEDOMT, "Ej bedömt ännu"), (INGET_MAL, "Inget mål i planen"),
+                  (EJ_AKTUELLT, "Ej aktuellt"))
 
 
 def maluppfyllelse_table(an) -> Html:
@@ -147,14 +156,15 @@ def maluppfyllelse_table(an) -> Html:
         rows.append([f'<a href="{malomrade_page(mo)}.html">{mo}. {esc(name)}</a>',
                      *(str(int(c[u])) for u, _ in MALUPP_COLUMNS),
                      percent_sv(c["andel_uppfyllt"]) if not math.isnan(c["andel_uppfyllt"]) else "–"])
-    total = an.per_malomrade[[u for u, _ in MALUPP_COLUMNS] + ["bedomda"]].sum()
-    share = total[UPPFYLLT] / total["bedomda"] * 100 if total["bedomda"] else math.nan
+    total = an.per_malomrade[[u for u, _ in MALUPP_COLUMNS] + ["bedomda", "uppfyllda"]].sum()
+    share = total["uppfyllda"] / total["bedomda"] * 100 if total["bedomda"] else math.nan
     rows.append(["<strong>Hela handlingsplanen</strong>", *(f"<strong>{int(total[u])}</strong>" for u, _ in MALUPP_COLUMNS),
                  f"<strong>{percent_sv(share) if not math.isnan(share) else '–'}</strong>"])
     out = table(["Målområde", *(label for _, label in MALUPP_COLUMNS), "Andel uppfyllda"], rows,
-                f"Måluppfyllelse per målområde {an.year} (antal indikatorer)", numeric=set(range(1, 8)))
-    return Html(out + '<p class="uppf-legend"><small>Andel uppfyllda räknas på de mål som kunde bedömas '
-                      "(uppfyllt, uppfyllt försenat och ej uppfyllt); – betyder att inget mål kunde bedömas.</small></p>")
+                f"Måluppfyllelse per målområde {an.year} (antal indikatorer)", numeric=set(range(1, 9)))
+    return Html(out + '<p class="uppf-legend"><small>Andel uppfyllda: uppfyllda mål (också de som nåddes för sent) '
+                      "av de mål som skulle vara uppfyllda i år (uppfyllt, uppfyllt för sent, ej uppfyllt och uppgift "
+                      "saknas); – betyder att inget mål skulle vara uppfyllt i år.</small></p>")
 
 
 def justering_list(an) -> Html:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
-from helpers.core.fmt import date_sv, plural
+from helpers.core.errors import RunError
+from helpers.core.fmt import date_sv, list_sv, number_sv, plural
 from helpers.core.text import md_literal
+from helpers.data.plan import threshold_at_most
 from helpers.present import samlad
 from helpers.present.names import malomrade_page
 
@@ -28,7 +31,7 @@ def index_markdown(an, page_list) -> str:
         "",
         f"# Uppföljningsrapport {an.year}",
         "",
-        "**Näringslivsstrategin för Norrtälje kommun – uppföljning av handlingsplanen 2025–2030**",
+        f"**{md_literal(an.config.undertitel)}**",
         "",
     ]
     if an.exempeldata:
@@ -62,11 +65,42 @@ def index_markdown(an, page_list) -> str:
     return "\n".join(lines)
 
 
-def landing_html(editions: list[dict]) -> str:
+_TAL = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+_CEILING = (" Ett mål med riktningen *minska* är ett tak (*högst 100*): **uppfyllt** när värdet är högst målvärdet "
+            "när året är slut; ett antal som redan är över taket är **ej uppfyllt**.")
+
+
+def fixed_page(text: str, an) -> str:
+    """A fixed page of book/ (Om rapporten, Metod) with the plan's own facts filled in: every
+    `{{namn}}` names the kommun, the plan, its counts and examples from the register, or the
+    ranking margin of the kommun's size class. An unknown name stops the build (RunError)."""
+    cfg, plan = an.config, an.plan
+    n_mo = len(plan.malomraden)
+    example_years = sorted(y for y, d in an.years.items() if d.exempeldata)
+    values = {
+        "genitiv": md_literal(cfg.genitiv), "strategi": md_literal(cfg.strategi), "period": cfg.period,
+        "titel": md_literal(cfg.titel), "kommun": md_literal(cfg.kommun),
+        "felmarginal": number_sv(cfg.ranking_felmarginal, 1), "enkater": cfg.enkater_text,
+        "antal_malomraden": _TAL[n_mo] if n_mo < len(_TAL) else str(n_mo),
+        "exempel_malomrade": md_literal(plan.malomraden.sort_index().iloc[0]["namn"]),
+        "exempel_atgard": plan.order[0],
+        "exempelar": list_sv(example_years),
+        "tak": _CEILING if any(threshold_at_most(m) for _, m in plan.indikatorer.iterrows()) else "",
+    }
+
+    def fill(match: re.Match) -> str:
+        if match.group(1) not in values:
+            raise RunError(f"Okänd platshållare {match.group(0)} i en fast sida i book/ – kända: {', '.join(values)}")
+        return values[match.group(1)]
+
+    return re.sub(r"\{\{([a-z_]+)\}\}", fill, text)
+
+
+def landing_html(editions: list[dict], cfg) -> str:
     """The page above the editions: each year with its build date, exempeldata flag, PDF and redogörelse.
 
     `editions` come newest first from helpers.publish.site.editions (keys ar, byggd, exempeldata,
-    pdf, pdf_sidor, tillganglighet).
+    pdf, pdf_sidor, tillganglighet); `cfg` is the plan: block (helpers.data.config.PlanConfig).
     """
     items = []
     for e in editions:
@@ -96,7 +130,7 @@ def landing_html(editions: list[dict]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="sv">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Uppföljningsrapporter – Norrtälje kommuns näringslivsstrategi</title>
+<title>Uppföljningsrapporter – {html.escape(cfg.genitiv)} {html.escape(cfg.strategi)}</title>
 <style>
 body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;
   background:#fff;line-height:1.5;overflow-wrap:break-word}}
@@ -109,7 +143,7 @@ footer{{border-top:1px solid #c8c8c8;margin-top:2rem;padding-top:0.5rem}}
 </style></head>
 <body><main>
 <h1>Uppföljningsrapporter</h1>
-<p>Årliga uppföljningar av handlingsplanen till Norrtälje kommuns näringslivsstrategi 2025–2030.
+<p>Årliga uppföljningar av {html.escape(cfg.planen)}.
 Varje år finns som webbversion och som en PDF-fil i A4 för utskrift och diarium.</p>
 <h2>Utgåvor</h2>
 <ul class="utgavor">

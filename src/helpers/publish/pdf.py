@@ -37,10 +37,13 @@ from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import date_sv
 from helpers.core.layout import Layout, pdf_name
 from helpers.core.pause import pause
+from helpers.data import config
 from helpers.evidence.faststallande import record_forced
 from helpers.evidence.manifest import MANIFEST
 from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.evidence.package import add_to_edition, guard
+from helpers.evidence.pdfa import CONFORMANCE, PART, PdfaInfo, to_pdfa
+from helpers.evidence.pdfa import check as pdfa_check
 from helpers.publish.site import publication, write_landing
 
 CHROMIUM = Path(os.environ.get("UPPF_CHROMIUM", "/usr/bin/chromium"))
@@ -484,7 +487,7 @@ def finish(pdf: bytes, chapters: list[Chapter], pages: dict[str, int], ed: Editi
         "/Title": f"{ed.title} – {ed.utgivare}",
         "/Author": f"{ed.utgivare}, {ed.enhet}" if ed.enhet else ed.utgivare,
         "/Subject": ed.serie,
-        "/Keywords": f"uppföljningsrapport, näringslivsstrategi, handlingsplan, {ed.year}"
+        "/Keywords": f"uppföljningsrapport, {config.active().strategi}, handlingsplan, {ed.year}"
                      + (", exempeldata" if ed.exempeldata else ""),
         "/Creator": "Uppföljningsboken (python -m helpers pdf)",
         "/Producer": f"Chromium {chromium}; pypdf {metadata.version('pypdf')}",
@@ -522,6 +525,7 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
     forced = guard(layout, year, force=force, command=f"pdf --ar {year}" + (" --tvinga" if force else ""),
                    reason=reason)
     html_dir, edition = layout.html(year), layout.edition(year)
+    config.for_data(layout.data)  # the project's plan: block names the strategy in the PDF's keywords
     for need in (html_dir / "index.html", edition / MANIFEST, edition / "_toc.yml"):
         if not need.exists():
             raise RunError(f"Utgåvan {year} är inte byggd ({need.name} saknas i {need.parent}). "
@@ -562,12 +566,17 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
         log("Skriver PDF med Chromium (A4) …")
         pause("pdf-rendering")
         raw, pages, landscape, chromium = render(document)
-        final = finish(raw, chapters, pages, ed, chromium)
+        final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
+                        PdfaInfo(kommun=ed.utgivare, year=year, dnr=(pub.get("diarienummer") or {}).get(year)))
+        problems = pdfa_check(final)
+        if problems:
+            raise RunError("PDF-filen blev inte PDF/A-2u och skrivs inte:\n" + "\n".join(f"  • {p}" for p in problems))
         n_pages = len(PdfReader(io.BytesIO(final)).pages)
         for path in staged.values():
             path.write_bytes(final)
         details = {"fil": name, "sidor": n_pages, "skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                   "chromium": chromium, "pypdf": metadata.version("pypdf"), "liggande_tabeller": landscape}
+                   "chromium": chromium, "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
+                   "pikepdf": metadata.version("pikepdf"), "liggande_tabeller": landscape}
         if forced:
             details["tvingad"] = {k: forced[k] for k in ("av", "tid", "orsak")}
         add_to_edition(layout, year, list(staged), replace=True, derived={"pdf": details}, forced=forced,

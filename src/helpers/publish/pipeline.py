@@ -21,9 +21,9 @@ from helpers.core.pause import pause
 from helpers.evidence import package as archive
 from helpers.evidence.faststallande import record_forced
 from helpers.evidence.manifest import INPUTS, write_manifest
-from helpers.evidence.provenance import note_markdown, provenance
+from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
-from helpers.present.startsida import index_markdown
+from helpers.present.startsida import fixed_page, index_markdown
 from helpers.publish.site import publication, write_landing, write_redogorelse
 from helpers.run import pages as book
 from helpers.run import progress as forlopp
@@ -51,8 +51,9 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
     pages (with the edition's note), static files, templates, interface strings, the
     tillgänglighetsredogörelse, the configuration and the table of contents."""
     (dest / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
-    for name in book.FIXED_PAGES:
-        shutil.copy(layout.book / f"{name}.md", dest / f"{name}.md")
+    for name in book.FIXED_PAGES:  # the plan's own facts filled in (kommun, period, counts, examples)
+        text = fixed_page((layout.book / f"{name}.md").read_text(encoding="utf-8"), an)
+        (dest / f"{name}.md").write_text(text, encoding="utf-8")
     with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
         fh.write(note)
     shutil.copytree(layout.book / "_static", dest / "_static")
@@ -108,7 +109,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
                           cache=PageCache(layout, year, read=use_cache, log=log), progress=forlopp.make(show_progress))
-    tables = finish_notebooks(staging, page_list)
+    tables = finish_notebooks(staging, page_list, code_identity(prov))
 
     write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
     log("Bygger boken med Jupyter Book …")

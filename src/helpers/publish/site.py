@@ -18,6 +18,7 @@ import yaml
 from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fs import write_text_atomic
 from helpers.core.layout import Layout, pdf_name
+from helpers.data import config
 from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import STATUSAR, redogorelse_markdown
@@ -46,7 +47,7 @@ def publication(config: Path) -> dict:
         if not isinstance(value, str) or not value.strip():
             problems.append(Problem(shown, what, column=path, value="" if value is None else value))
 
-    need_text(pub, "utgivare", "publicering.utgivare", "organisationens namn, t.ex. Norrtälje kommun")
+    need_text(pub, "utgivare", "publicering.utgivare", "organisationens namn, t.ex. kommunens namn")
     t = pub.get("tillganglighet")
     if not isinstance(t, dict):
         problems.append(Problem(shown, "ett avsnitt med tillgänglighetsredogörelsens uppgifter",
@@ -140,7 +141,7 @@ def write_landing(layout: Layout, log=print):
     html_root = layout.build / "html"
     items = editions(layout, log=log)
     write_text_atomic(html_root / EDITIONS_JS, editions_script(items))
-    return write_text_atomic(html_root / "index.html", landing_html(items))
+    return write_text_atomic(html_root / "index.html", landing_html(items, config.for_data(layout.data)))
 
 
 EDITIONS_JS_TEMPLATE = """/* Uppföljningsboken: every published edition of the report, shared by all editions' pages.

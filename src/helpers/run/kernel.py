@@ -30,6 +30,7 @@ except ImportError:  # no file locks: each kernel analyses for itself
     fcntl = None
 
 from helpers.core.fs import write_bytes_atomic
+from helpers.data import config
 from helpers.run.digests import code_digest, environment_digest, tree_digest
 
 # Not scipy: only the analysis tests with it (imported where used), and a kernel that is handed the
@@ -117,7 +118,10 @@ def _memoised_analyse(original):
             blob = _shared(key, lambda: pickle.dumps(original(year, data_dir), protocol=pickle.HIGHEST_PROTOCOL))
             memo.clear()
             memo[key] = blob
-        return pickle.loads(memo[key])
+        an = pickle.loads(memo[key])
+        if getattr(an, "config", None) is not None:
+            config.use(an.config)  # what a fresh analyse() would have made active: the edition's plan: block
+        return an
 
     analyse.memoised = True
     return analyse

@@ -104,10 +104,20 @@ def table_csv(table: dict) -> str:
     return csv_text(table["kolumner"], ([_csv_value(v) for v in row] for row in table["rader"]))
 
 
-def finish_notebooks(staging: Path, pages) -> dict[str, list[str]]:
+CODE_KEY = "uppfoljningsboken"  # notebook metadata: which code produced it (a notebook taken out of its edition says so)
+
+
+def stamp_code(nb: nbformat.NotebookNode, code: dict | None) -> None:
+    """Write the code version (git commit, SHA-256 over the helpers package) into the notebook's metadata."""
+    if code is not None:
+        nb.metadata[CODE_KEY] = {"kod": dict(code)}
+
+
+def finish_notebooks(staging: Path, pages, code: dict | None = None) -> dict[str, list[str]]:
     """Normalise every executed notebook of the staging edition and write its record as CSV.
 
-    A notebook without a record is an error: the page would have no evidence behind it.
+    A notebook without a record is an error: the page would have no evidence behind it. `code`
+    (provenance.code_identity) is written into every notebook's metadata.
     """
     when = epoch()
     out: dict[str, list[str]] = {}
@@ -117,6 +127,7 @@ def finish_notebooks(staging: Path, pages) -> dict[str, list[str]]:
         path = staging / f"{page.name}.ipynb"
         nb = nbformat.read(path, as_version=4)
         normalise(nb, template=page.template, name=page.name, when=when)
+        stamp_code(nb, code)
         nbformat.write(nb, path)
         tables = record_of(nb)
         if not tables:

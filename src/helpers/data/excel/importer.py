@@ -33,9 +33,10 @@ from helpers.data.excel.layout import (
     SHEET_MARKERS,
     STATUS_COLUMNS,
     STATUS_INPUTS,
+    STATUS_OPTIONAL,
     YEAR_NAME,
 )
-from helpers.data.inputs import LARDOM_TYPER, LARDOMAR, STATUS, STATUSAR, VARDEN
+from helpers.data.inputs import LARDOM_TYPER, LARDOMAR, PROGNOSER, STATUS, STATUSAR, VARDEN
 from helpers.data.plan import Plan, load_plan
 from helpers.data.schema import parse_number, thousands_ambiguous
 from helpers.data.yeardata import load_year
@@ -194,7 +195,7 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
                                        f"'python -m helpers mall --ar {year}'",
                                 row=3, column="Uppföljningsår", value=stored_int))
     required = {
-        BLAD_STATUS: ["atgard_id", *STATUS_INPUTS],
+        BLAD_STATUS: ["atgard_id", *(c for c in STATUS_INPUTS if c not in STATUS_OPTIONAL)],
         # The value periods came later: a mall without them is still read (blank = the åtgärd's period).
         BLAD_INDIKATORER: ["indikator_id", "atgard_id", *(c for c in IND_INPUTS if c not in IND_OPTIONAL)],
         BLAD_LARDOMAR: [c[0] for c in LARDOM_COLUMNS],
@@ -242,10 +243,11 @@ def _read(sheet: _Sheet, r: int, name: str, kind: str, choices: tuple[str, ...] 
 _STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_till": ("date", ()),
                  "status": ("choice", STATUSAR), "kommentar": ("text", ()),
                  "behov_av_justering": ("choice", JA_NEJ), "justering": ("text", ()),
-                 "uppgiftslamnare": ("text", ())}
+                 "uppgiftslamnare": ("text", ()), "prognos": ("choice", PROGNOSER), "prognos_motivering": ("text", ())}
 _VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_datum": ("date", ()),
                  "text": ("text", ()), "kommentar": ("text", ()), "period_fran": ("date", ()),
-                 "period_till": ("date", ())}
+                 "period_till": ("date", ()), "jamforelsevarde": ("number", ()), "prognos": ("choice", PROGNOSER),
+                 "prognos_motivering": ("text", ())}
 _LARDOM_KINDS = {"typ": ("choice", LARDOM_TYPER), "atgard_id": ("id", ()), "text": ("text", ())}
 
 

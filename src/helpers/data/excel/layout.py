@@ -6,7 +6,7 @@ import pandas as pd
 from openpyxl.styles import Border, Font, PatternFill, Protection, Side
 
 from helpers.core.missing import blank
-from helpers.data.inputs import STATUSAR
+from helpers.data.inputs import PROGNOSER, STATUSAR
 from helpers.data.plan import Plan
 
 BLAD_INSTRUKTIONER = "Instruktioner"
@@ -21,7 +21,6 @@ YEAR_NAME = "uppfoljningsar"  # defined name (and custom property) holding the y
 SHEET_MARKERS = {"Status": "uppf_blad_status", "Indikatorer": "uppf_blad_indikatorer", "Lärdomar": "uppf_blad_lardomar"}
 YEAR_CELL = "B3"  # on Instruktioner
 MALLVERSION = "1"
-MOTTAGARE = "Näringslivsenheten"
 LARDOMAR_RADER = 15
 JA_NEJ = ("ja", "nej")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -39,9 +38,12 @@ STATUS_COLUMNS = (
     ("behov_av_justering", 12, False),
     ("justering", 45, True),
     ("uppgiftslamnare", 24, True),
+    ("prognos", 24, False),
+    ("prognos_motivering", 45, True),
 )
 STATUS_INPUTS = ("period_fran", "period_till", "status", "kommentar", "behov_av_justering", "justering",
-                 "uppgiftslamnare")
+                 "uppgiftslamnare", "prognos", "prognos_motivering")
+STATUS_OPTIONAL = ("prognos", "prognos_motivering")  # older malls lack them
 
 # The plan's wording of the indicator is headed 'indikator' so that 'text' names one column only:
 # the input column that becomes `text` in indikatorvarden.csv.
@@ -59,9 +61,14 @@ IND_COLUMNS = (
     ("kommentar", 40, True),
     ("period_fran", 13, False),
     ("period_till", 13, False),
+    ("jamforelsevarde", 14, False),
+    ("prognos", 24, False),
+    ("prognos_motivering", 45, True),
 )
-IND_INPUTS = ("varde", "uppnatt_datum", "text", "kommentar", "period_fran", "period_till")
-IND_OPTIONAL = ("period_fran", "period_till")  # older malls lack them; blank = the åtgärd's period
+IND_INPUTS = ("varde", "uppnatt_datum", "text", "kommentar", "period_fran", "period_till", "jamforelsevarde", "prognos",
+              "prognos_motivering")
+# Older malls lack these; blank period = the åtgärd's period, blank comparison value = none given.
+IND_OPTIONAL = ("period_fran", "period_till", "jamforelsevarde", "prognos", "prognos_motivering")
 
 LARDOM_COLUMNS = (
     ("typ", 12, False),
@@ -89,6 +96,11 @@ HEADER_HELP = {
     "varde": "Ett tal. Decimalkomma går bra (72,5). Tomt = uppgift saknas.",
     "uppnatt_datum": "Milstolpar: datum när det genomfördes (ÅÅÅÅ-MM-DD). Tomt = inte genomfört än.",
     "text": "Kvalitativa indikatorer: beskrivningen.",
+    "jamforelsevarde": ("Värdet för samma period året före (t.ex. januari–oktober förra året), som ni känner det i dag. "
+                        "Fyll i när värdet avser en del av året: då jämförs samma period med samma period."),
+    "prognos": ("Er bedömning för ett mål som inte har förfallit än: " + ", ".join(PROGNOSER) + ". På Status: för "
+                "åtgärden som helhet."),
+    "prognos_motivering": "Varför. Krävs när prognosen är en risk eller att målet inte kommer att uppfyllas.",
 }
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -123,6 +135,14 @@ def reportable(plan: Plan) -> pd.DataFrame:
     """Indicators a unit reports in the mall: not from företagsklimat data, not a repeat of another."""
     ind = plan.indikatorer
     mask = ind["serie"].map(blank) & ind["varde_fran"].map(blank)
+    return ind[mask]
+
+
+def forecast_only(plan: Plan) -> pd.DataFrame:
+    """Indicators with a target whose value the unit does not report (from företagsklimat data, or a
+    repeat of another measure): the mall still asks for the unit's forecast for them."""
+    ind = plan.indikatorer
+    mask = ~(ind["serie"].map(blank) & ind["varde_fran"].map(blank)) & (ind["maltyp"] != "ingen")
     return ind[mask]
 
 

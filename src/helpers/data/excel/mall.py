@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.core.fs import write_bytes_atomic
 from helpers.core.missing import blank
+from helpers.data import config
 from helpers.data.excel.layout import (
     _BORDER,
     _HEADER_FILL,
@@ -39,7 +40,6 @@ from helpers.data.excel.layout import (
     LARDOM_COLUMNS,
     LARDOMAR_RADER,
     MALLVERSION,
-    MOTTAGARE,
     SHEET_MARKERS,
     STATUS_COLUMNS,
     STATUS_INPUTS,
@@ -49,9 +49,10 @@ from helpers.data.excel.layout import (
     _fill_hint,
     _not_in_mall,
     _value_rule,
+    forecast_only,
     reportable,
 )
-from helpers.data.inputs import LARDOM_TYPER, STATUSAR
+from helpers.data.inputs import LARDOM_TYPER, PROGNOSER, STATUSAR
 from helpers.data.plan import Plan, load_plan, target_text
 
 
@@ -115,7 +116,8 @@ def _list_formula(values) -> str:
 def _instructions(ws, plan: Plan, year: int) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
-    ws["A1"] = f"Uppföljningsmall {year} – handlingsplan för Norrtälje kommuns näringslivsstrategi 2025–2030"
+    cfg = config.active()
+    ws["A1"] = f"Uppföljningsmall {year} – {cfg.planens_namn}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A3"] = "Uppföljningsår"
     ws["A3"].font = Font(bold=True)
@@ -165,7 +167,7 @@ def _instructions(ws, plan: Plan, year: int) -> None:
          "kolumnen 'serie' i registret) eller från en annan indikator (kolumnen 'varde_fran') fylls inte i "
          "här och finns därför inte med i mallen: " + "; ".join(_not_in_mall(plan)) + "."),
         ("Skicka",
-         f"Spara som Excelfil (.xlsx) och skicka den till {MOTTAGARE}, som sammanställer uppföljningen. "
+         f"Spara som Excelfil (.xlsx) och skicka den till {cfg.samordnare}, som sammanställer uppföljningen. "
          f"Uppgifterna läses in med 'python -m helpers importera <fil> --ar {year}'; alla fel rapporteras "
          f"då med blad, rad och kolumn."),
     ]
@@ -208,12 +210,16 @@ def _status_sheet(ws, plan: Plan, year: int) -> None:
     janej_dv = _validation("list", formula1=_list_formula(JA_NEJ), title="Behov av justering",
                            error="Välj 'ja' eller 'nej'.", prompt="ja eller nej. Vid ja: beskriv i 'justering'.")
     janej_dv.add(rng("behov_av_justering"))
+    prognos_dv = _validation("list", formula1=_list_formula(PROGNOSER), title="Prognos",
+                             error="Välj ett av: " + ", ".join(PROGNOSER) + ".",
+                             prompt="Er bedömning för åtgärden som helhet. Vid risk: motivera.")
+    prognos_dv.add(rng("prognos"))
     date_dv = _validation("date", operator="between", formula1=str(_excel_serial(dt.date(year - 1, 1, 1))),
                           formula2=str(_excel_serial(dt.date(year + 1, 12, 31))), title="Datum",
                           error=f"Ett datum ÅÅÅÅ-MM-DD nära uppföljningsåret {year}.")
     date_dv.add(rng("period_fran"))
     date_dv.add(rng("period_till"))
-    for dv in (status_dv, janej_dv, date_dv):
+    for dv in (status_dv, janej_dv, date_dv, prognos_dv):
         ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
     _protect(ws)
@@ -228,7 +234,12 @@ def _indicator_sheet(ws, plan: Plan, year: int) -> None:
                           formula2=str(_excel_serial(dt.date(2100, 12, 31))), title="Datum",
                           error="Ett datum ÅÅÅÅ-MM-DD: dagen då milstolpen genomfördes.",
                           prompt="Datum när det genomfördes, ÅÅÅÅ-MM-DD. Tomt = inte genomfört än.")
-    for r, (iid, meta) in enumerate(reportable(plan).iterrows(), start=2):
+    prognos_dv = _validation("list", formula1=_list_formula(PROGNOSER), title="Prognos",
+                             error="Välj ett av: " + ", ".join(PROGNOSER) + ".",
+                             prompt="Er bedömning för ett mål som inte har förfallit än. Vid risk: motivera.")
+    rows = [(iid, meta, True) for iid, meta in reportable(plan).iterrows()]
+    rows += [(iid, meta, False) for iid, meta in forecast_only(plan).iterrows()]
+    for r, (iid, meta, reported) in enumerate(rows, start=2):
         typ = meta["typ"]
         values = {
             "indikator_id": iid,
@@ -237,18 +248,19 @@ def _indicator_sheet(ws, plan: Plan, year: int) -> None:
             "typ": typ,
             "enhet": meta["enhet"],
             "mål": target_text(meta),
-            "fyll i": _fill_hint(meta),
+            "fyll i": _fill_hint(meta) if reported else "bara prognos (värdet hämtas av rapporten)",
         }
         # Input cells that do not apply to the indicator's kind stay locked (grey).
-        applies = {"varde": typ not in ("milstolpe", "kvalitativ"), "uppnatt_datum": typ == "milstolpe",
-                   "text": typ == "kvalitativ", "kommentar": True,
-                   "period_fran": typ not in ("milstolpe", "kvalitativ"),
-                   "period_till": typ not in ("milstolpe", "kvalitativ")}
+        numeric = reported and typ not in ("milstolpe", "kvalitativ")
+        applies = {"varde": numeric, "uppnatt_datum": reported and typ == "milstolpe",
+                   "text": reported and typ == "kvalitativ", "kommentar": True,
+                   "period_fran": numeric, "period_till": numeric, "jamforelsevarde": numeric,
+                   "prognos": meta["maltyp"] != "ingen", "prognos_motivering": meta["maltyp"] != "ingen"}
         for name, _width, wrap in IND_COLUMNS:
             cell = ws.cell(row=r, column=col[name], value=values.get(name))
             locked = name not in IND_INPUTS or not applies[name]
-            fmt = {"varde": "General", "uppnatt_datum": DATE_FORMAT, "period_fran": DATE_FORMAT,
-                   "period_till": DATE_FORMAT}.get(name, TEXT_FORMAT)
+            fmt = {"varde": "General", "jamforelsevarde": "General", "uppnatt_datum": DATE_FORMAT,
+                   "period_fran": DATE_FORMAT, "period_till": DATE_FORMAT}.get(name, TEXT_FORMAT)
             _style(cell, locked=locked, wrap=wrap, number_format=fmt)
         coord = f"{get_column_letter(col['varde'])}{r}"
         rule = _value_rule(typ, meta["enhet"]) if applies["varde"] else None
@@ -258,12 +270,15 @@ def _indicator_sheet(ws, plan: Plan, year: int) -> None:
                 value_dvs[rule] = _validation(kind, operator=op, formula1=f1, formula2=f2, title="Värde",
                                               error=error, prompt=error + " Tomt = uppgift saknas.")
             value_dvs[rule].add(coord)
+            value_dvs[rule].add(f"{get_column_letter(col['jamforelsevarde'])}{r}")
+        if applies["prognos"]:
+            prognos_dv.add(f"{get_column_letter(col['prognos'])}{r}")
         if applies["uppnatt_datum"]:
             date_dv.add(f"{get_column_letter(col['uppnatt_datum'])}{r}")
         for name in ("period_fran", "period_till"):
             if applies[name]:
                 date_dv.add(f"{get_column_letter(col[name])}{r}")
-    for dv in (*value_dvs.values(), date_dv):
+    for dv in (*value_dvs.values(), date_dv, prognos_dv):
         ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
     _protect(ws)
@@ -309,7 +324,7 @@ def build_template(plan: Plan, year: int) -> Workbook:
     wb.custom_doc_props.append(IntProperty(name=YEAR_NAME, value=year))
     wb.custom_doc_props.append(StringProperty(name="mallversion", value=MALLVERSION))
     wb.properties.title = f"Uppföljningsmall {year}"
-    wb.properties.subject = "Uppföljning av handlingsplan för Norrtälje kommuns näringslivsstrategi 2025–2030"
+    wb.properties.subject = f"Uppföljning av {config.active().planen}"
     wb.properties.keywords = f"{YEAR_NAME}={year}"
     wb.properties.creator = "Uppföljningsboken"
     wb.security = WorkbookProtection(lockStructure=True)  # sheets can't be renamed or removed
@@ -335,6 +350,7 @@ def _text_is_text(wb: Workbook) -> None:
 
 def write_template(data_dir: Path, year: int, target: Path) -> Path:
     """Write the mall for `year` (register from data_dir/plan) to `target`; return the path."""
+    config.for_data(data_dir)
     plan = load_plan(Path(data_dir) / "plan")
     wb = build_template(plan, year)
     buffer = io.BytesIO()

@@ -25,8 +25,6 @@ from helpers.data.kolada.client import (
 )
 from helpers.data.kolada.mapping import (
     AVRUNDNING,
-    KOLADA_KOMMUNER,
-    NORRTALJE,
     PERIOD_TILL_MATAR,
     confirmed_kpis,
     insikt_rows,
@@ -49,8 +47,8 @@ from helpers.data.kolada.store import (
 )
 
 __all__ = [
-    "AVRUNDNING", "DEFAULT_BASE_URL", "ENV_BASE_URL", "INDEX", "INDEX_COLUMNS", "KALLA", "KOLADA_KOMMUNER",
-    "NORRTALJE", "PERIOD_TILL_MATAR", "SVAR_DIR", "KoladaError", "Klient", "Lagrat", "Resultat", "Svar",
+    "AVRUNDNING", "DEFAULT_BASE_URL", "ENV_BASE_URL", "INDEX", "INDEX_COLUMNS", "KALLA", "PERIOD_TILL_MATAR", "SVAR_DIR",
+    "KoladaError", "Klient", "Lagrat", "Resultat", "Svar",
     "base_url", "confirmed_kpis", "default_years", "folder", "hamta", "insikt_rows", "kpi_rows",
     "load_stored", "mapping_rows", "merge_insikt", "parse_ids", "parse_years", "sok", "unit_from_title",
     "value_rows", "years_text",

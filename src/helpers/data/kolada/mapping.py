@@ -14,13 +14,12 @@ import pandas as pd
 from helpers.core.errors import InputError, Problem, typed
 from helpers.core.fmt import exact_sv, number_sv
 from helpers.core.missing import blank
-from helpers.data import inputs
+from helpers.data import config, inputs
 from helpers.data.kolada.client import KALLA
 from helpers.data.schema import load_table
 
-# Kolada's municipality ids for the places the book shows (0000 is Riket in Kolada).
-NORRTALJE = "0188"
-KOLADA_KOMMUNER: dict[str, str] = {NORRTALJE: "Norrtälje", "0000": "Riket"}
+# Kolada's municipality ids for the places the book shows: the kommun of the plan: block in
+# _config.yml and Riket (0000), `config.active().kommuner`. Any other id is refused, never skipped.
 
 # Kolada's `period` of an Insikt KPI is taken to be the measurement year (the year the cases were
 # handled), the same year `ar` means in data/foretagsklimat/. UNVERIFIED: no Kolada document at
@@ -85,7 +84,7 @@ def insikt_rows(stored) -> pd.DataFrame:
     """`stored`: the validated stored files (`store.Lagrat`: `mappning`, `varden`).
 
     Values of confirmed Insikt KPIs as rows of the Insikt table (INSIKT columns, plus `exempeldata`
-    = False, `_fil`, and `kpi_id`/`hamtad` that `merge_insikt` uses), for Norrtälje and Riket, total (kön T) only, blanks dropped."""
+    = False, `_fil`, and `kpi_id`/`hamtad` that `merge_insikt` uses), for the kommun and Riket, total (kön T) only, blanks dropped."""
     columns = [*inputs.INSIKT.names, "exempeldata", "_fil", *FETCH_ONLY]
     m = stored.mappning
     if m.empty or stored.varden.empty:
@@ -93,16 +92,21 @@ def insikt_rows(stored) -> pd.DataFrame:
     use = m[(m["bekraftad"] == "ja") & m["serie"].map(lambda s: not blank(s) and s.startswith("insikt:"))]
     by_kpi = {r["kpi_id"]: r for _, r in use.iterrows()}
     rows, index, problems = [], [], []
+    kommuner = config.active().kommuner
     for line, v in stored.varden.iterrows():
+        if v["kommun_id"] not in kommuner:
+            problems.append(Problem(v["_fil"], "kommunens egen kod eller riket: " + " eller ".join(
+                f"{kod} ({namn})" for kod, namn in kommuner.items()), row=int(line), column="kommun_id", value=v["kommun_id"]))
+            continue
         mapped = by_kpi.get(v["kpi_id"])
-        if mapped is None or v["kon"] != "T" or v["kommun_id"] not in KOLADA_KOMMUNER or blank(v["varde"]):
+        if mapped is None or v["kon"] != "T" or blank(v["varde"]):
             continue
         _, omrade, matt = mapped["serie"].split(":")
         if not 0 <= float(v["varde"]) <= 100:
             problems.append(Problem(v["_fil"], f"ett index 0–100 ({v['kpi_id']} → {mapped['serie']})", row=int(line),
                                     column="varde", value=typed(float(v["varde"]))))
             continue
-        rows.append({"ar": int(v["ar"]) + PERIOD_TILL_MATAR, "kommun": KOLADA_KOMMUNER[v["kommun_id"]], "omrade": omrade,
+        rows.append({"ar": int(v["ar"]) + PERIOD_TILL_MATAR, "kommun": kommuner[v["kommun_id"]], "omrade": omrade,
                      "matt": matt, "varde": float(v["varde"]), "antal_svar": None, "ci_low": None, "ci_high": None,
                      "kalla": f"{KALLA}, nyckeltal {v['kpi_id']} ”{mapped['titel']}”, hämtat {v['hamtad'].isoformat()}",
                      "harledd": "nej", "exempeldata": False, "_fil": v["_fil"], "kpi_id": v["kpi_id"],
