@@ -7,11 +7,21 @@ STAMP := $(VENV)/.installerad
 YEAR ?= 2026
 UPPREPA ?= 3
 TVINGA ?=
+ORSAK ?=
 CHROMIUM ?= /usr/bin/chromium
 # Values from the command line reach the shell only as quoted environment variables ("$$YEAR"),
 # never pasted into a command: `make report YEAR='2026;touch x'` runs nothing but the check of
-# the year, which refuses it. make itself reports any failed command with exit code 2.
-export YEAR UPPREPA TVINGA CHROMIUM PYTHON
+# the year, which refuses it.
+export YEAR UPPREPA TVINGA ORSAK CHROMIUM PYTHON
+# GNU make ends with exit code 2 whenever a command fails, whatever the command's own code was:
+# make has no way to pass it on. So each command is followed by $(KOD), which on failure names
+# the command's own code and what it means (2 fel i indata, 1 körningen misslyckades, 130
+# avbrutet) on the line before make's own; scripts that act on the code call
+# `.venv/bin/python -m helpers …` directly, which exits with it (README, "När något går fel").
+HELPERS = $(BIN)/python -m helpers
+KOD = || { kod=$$?; case $$kod in (1) vad="körningen misslyckades";; (2) vad="fel i indata eller i anropet";; \
+  (130) vad="avbrutet";; (*) vad="se meddelandet ovan";; esac; \
+  echo "Kommandots kod: $$kod ($$vad). make avslutar alltid med kod 2 när ett kommando misslyckats." >&2; exit $$kod; }
 
 .DEFAULT_GOAL := help
 .PHONY: help report pdf test test-fast lint bench validate mall clean install browser axe pdfa-validator
@@ -30,16 +40,16 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP) ## Skapa .venv och installera låsta beroenden
 
 report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2025
-	$(BIN)/python -m helpers rapport --ar "$$YEAR"
+	$(HELPERS) rapport --ar "$$YEAR" $(KOD)
 
 pdf: $(STAMP) browser ## Skriv YEAR:s byggda rapport som en PDF (A4) i utgåvan: make pdf YEAR=2026
-	$(BIN)/python -m helpers pdf --ar "$$YEAR"
+	$(HELPERS) pdf --ar "$$YEAR" $(KOD)
 
 validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
-	$(BIN)/python -m helpers validera --ar "$$YEAR"
+	$(HELPERS) validera --ar "$$YEAR" $(KOD)
 
 mall: $(STAMP) ## Skriv Excelmallen (standardmallen) för YEAR
-	$(BIN)/python -m helpers mall --ar "$$YEAR"
+	$(HELPERS) mall --ar "$$YEAR" $(KOD)
 
 browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
 	@test -x "$$CHROMIUM" || { command -v apt-get >/dev/null && \
@@ -73,17 +83,17 @@ test-fast: $(STAMP) ## Bara de snabba enhetstesterna
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(STAMP) ## Mät körtider (vanligt sätt, kall, oförändrad, ett ändrat värde, sex utgåvor): docs/prestanda.md
-	$(BIN)/python -m bench --ar "$$YEAR" --upprepa "$$UPPREPA"
+	$(BIN)/python -m bench --ar "$$YEAR" --upprepa "$$UPPREPA" $(KOD)
 
-# Revision and archive. TVINGA=1 forces a new archive version of a fastställd year.
+# Revision and archive. TVINGA=1 ORSAK="…" forces a new archive version of a fastställd year.
 archive: $(STAMP) ## Arkivera (fastställ) utgåvan för YEAR: arkiv/<år>/ och arkiv/<år>.zip för diariet
-	$(BIN)/python -m helpers arkivera --ar "$$YEAR" $${TVINGA:+--tvinga}
+	$(HELPERS) arkivera --ar "$$YEAR" $${TVINGA:+--tvinga} $${ORSAK:+--orsak "$$ORSAK"} $(KOD)
 
 verify: $(STAMP) ## Kontrollera utgåvan för YEAR (filer, webbsidor, manifest) mot manifestet
-	$(BIN)/python -m helpers verifiera --ar "$$YEAR"
+	$(HELPERS) verifiera --ar "$$YEAR" $(KOD)
 
 reproduce: $(STAMP) ## Kör om årets arkiverade notebooks från arkivets indata och jämför varje utdata
-	$(BIN)/python -m helpers reproducera --ar "$$YEAR"
+	$(HELPERS) reproducera --ar "$$YEAR" $(KOD)
 
 clean: ## Ta bort byggkatalogen _build (publicerade utgåvor i book/ lämnas orörda)
 	rm -rf _build

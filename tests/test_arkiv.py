@@ -332,12 +332,15 @@ def test_a_forced_rearchive_keeps_the_earlier_version(archived, tmp_path):
     copy_layout = Layout.at(copy)
     old_folder, old_zip = tree_digest(copy / "arkiv" / "2026"), (copy / "arkiv" / "2026.zip").read_bytes()
     proc = _cli("arkivera", "--ar", "2026", "--tvinga", cwd=copy)
+    assert proc.returncode == 2 and "--tvinga kräver --orsak" in proc.stderr, proc.stderr  # a reason is required
+    proc = _cli("arkivera", "--ar", "2026", "--tvinga", "--orsak", "ny version efter KS beslut", cwd=copy)
     assert proc.returncode == 0, proc.stderr
     assert result.manifest_sha256 not in proc.stdout.split("(för diariet):")[0]
     root = copy / "arkiv"
     assert tree_digest(root / "2026.v1") == old_folder and (root / "2026.v1.zip").read_bytes() == old_zip
     new = json.loads((root / "2026" / "manifest.json").read_text(encoding="utf-8"))
     assert new["arkiv"]["version"] == 2
+    assert new["arkiv"]["tvingad"]["orsak"] == "ny version efter KS beslut" and new["arkiv"]["tvingad"]["av"]
     assert new["arkiv"]["tidigare"] == {"version": 1, "manifest_sha256": result.manifest_sha256}
     for package in (root / "2026", root / "2026.zip", root / "2026.v1", root / "2026.v1.zip"):
         assert archive.verify_package(package) == [], package

@@ -264,7 +264,7 @@ def test_the_completeness_check_catches_an_undeclared_row(project, tmp_path):
 def test_the_store_keeps_what_the_last_good_run_used_per_year(tmp_path):
     layout = make_project(tmp_path / "p", small_data(tmp_path / "src", ATGARDER))
     nb = tmp_path / "x.ipynb"
-    nb.write_text("{}", encoding="utf-8")
+    nb.write_text(EMPTY_NOTEBOOK, encoding="utf-8")
     c26, c25 = runcache.PageCache(layout, 2026), runcache.PageCache(layout, 2025)
     for k in ("a", "b"):
         c26.put(k, nb)
@@ -272,8 +272,31 @@ def test_the_store_keeps_what_the_last_good_run_used_per_year(tmp_path):
     c25.record({"sida": "x"})  # another year's run never removes this year's entries
     c26.record({"sida": "a"})
     assert c26.get("a") == c26.path("a") and c26.get("b") is None and c25.get("c") is None
-    assert c26.path("a").read_text(encoding="utf-8") == "{}"
+    assert c26.path("a").read_text(encoding="utf-8") == EMPTY_NOTEBOOK
     assert runcache.PageCache(layout, 2026, read=False).get("a") is None  # --utan-cache reads nothing
+
+
+EMPTY_NOTEBOOK = nbformat.writes(nbformat.v4.new_notebook())
+
+
+@pytest.mark.parametrize("damage", ["cut", "zero", "not-a-notebook"])
+def test_a_damaged_cache_entry_is_a_miss_removed_and_logged_and_the_page_runs_again(tmp_path, damage):
+    """A full disk or a crash can leave a stored page cut short; it must never fail every later run."""
+    layout = make_project(tmp_path / "p", small_data(tmp_path / "src", ATGARDER))
+    nb = tmp_path / "x.ipynb"
+    good = nbformat.v4.new_notebook()
+    good.cells.append(nbformat.v4.new_markdown_cell("# Åtgärd 1.1 " + "text " * 200))
+    nb.write_text(nbformat.writes(good), encoding="utf-8")
+    logged: list[str] = []
+    store = runcache.PageCache(layout, 2026, log=logged.append)
+    store.put("a", nb)
+    assert store.get("a") == store.path("a") and logged == []
+    raw = store.path("a").read_bytes()
+    store.path("a").write_bytes({"cut": raw[: len(raw) // 2], "zero": b"\0" * len(raw),
+                                 "not-a-notebook": b'{"cells": 3}'}[damage])
+    assert store.get("a") is None
+    assert not store.path("a").exists() and store.discarded == ["a.ipynb"]
+    assert len(logged) == 1 and "skadad" in logged[0] and "körs om" in logged[0]
 
 
 def test_the_year_is_analysed_again_whenever_a_data_byte_code_or_environment_changed(project, monkeypatch):
@@ -350,7 +373,7 @@ def test_pages_are_not_stored_when_the_data_changed_while_they_ran(project, tmp_
     staging = tmp_path / "staging"
     staging.mkdir()
     for p in page_list:
-        (staging / f"{p.name}.ipynb").write_text("{}", encoding="utf-8")
+        (staging / f"{p.name}.ipynb").write_text(EMPTY_NOTEBOOK, encoding="utf-8")
     store = runcache.PageCache(project, 2026)
     names = [p.name for p in page_list]
     (project.data / "2026" / "lardomar.csv").write_text("typ;atgard_id;text\n", encoding="utf-8")  # appears mid-run

@@ -305,3 +305,31 @@ def test_example_data_is_recognised_by_file_name_only(tmp_path):
     assert is_example(tmp_path / "status.exempeldata.csv")
     assert not is_example(tmp_path / "status.csv")
     assert not is_example(tmp_path / "exempeldata_status.csv")
+
+
+# --- Messages name the row, in Swedish numbers ----------------------------------------------------
+
+
+def test_a_stray_quote_is_named_on_the_row_where_it_opens_not_where_the_parser_stopped(tmp_path):
+    rows = ["id;namn", "1;a", '2;"b', "3;c", "4;d", '5;e"x', "6;f"]
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as err:
+        read_table(path, ["id", "namn"])
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (3, "namn")
+    assert "stängs först på rad 6" in str(problem) and "4 rader blir ett enda fält" in str(problem)
+
+
+def test_an_over_long_cell_is_a_length_problem_with_its_row_and_column_not_a_quoting_one(tmp_path):
+    path = write(tmp_path, "id;namn\n1;a\n2;" + "x" * 200_000 + "\n")
+    with pytest.raises(InputError) as err:
+        read_table(path, ["id", "namn"])
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (3, "namn")
+    text = str(problem).replace("\u00a0", " ")
+    assert "högst 20 000 tecken" in text and "citattecken" not in text and "200 000 tecken" in text
+
+
+def test_numbers_in_messages_are_written_the_swedish_way():
+    assert "värdet '184'" in str(Problem("f.csv", "x", row=2, column="varde", value=184.0))
+    assert "värdet '72,5'" in str(Problem("f.csv", "x", value=72.5))

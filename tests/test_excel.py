@@ -494,3 +494,97 @@ def test_a_mall_without_the_value_period_columns_still_imports(mall: Path, plan,
     import_workbook(filled(mall, plan, tmp_path / "gammal.xlsx", edit), data_dir, YEAR)
     v = load_year(data_dir, YEAR, plan).varden
     assert v.at["1.1-1", "varde"] == 12 and v.at["1.1-1", "period_fran"] is None
+
+
+# ---------------------------------------------------------------------------------------------
+# the workbook as the unit saw it
+# ---------------------------------------------------------------------------------------------
+
+
+def rename_sheet(wb, old: str, new: str) -> None:
+    """Rename a sheet the way Excel does: its defined names (the mall's marker) follow it."""
+    wb[old].title = new
+    for dn in list(wb.defined_names.values()):
+        if f"'{old}'!" in dn.attr_text or dn.attr_text.startswith(f"{old}!"):
+            dn.attr_text = dn.attr_text.replace(f"'{old}'!", f"'{new}'!").replace(f"{old}!", f"'{new}'!")
+
+
+def test_the_renamed_visible_sheet_is_read_and_a_hidden_copy_with_answers_refuses_the_workbook(
+        mall: Path, plan, data_dir: Path, tmp_path: Path):
+    def renamed(wb):
+        rename_sheet(wb, BLAD_STATUS, "Status klar")
+        put(wb["Status klar"], "1.1", kommentar="Det enheten skrev")
+
+    path = filled(mall, plan, tmp_path / "omdopt.xlsx", renamed)
+    import_workbook(path, data_dir, YEAR)
+    status = load_year(data_dir, YEAR, plan).status
+    assert status.set_index("atgard_id").at["1.1", "kommentar"] == "Det enheten skrev"
+
+    def hidden_copy(wb):
+        renamed(wb)
+        copy = wb.copy_worksheet(wb["Status klar"])
+        copy.title = BLAD_STATUS  # named like the answer sheet, hidden, with other answers
+        put(copy, "1.1", kommentar="Något enheten aldrig såg")
+        copy.sheet_state = "hidden"
+
+    target = tmp_path / "dold.xlsx"
+    path = filled(mall, plan, target, hidden_copy)
+    before = {p.name: digest(p) for p in (data_dir / str(YEAR)).iterdir()}
+    with pytest.raises(InputError) as err:
+        import_workbook(path, data_dir, YEAR, overwrite=True)
+    message = str(err.value)
+    assert f"bladet '{BLAD_STATUS}' är dolt men innehåller svar" in message and "synliga blad" in message, message
+    assert {p.name: digest(p) for p in (data_dir / str(YEAR)).iterdir()} == before
+
+
+def test_a_hidden_answer_sheet_itself_refuses_the_workbook(mall: Path, plan, data_dir: Path, tmp_path: Path):
+    path = filled(mall, plan, tmp_path / "dold.xlsx", lambda wb: setattr(wb[BLAD_LARDOMAR], "sheet_state", "veryHidden"))
+    with pytest.raises(InputError, match=f"bladet '{BLAD_LARDOMAR}' är mycket dolt"):
+        import_workbook(path, data_dir, YEAR)
+
+
+def test_swapped_or_edited_locked_rows_are_refused_with_the_row_named(mall: Path, plan, data_dir: Path,
+                                                                      tmp_path: Path):
+    """With the protection removed, 1.1 and 1.2 swapped ids: 1.1's comment must not land on 1.2."""
+    def swap(wb):
+        ws = wb[BLAD_STATUS]
+        put(ws, "1.1", kommentar="Kommentar till 1.1")
+        r1, r2 = row_of(ws, "1.1"), row_of(ws, "1.2")
+        ws.cell(row=r1, column=1).value, ws.cell(row=r2, column=1).value = "1.2", "1.1"
+        wi = wb[BLAD_INDIKATORER]
+        col = headers(wi)
+        wi.cell(row=2, column=col["indikator"]).value = "En annan indikator"
+
+    path = filled(mall, plan, tmp_path / "bytta.xlsx", swap)
+    with pytest.raises(InputError) as err:
+        import_workbook(path, data_dir, YEAR)
+    problems = err.value.problems
+    wrong = {(p.row, p.column) for p in problems}
+    wb = openpyxl.load_workbook(path)
+    assert {(row_of(wb[BLAD_STATUS], "1.2"), "titel"), (row_of(wb[BLAD_STATUS], "1.1"), "titel"),
+            (2, "indikator")} <= wrong, problems
+    assert all("saknas" not in str(p.value) for p in problems), problems  # no "row missing" noise
+    assert not (data_dir / str(YEAR)).exists()
+
+
+def test_csv_and_excel_accept_the_same_spellings_of_a_choice(mall: Path, plan, data_dir: Path, tmp_path: Path):
+    def shout(wb):
+        put(wb[BLAD_STATUS], "1.1", status="PÅGÅENDE")
+
+    import_workbook(filled(mall, plan, tmp_path / "versaler.xlsx", shout), data_dir, YEAR)
+    status_csv = data_dir / str(YEAR) / "status.csv"
+    from_excel = load_year(data_dir, YEAR, plan).status.set_index("atgard_id").at["1.1", "status"]
+    text = status_csv.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("1.1;"))
+    status_csv.write_text(text.replace(row, row.replace(";pågående;", ";PÅGÅENDE;")), encoding="utf-8")
+    assert ";PÅGÅENDE;" in status_csv.read_text(encoding="utf-8")
+    from_csv = load_year(data_dir, YEAR, plan).status.set_index("atgard_id").at["1.1", "status"]
+    assert from_excel == from_csv == "pågående"
+
+
+def test_the_mall_marks_its_answer_sheets(mall: Path):
+    from helpers.data.excel.layout import SHEET_MARKERS
+
+    wb = openpyxl.load_workbook(mall)
+    for sheet, marker in SHEET_MARKERS.items():
+        assert [title for title, _ in wb.defined_names[marker].destinations] == [sheet]

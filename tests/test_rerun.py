@@ -96,6 +96,17 @@ def test_a_rerun_with_nothing_changed_executes_nothing_and_rebuilds_nothing(buil
     assert digests(built.html(2026)) == html  # the identical book is published again
 
 
+def test_a_cache_entry_cut_short_is_run_again_and_the_run_succeeds(built):
+    """A full disk or a crash can leave a stored page truncated: a cache miss, never a failed run."""
+    entry = sorted((built.build / "cache" / "2026").glob("*.ipynb"))[0]
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[: len(raw) // 3])
+    ran, log = rerun(built)
+    assert len(ran) == 1, ran
+    assert any("skadad" in line and entry.name in line and "körs om" in line for line in log), log
+    assert nbformat.read(entry, as_version=4).cells  # stored again, whole
+
+
 def test_one_corrected_value_reruns_its_chapter_and_the_aggregates_only(built):
     set_value(built, "1.1-1", "61")
     ran, log = rerun(built)

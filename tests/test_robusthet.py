@@ -361,9 +361,8 @@ def test_a_file_with_60000_bad_rows_is_summarised_not_printed(project: Layout, c
 
 # --- the Makefile hands values to the shell only as quoted variables -------------------------------
 
-@pytest.mark.slow
-def test_make_never_runs_text_from_a_variable(tmp_path: Path):
-    """`make report YEAR='2026;touch x'` checks the year and refuses it; nothing else runs."""
+def make_project_with_fake_venv(tmp_path: Path) -> Path:
+    """The Makefile with the project's files and a '.venv' that is this interpreter (nothing installed)."""
     proj = tmp_path / "p"
     shutil.copytree(DATA, proj / "data")
     for name in ("Makefile", "pyproject.toml", "constraints.txt", "_config.yml"):
@@ -375,6 +374,13 @@ def test_make_never_runs_text_from_a_variable(tmp_path: Path):
     python.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT / "src"}" exec "{sys.executable}" "$@"\n', encoding="utf-8")
     python.chmod(0o755)
     (proj / ".venv" / ".installerad").touch()  # newer than pyproject.toml: make installs nothing
+    return proj
+
+
+@pytest.mark.slow
+def test_make_never_runs_text_from_a_variable(tmp_path: Path):
+    """`make report YEAR='2026;touch x'` checks the year and refuses it; nothing else runs."""
+    proj = make_project_with_fake_venv(tmp_path)
     # ('$$' is make's own escape: the shell would see '2026$(touch y)'.)
     for year in ("2026;touch x", "2026$$(touch y)", "`touch z`", "2026' ; touch w ; '", "2026\"; touch v; \"", ""):
         proc = subprocess.run(["make", "-s", "report", f"YEAR={year}"], cwd=proj, capture_output=True, text=True)
@@ -383,6 +389,18 @@ def test_make_never_runs_text_from_a_variable(tmp_path: Path):
         assert not any((proj / f).exists() for f in "xyzwv")
     proc = subprocess.run(["make", "-s", "validate", "YEAR=2031"], cwd=proj, capture_output=True, text=True)
     assert proc.returncode == 2 and "utanför handlingsplanens år" in proc.stderr
+
+
+def test_make_names_the_commands_own_exit_code_so_a_build_failure_is_told_from_an_input_error(tmp_path: Path):
+    """GNU make always ends with 2 when a command fails; the line before its own says the command's code."""
+    proj = make_project_with_fake_venv(tmp_path)
+    bad_input = subprocess.run(["make", "-s", "validate", "YEAR=2031"], cwd=proj, capture_output=True, text=True)
+    assert "Kommandots kod: 2 (fel i indata eller i anropet)" in bad_input.stderr, bad_input.stderr
+    failed = subprocess.run(["make", "-s", "verify", "YEAR=2026"], cwd=proj, capture_output=True, text=True)
+    assert "Kommandots kod: 1 (körningen misslyckades)" in failed.stderr, failed.stderr
+    assert bad_input.returncode == failed.returncode == 2  # make's own rule, documented in the README
+    good = subprocess.run(["make", "-s", "validate", "YEAR=2026"], cwd=proj, capture_output=True, text=True)
+    assert good.returncode == 0 and "Kommandots kod" not in good.stderr, good.stderr
 
 
 # --- the Excel mall ---------------------------------------------------------------------------------
@@ -633,8 +651,6 @@ def test_without_an_atomic_exchange_a_kill_between_renames_is_repaired_by_the_ne
 
 @pytest.mark.parametrize("exc, expected, code", [
     (ValueError("något oväntat"), "Oväntat fel: ValueError: något oväntat", 1),
-    (PermissionError(13, "Permission denied", "/srv/data/2026"), "saknar behörighet till /srv/data/2026", 1),
-    (OSError(28, "No space left on device"), "disken är full", 1),
     (KeyboardInterrupt(), "Avbrutet", 130),
 ])
 def test_an_unexpected_error_becomes_a_swedish_message_and_a_log(project: Layout, capsys, monkeypatch, exc, expected, code):
@@ -652,6 +668,26 @@ def test_an_unexpected_error_becomes_a_swedish_message_and_a_log(project: Layout
         assert log.parent == project.build / "logg"
         text = log.read_text(encoding="utf-8")
         assert "Traceback" in text and type(exc).__name__ in text and "validera --ar 2026" in text
+
+
+@pytest.mark.parametrize("exc, expected", [
+    (PermissionError(13, "Permission denied", "/srv/data/2026"), "Saknar behörighet: användaren får inte läsa eller "
+                                                                 "skriva i /srv/data (filen 2026)"),
+    (OSError(28, "No space left on device"), "Disken är full: det finns inte plats kvar att skriva i"),
+    (OSError(30, "Read-only file system", "/srv/data/x.csv"), "Skrivskyddat filsystem: /srv/data (filen x.csv)"),
+])
+def test_the_machines_limits_are_named_in_swedish_without_a_crash_log(project: Layout, capsys, monkeypatch, exc,
+                                                                      expected):
+    """Known limits, not bugs: said plainly with the folder, exit 1, and no crash log to send anyone."""
+    from helpers.compute import analysis
+
+    def boom(*_a, **_k):
+        raise exc
+
+    monkeypatch.setattr(analysis, "analyse", boom)
+    got, out, err = run_cli(capsys, project, "validera", "--ar", "2026")
+    assert got == 1 and expected in err and "Traceback" not in err and "Errno" not in err, err
+    assert "Oväntat fel" not in err and not list((project.build / "logg").glob("fel-*.txt"))
 
 
 def test_no_traceback_reaches_the_terminal_even_from_a_real_process(tmp_path: Path):

@@ -137,7 +137,7 @@ def fake_steps(moment: str) -> dict:
         return real_swap(new, target, **kw)
 
     steps = {"execute_all": fake_execute, "build_html": fake_build, "swap_into_place": swap,
-             "finish_notebooks": lambda staging, pages: {}}  # the fake notebooks have no record cells
+             "finish_notebooks": lambda staging, pages, *_: {}}  # the fake notebooks have no record cells
     if moment == "startsida":
         steps["write_landing"] = lambda layout, log=None: die()
     return steps

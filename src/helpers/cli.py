@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort
+from helpers.core.crash import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, last_resort, machine_limit
 from helpers.core.errors import InputError, RunError
 from helpers.core.lock import LockBusy
 
@@ -20,8 +20,9 @@ from helpers.core.lock import LockBusy
 PROJECT_MARKERS = ("_config.yml", "notebooks", "data")
 DATA_ONLY = ("validera", "mall", "importera", "hamta")
 # Commands that write into the project: one at a time, and they clean up after killed runs.
-LOCKED = ("rapport", "importera", "pdf")
+LOCKED = ("rapport", "importera", "pdf", "arkivera")
 MAX_JOBS = 16
+UNTOUCHED = "Körningen avbröts. Indata har inte ändrats och tidigare publicerade utgåvor och arkivet är orörda."
 
 # argparse's fixed English texts and their Swedish versions (Python 3.11).
 _ARGPARSE_SV = (
@@ -119,6 +120,22 @@ def _sha256_arg(value: str) -> str:
     return text
 
 
+def _reason(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--orsak", metavar="TEXT", default=None,
+                        help="varför ett fastställt år ändras (krävs med --tvinga); sparas med vem och när "
+                             "i arkiv/<år>.andringar.jsonl")
+
+
+def _check_forced(args) -> str | None:
+    """--tvinga needs --orsak: a forced change of a fastställd year is recorded with its reason."""
+    if getattr(args, "orsak", None) is not None and not args.orsak.strip():
+        return "--orsak får inte vara tom – förväntat: en kort förklaring till varför året ändras"
+    if getattr(args, "tvinga", False) and not getattr(args, "orsak", None):
+        return ("--tvinga kräver --orsak \"…\" – förväntat: varför ett fastställt år ändras "
+                "(sparas med vem och när)")
+    return None
+
+
 def _archive_commands(sub) -> None:
     """verifiera, arkivera, reproducera: the edition as evidence (see helpers.evidence.package)."""
     f = sub.add_parser("verifiera", help="kontrollera att en utgåva eller ett arkiv är oförändrat (manifestet)",
@@ -140,6 +157,7 @@ def _archive_commands(sub) -> None:
     _year(a)
     a.add_argument("--tvinga", action="store_true",
                    help="arkivera en ny version av ett fastställt år; den tidigare sparas som numrerad version")
+    _reason(a)
     a.add_argument("--diarienummer", metavar="DNR", help="ärendets diarienummer (t.ex. 'KS 2027/0123'), i paketets beskrivning")
     a.add_argument("--beslut", metavar="TEXT", help="beslutet (t.ex. 'KS 2027-03-15 § 42'), i paketets beskrivning")
     a.add_argument("--med-hjul", action="store_true",
@@ -179,6 +197,7 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
                    help="kör alla notebooks och bygg hela boken på nytt, även sidor vars indata inte ändrats")
     r.add_argument("--tvinga", action="store_true",
                    help="bygg om även ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
+    _reason(r)
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -198,6 +217,9 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
                                      "arkiv, med i manifestet) och i _build/html/<år>/ (länkad från varje sida). "
                                      "Kör make report först.")
     _year(pdf)
+    pdf.add_argument("--tvinga", action="store_true",
+                     help="skriv PDF:en även för ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
+    _reason(pdf)
 
     _archive_commands(sub)
 
@@ -220,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 – the last resort is the point
+        limit = machine_limit(exc, context.get("folders", ()))
+        if limit is not None:  # a known limit of the machine: said plainly, nothing to debug
+            print(f"Fel: {limit}\n{UNTOUCHED}", file=sys.stderr)
+            return EXIT_RUN_FAILED
         code, message = last_resort(exc, context.get("log_dir"), argv)
         print(message, file=sys.stderr)
         return code
@@ -245,7 +271,13 @@ def _main(argv: list[str] | None, context: dict) -> int:
         print(f"{root} är ingen projektmapp för Uppföljningsboken ({', '.join(missing)} saknas). "
               "Kör kommandot i projektmappen eller ange den med --rot MAPP.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    forced = _check_forced(args)
+    if forced:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: fel: {forced}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     layout = Layout.at(root, args.data)
+    context["folders"] = [layout.build, layout.book, layout.data, layout.root / "arkiv", layout.root]
     try:
         if args.kommando in LOCKED:
             return _locked(args, layout)
@@ -259,6 +291,9 @@ def _main(argv: list[str] | None, context: dict) -> int:
         return EXIT_RUN_FAILED
     except RunError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
+        limit = machine_limit(exc, context["folders"])
+        if limit is not None:  # an English report of a full disk from a subprocess or library
+            print(f"Orsak: {limit}", file=sys.stderr)
         if args.kommando == "rapport":
             print("Tidigare publicerade utgåvor är orörda.", file=sys.stderr)
         return EXIT_RUN_FAILED
@@ -269,8 +304,10 @@ def _locked(args, layout) -> int:
     from helpers.run.guard import project_lock, tidy
 
     command = f"{args.kommando} --ar {args.ar}"
+    from helpers.evidence.faststallande import finish_interrupted
+
     with project_lock(layout, command, log=lambda m: print(m, file=sys.stderr)):
-        done = tidy(layout)
+        done = tidy(layout) + finish_interrupted(layout)
         if done:
             print("Städat efter en avbruten körning: " + "; ".join(done[:5])
                   + (f" (och {len(done) - 5} till)" if len(done) > 5 else ""), file=sys.stderr)
@@ -281,7 +318,8 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "rapport":
         from helpers.publish.pipeline import run_year
 
-        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga)
+        run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga,
+                 reason=args.orsak)
         return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
@@ -309,7 +347,7 @@ def _dispatch(args, layout) -> int:
     if args.kommando == "pdf":
         from helpers.publish.pdf import build_pdf
 
-        build_pdf(args.ar, layout)
+        build_pdf(args.ar, layout, force=args.tvinga, reason=args.orsak)
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)
@@ -467,7 +505,7 @@ def _archive_dispatch(args, layout) -> int:
         return EXIT_OK
     if args.kommando == "arkivera":
         res = package.archive_year(layout, args.ar, force=args.tvinga, dnr=args.diarienummer, beslut=args.beslut,
-                                   wheels=args.med_hjul)
+                                   wheels=args.med_hjul, reason=args.orsak)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")
         print(f"  zip:  {display_path(res.zip)} (SHA-256 {res.zip_sha256})")

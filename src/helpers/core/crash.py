@@ -7,8 +7,10 @@ path the message names.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import traceback
@@ -38,6 +40,74 @@ def write_crash_log(exc: BaseException, log_dir: Path | None, argv: list[str] | 
         except OSError:
             continue
     raise OSError("ingen loggmapp gick att skriva")
+
+
+# The machine's limits: known, named in Swedish with the folder, and no crash log (nothing to debug).
+LIMITS = {
+    errno.ENOSPC: ("Disken är full", "det finns inte plats kvar att skriva i {folder}",
+                   "Frigör utrymme på disken (till exempel genom att ta bort _build/cache eller gamla filer) och kör igen."),
+    errno.EDQUOT: ("Diskkvoten är slut", "din kvot räcker inte för att skriva i {folder}",
+                   "Frigör utrymme inom kvoten eller be om en större kvot, och kör igen."),
+    errno.EROFS: ("Skrivskyddat filsystem", "{folder} ligger på ett filsystem som bara går att läsa",
+                  "Kör i en mapp som går att skriva i, eller montera om filsystemet med skrivrätt."),
+    errno.EACCES: ("Saknar behörighet", "användaren får inte läsa eller skriva i {folder}",
+                   "Ge användaren rätt till mappen (eller kör i en egen kopia av projektet) och kör igen."),
+    errno.EPERM: ("Saknar behörighet", "användaren får inte ändra i {folder}",
+                  "Ge användaren rätt till mappen (eller kör i en egen kopia av projektet) och kör igen."),
+}
+# How the limits read when another program (a subprocess, a library) reports them in English.
+LIMIT_TEXTS = {errno.ENOSPC: ("No space left on device", "[Errno 28]"), errno.EDQUOT: ("Disk quota exceeded", "[Errno 122]"),
+               errno.EROFS: ("Read-only file system", "[Errno 30]")}
+
+
+def _os_error(exc: BaseException | None) -> OSError | None:
+    """The OSError behind an exception, following `raise … from` and the context."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in LIMITS:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def _full_folders(folders: list[Path]) -> list[Path]:
+    """Of `folders`, those on a file system with (almost) no room left."""
+    out = []
+    for folder in folders:
+        probe = Path(folder)
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            if shutil.disk_usage(probe).free < 1 << 20:
+                out.append(Path(folder))
+        except OSError:
+            continue
+    return out
+
+
+def machine_limit(exc: BaseException, folders: list[Path] = ()) -> str | None:
+    """A Swedish message for a full disk, a used-up quota, a read-only file system or a folder
+    without write permission, naming the folder; None for anything else.
+
+    `folders` are the project's own folders: when the error does not say which file it was (a
+    write that ran out of room), the ones whose file system is full are named."""
+    err = _os_error(exc)
+    code = err.errno if err is not None else None
+    if code is None:
+        text = str(exc)
+        code = next((c for c, needles in LIMIT_TEXTS.items() if any(n in text for n in needles)), None)
+        if code is None:
+            return None
+    title, what, advice = LIMITS[code]
+    where = getattr(err, "filename", None) if err is not None else None
+    if where:
+        path = Path(os.fsdecode(where))
+        folder = str(path) if path.is_dir() else f"{path.parent} (filen {path.name})"
+    else:
+        full = _full_folders(list(folders)) if code == errno.ENOSPC else []
+        folder = ", ".join(str(f) for f in full) if full else "projektets mappar"
+    return f"{title}: {what.format(folder=folder)}. {advice}"
 
 
 def explain(exc: BaseException) -> str:

@@ -34,7 +34,9 @@ class Problem:
             where.append(f"kolumn '{visible(str(self.column))}'")
         text = ", ".join(where)
         if self.value is not None:
-            raw = "" if self.value == "" else str(self.value)
+            # A number is shown as people write it (184, 72,5), never as Python does (184.0, 72.5).
+            value = typed(self.value) if isinstance(self.value, float) and self.value == self.value else self.value
+            raw = "" if value == "" else str(value)
             shown = shown_value(raw)
             text += f": värdet '{shown}'" if shown else ": tomt värde"
             if has_invisible(raw):

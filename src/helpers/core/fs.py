@@ -81,6 +81,7 @@ def swap_into_place(new: Path, target: Path, *, allow_exchange: bool = True) -> 
     """
     new, target = Path(new), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    new = _beside(new, target)
     if not os.path.lexists(target):
         os.replace(new, target)
         return
@@ -97,6 +98,24 @@ def swap_into_place(new: Path, target: Path, *, allow_exchange: bool = True) -> 
             os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+NEW = ".ny-"  # '.<name>.ny-<id>': a folder copied beside its target from another file system
+
+
+def _beside(new: Path, target: Path) -> Path:
+    """`new` itself when it is on the target's file system; otherwise a copy of it made beside the
+    target (renames cannot cross file systems: a separate disk or a symlinked `_build`)."""
+    if os.stat(new).st_dev == os.stat(target.parent).st_dev:
+        return new
+    copy = target.with_name(f".{target.name}{NEW}{uuid.uuid4().hex[:8]}")
+    try:
+        shutil.copytree(new, copy, symlinks=True)
+    except BaseException:
+        remove(copy)
+        raise
+    shutil.rmtree(new, ignore_errors=True)
+    return copy
 
 
 def recover(parent: Path) -> list[str]:

@@ -151,6 +151,13 @@ def _csv_problem(shown: str, text: str, delim: str, start: int, header: list[str
                        "citattecken inuti texten)", row=row, column=column,
                        value="ett citattecken öppnas här men stängs aldrig – resten av filen "
                              f"({_rows(len(lines) - row + 1)}) blir ett enda fält")
+    if found and found[0] == "efter" and found[2] > 0:
+        # A stray quote opened a field that ran on over the following lines: name where it opened.
+        closed = start + found[2]
+        return Problem(shown, 'citattecken parvis: ett fält som börjar med " slutar med " i samma fält (skriv "" för '
+                       "ett citattecken inuti texten)", row=start, column=column,
+                       value=f"ett citattecken öppnas här och stängs först på rad {closed}, så att "
+                             f"{_rows(found[2] + 1)} blir ett enda fält")
     if found and found[0] == "efter":
         row = start + found[2]
         return Problem(shown, f"'{delim}' eller radslut direkt efter ett avslutande citattecken (skriv \"\" för ett "
@@ -174,8 +181,10 @@ def _cell_problems(shown: str, line: int, header: list[str], row: list[str]) -> 
         return out
     for name, cell in zip(header, row):
         if len(cell) > MAX_CELL:
-            out.append(Problem(shown, f"högst {number(MAX_CELL)} tecken i en cell (ofta är det ett citattecken som "
-                               "inte stängs, så att resten av filen hamnar i cellen)", row=line, column=name,
+            # Only a cell that swallowed line breaks or separators points at an unclosed quote.
+            hint = (" (ofta är det ett citattecken som inte stängs, så att resten av filen hamnar i cellen)"
+                    if "\n" in cell or ";" in cell else "")
+            out.append(Problem(shown, f"högst {number(MAX_CELL)} tecken i en cell{hint}", row=line, column=name,
                                value=cell))
         elif _CONTROL.search(cell):
             out.append(Problem(shown, "text utan styrtecken (filen kan vara skadad eller sparad i fel format)",

@@ -111,7 +111,9 @@ def _parse_cell(col: Col, text: str):
     if col.kind in ("text",):
         return text, True
     if col.kind == "choice":
-        return text, True  # membership is a schema check, so all bad values are listed alike
+        # Any case of a listed word is that word, as the Excel import reads it (PÅGÅENDE = pågående);
+        # membership is a schema check, so all bad values are listed alike.
+        return next((c for c in col.choices if c.lower() == text.lower()), text), True
     if col.kind == "janej":
         low = text.lower()
         return (low, True) if low in ("ja", "nej") else (text, False)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from helpers.core.errors import RunError, display_path
 from helpers.core.fs import write_text_atomic
-from helpers.evidence import earkiv, hjul
+from helpers.core.pause import pause
+from helpers.evidence import earkiv, faststallande, hjul
 from helpers.evidence.links import odd_files, odd_zip_entries
 from helpers.evidence.manifest import (
     ARCHIVE_RECORD,
-    ARCHIVE_ROOT,
     CHECKSUMS,
     CODE_PART,
     DERIVED_KEYS,
@@ -49,16 +49,24 @@ from helpers.evidence.provenance import code_files, lock_files, provenance, reco
 
 
 def add_to_edition(layout, year: int, files: list[Path], *, replace: bool = False,
-                   derived: dict | None = None) -> list[str]:
+                   derived: dict | None = None, forced: dict | None = None,
+                   staged: dict[Path, Path] | None = None) -> list[str]:
     """Record files made after the run (e.g. the edition's PDF) in its manifest.
 
     Only these files are added (or, with `replace`, re-recorded: a PDF made again from the same
     edition); every other recorded file must still match, so this can never bless a changed file.
-    `derived` adds descriptive fields (DERIVED_KEYS only). A fastställd (archived) year is refused:
-    its archive is the record.
+    `derived` adds descriptive fields (DERIVED_KEYS only). A fastställd (archived) year is refused
+    unless `forced` (what `guard` returned for a forced command): its archive is the record. Callers
+    ask `guard` before they write anything; this is the last check.
+
+    `staged` maps files of `files` to work files holding their new bytes, written outside the
+    edition's folders (on the same file system): everything is checked first, then the files are
+    moved in and the manifest last, so the edition has no work file in it at any instant and a
+    kill before the moves leaves it verifying as it was.
     """
+    staged = {Path(t).resolve(): Path(w) for t, w in (staged or {}).items()}
     edition, html = layout.edition(year), layout.html(year)
-    if archived(layout, year) is not None:
+    if archived(layout, year) is not None and forced is None:
         raise RunError(f"Utgåvan {year} är fastställd (arkiverad); filer läggs inte till i efterhand.")
     manifest = load_manifest(edition / MANIFEST)
     added = []
@@ -69,7 +77,7 @@ def add_to_edition(layout, year: int, files: list[Path], *, replace: bool = Fals
                 rel = f.relative_to(base).as_posix()
                 if rel in manifest[key] and not replace:
                     raise RunError(f"{display_path(f)} finns redan i manifestet och ersätts inte.")
-                manifest[key][rel] = sha256(f)
+                manifest[key][rel] = sha256(staged.get(f, f))
                 added.append(rel)
                 break
         else:
@@ -83,52 +91,52 @@ def add_to_edition(layout, year: int, files: list[Path], *, replace: bool = Fals
         if key not in DERIVED_KEYS:
             raise ValueError(f"not a derived manifest field: {key}")
         manifest[key] = value
-    write_text_atomic(edition / MANIFEST, _dump(manifest))
+    if not staged:
+        write_text_atomic(edition / MANIFEST, _dump(manifest))
+        return added
+    work = edition.parent / f".{edition.name}-{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        work.write_text(_dump(manifest), encoding="utf-8")
+        pause("pdf-inflyttning")
+        for target, source in staged.items():
+            os.replace(source, target)
+        os.replace(work, edition / MANIFEST)
+    finally:
+        work.unlink(missing_ok=True)
     return added
 
 
 # --- the archive package --------------------------------------------------------------------------
 
-def archive_root(layout) -> Path:
-    return layout.root / ARCHIVE_ROOT
+archive_root = faststallande.archive_root
 
 
 @dataclass(frozen=True)
 class Archived:
-    """An archived (fastställd) year: where its package is, its version and the manifest's SHA-256."""
+    """An archived (fastställd) year: where its package is, its version and the manifest's SHA-256.
+
+    `marked`: the fastställd mark is there; `pending`: a killed `arkivera` left a journal that the
+    next locked command finishes (see helpers.evidence.faststallande)."""
 
     folder: Path
     zip: Path
     version: int | None
     manifest_sha256: str | None
+    marked: bool = True
+    pending: bool = False
 
 
 def archived(layout, year: int) -> Archived | None:
-    root = archive_root(layout)
-    folder, zpath = root / str(year), root / f"{year}.zip"
-    if not folder.exists() and not zpath.exists():
+    st = faststallande.status(layout, year)
+    if st is None:
         return None
-    version = sha = None
-    try:
-        raw = (folder / MANIFEST).read_bytes()
-        sha = sha256_bytes(raw)
-        version = int(json.loads(raw)["arkiv"]["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return Archived(folder, zpath, version, sha)
+    return Archived(st.folder, st.zip, st.version, st.manifest_sha256, st.marked, st.pending)
 
 
-def guard(layout, year: int, *, force: bool) -> dict | None:
-    """Refuse to rebuild a fastställd (archived) year unless forced; a forced run gets what it replaces."""
-    info = archived(layout, year)
-    if info is None:
-        return None
-    if not force:
-        raise RunError(f"Utgåvan {year} är fastställd: den är arkiverad i {display_path(info.folder)} "
-                       f"(version {info.version or 'okänd'}, manifestets SHA-256 {info.manifest_sha256 or 'okänd'}). "
-                       "Den byggs inte om utan --tvinga. Arkivet ligger kvar oförändrat även efter en ombyggnad; en ny "
-                       f"version arkiveras med 'python -m helpers arkivera --ar {year} --tvinga'.")
-    return {"version": info.version, "manifest_sha256": info.manifest_sha256}
+def guard(layout, year: int, *, force: bool, command: str = "rapport", reason: str | None = None) -> dict | None:
+    """Refuse to rebuild a fastställd (archived) year unless forced; a forced run gets what it replaces
+    and who forced it, when and why."""
+    return faststallande.guard(layout, year, command=command, force=force, reason=reason)
 
 
 def _versions(root: Path, year: int) -> list[int]:
@@ -180,12 +188,26 @@ def _code_changes(recorded: dict, prov: dict) -> list[str]:
 
 
 def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = None, beslut: str | None = None,
-                 wheels: bool = False) -> ArchiveResult:
+                 wheels: bool = False, reason: str | None = None) -> ArchiveResult:
     """Write the archive package (FGS Paketstruktur, earkiv.py) of a built edition; refuse a fastställd year unless forced.
 
     `dnr` and `beslut` go into the descriptive metadata; `wheels` stores the hash-locked wheels (hjul.py).
+    The package is written into work files, checked, and put in place with the fastställd mark
+    last, through a journal (helpers.evidence.faststallande.commit): a kill never leaves the year
+    without its mark. A package left without a mark (a killed older version, or an incomplete one)
+    is finished by a plain `arkivera`: it is kept as a numbered version and written anew.
     """
     edition, html = layout.edition(year), layout.html(year)
+    root = archive_root(layout)
+    before = archived(layout, year)
+    if before is not None and before.pending:  # the caller finishes journals first; never guess here
+        raise RunError(f"Arkiveringen av {year} avbröts och är inte slutförd; kör kommandot igen.")
+    if before is not None and not before.marked:
+        force, reason = True, reason or "ett arkiv utan markering för fastställandet slutfördes"
+    elif before is not None and not force:
+        raise RunError(f"Utgåvan {year} är redan arkiverad och fastställd ({display_path(before.folder)}, version "
+                       f"{before.version or 'okänd'}, manifestets SHA-256 {before.manifest_sha256 or 'okänd'}). "
+                       "Arkivera en ny version med --tvinga; den tidigare sparas då som en numrerad version.")
     if not (edition / MANIFEST).exists():
         raise RunError(f"Utgåvan {year} finns inte ({display_path(edition)} saknar manifest). "
                        f"Bygg den först med 'python -m helpers rapport --ar {year}'.")
@@ -203,18 +225,13 @@ def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = No
         raise RunError(f"Programkoden har ändrats sedan utgåvan {year} byggdes ({', '.join(changes[:8])}"
                        f"{' …' if len(changes) > 8 else ''}). Arkivet ska innehålla koden som gav siffrorna: bygg om "
                        f"utgåvan med 'python -m helpers rapport --ar {year}' och arkivera sedan.")
-    root = archive_root(layout)
-    before = archived(layout, year)
-    if before is not None and not force:
-        raise RunError(f"Utgåvan {year} är redan arkiverad och fastställd ({display_path(before.folder)}, version "
-                       f"{before.version or 'okänd'}, manifestets SHA-256 {before.manifest_sha256 or 'okänd'}). "
-                       "Arkivera en ny version med --tvinga; den tidigare sparas då som en numrerad version.")
     known = _versions(root, year) + ([before.version] if before and before.version else [])
     version = max(known, default=0) + 1
     when, _source = recorded_time()
     root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".{year}.ny-{uuid.uuid4().hex[:8]}"
-    tmp_zip = root / f".{year}.ny-{uuid.uuid4().hex[:8]}.zip"
+    token = uuid.uuid4().hex[:8]
+    tmp, tmp_zip = root / faststallande.work_name(year, token), root / faststallande.work_name(year, token, ".zip")
+    committed = False
     delar = earkiv.parts_for(year)
     try:
         for rel in manifest["filer"]:
@@ -238,6 +255,8 @@ def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = No
             "python": manifest.get("miljo", {}).get("python"),
             "hjul": len(stored),
         }
+        if before is not None:
+            record["tvingad"] = {"av": faststallande.who(), "tid": faststallande.now(), "orsak": reason}
         (tmp / ARCHIVE_RECORD).write_text(_dump(record), encoding="utf-8")
         extra = {ARCHIVE_RECORD: sha256(tmp / ARCHIVE_RECORD)}
         extra |= {f"{delar[CODE_PART]}/{rel}": sha256(tmp / delar[CODE_PART] / rel) for rel in [*sorted(sources), *stored]}
@@ -248,6 +267,7 @@ def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = No
         earkiv.write_mets(tmp, manifest=manifest, record=record, desc=desc)
         sums = _files(tmp)
         (tmp / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
+        pause("arkiv-arbetsfiler")
         write_zip(tmp, tmp_zip, when)
         problems = verify_package(tmp) + verify_package(tmp_zip)
         if problems:
@@ -259,18 +279,20 @@ def archive_year(layout, year: int, *, force: bool = False, dnr: str | None = No
             while previous.exists() or previous.with_name(previous.name + ".zip").exists():
                 old += 1
                 previous = root / f"{year}.v{old}"
-            if before.folder.exists():
-                os.replace(before.folder, previous)
-            if before.zip.exists():
-                os.replace(before.zip, previous.with_name(previous.name + ".zip"))
-        os.replace(tmp, root / str(year))
-        os.replace(tmp_zip, root / f"{year}.zip")
+        mark = {"ar": year, "version": version, "faststalld": faststallande.now(), "av": faststallande.who(),
+                "manifest_sha256": sha256(tmp / MANIFEST), "zip_sha256": sha256(tmp_zip),
+                "utgavans_manifest_sha256": record["utgavans_manifest_sha256"],
+                "tvingad": record.get("tvingad")}
+        pause("arkiv-paket-klart")
+        committed = True  # from here on the work files belong to the journal, which the next run finishes
+        faststallande.commit(layout, year, new=tmp, new_zip=tmp_zip, previous=previous, mark=mark)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp_zip.unlink(missing_ok=True)
+        if not committed:
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp_zip.unlink(missing_ok=True)
     target = root / str(year)
-    return ArchiveResult(year, target, root / f"{year}.zip", version, sha256(target / MANIFEST),
-                         sha256(root / f"{year}.zip"), previous)
+    return ArchiveResult(year, target, root / f"{year}.zip", version, mark["manifest_sha256"], mark["zip_sha256"],
+                         previous)
 
 
 def _config(layout) -> dict:
@@ -393,11 +415,13 @@ def verify_target(layout, *, year: int | None = None, package: Path | None = Non
     found = archived(layout, year)
     if found is None or not found.folder.is_dir():
         problems = verify(layout.edition(year), layout.html(year), year=year, expected_sha=expected_sha)
+        problems += faststallande.problems(layout, year)
         if problems:
             return Verification(problems, None)
         return Verification(problems, sha256_bytes((layout.edition(year) / MANIFEST).read_bytes()), found, None)
     problems = verify(layout.edition(year), layout.html(year), year=year)
     problems += [f"{display_path(found.folder)}: {p}" for p in verify_package(found.folder, expected_sha=expected_sha)]
+    problems += faststallande.problems(layout, year)
     if problems:
         return Verification(problems, None)
     digest = sha256_bytes((layout.edition(year) / MANIFEST).read_bytes())

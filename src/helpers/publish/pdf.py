@@ -25,6 +25,7 @@ import datetime as dt
 import html
 import io
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -34,12 +35,13 @@ import yaml
 
 from helpers.core.errors import InputError, RunError
 from helpers.core.fmt import date_sv
-from helpers.core.fs import write_bytes_atomic
 from helpers.core.layout import Layout, pdf_name
+from helpers.core.pause import pause
 from helpers.data import config
+from helpers.evidence.faststallande import record_forced
 from helpers.evidence.manifest import MANIFEST
 from helpers.evidence.manifest import load_manifest as read_manifest
-from helpers.evidence.package import add_to_edition
+from helpers.evidence.package import add_to_edition, guard
 from helpers.evidence.pdfa import CONFORMANCE, PART, PdfaInfo, to_pdfa
 from helpers.evidence.pdfa import check as pdfa_check
 from helpers.publish.site import publication, write_landing
@@ -278,6 +280,26 @@ def compose(chapters: list[Chapter], ed: Edition, pages: dict[str, int] | None, 
 """
 
 
+def absolute_addresses(document: str, folder: Path) -> str:
+    """The print document's references to the edition's files (stylesheets, images, other pages) as
+    absolute file: addresses, so it can be rendered from a folder outside the published one.
+    Links inside the document (#…) and to the web stay as they are."""
+    from urllib.parse import urljoin
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(document, "html.parser")
+    base = Path(folder).resolve().as_uri() + "/"
+    for tag, attr in (("link", "href"), ("img", "src"), ("script", "src"), ("a", "href"), ("source", "src"),
+                      ("object", "data"), ("image", "href"), ("use", "href")):
+        for el in soup.find_all(tag):
+            value = el.get(attr)
+            if isinstance(value, str) and value and not value.startswith(("#", "data:", "mailto:", "tel:")) \
+                    and "://" not in value and not value.startswith("//"):
+                el[attr] = urljoin(base, value)
+    return str(soup)
+
+
 def _stylesheets(index_html: Path) -> str:
     """The edition's own stylesheets (theme and book), as the start page links them."""
     from bs4 import BeautifulSoup
@@ -490,10 +512,18 @@ class PdfResult:
     landscape: tuple[str, ...]
 
 
-def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
-    """`make pdf`: the built edition of `year` as one A4 PDF, written into the edition."""
+def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reason: str | None = None) -> PdfResult:
+    """`make pdf`: the built edition of `year` as one A4 PDF, written into the edition.
+
+    A fastställd year is refused before anything is written, unless forced (with a reason, which
+    is recorded). The print document is rendered outside the published folders, and the PDF is
+    moved into them with the manifest last (`add_to_edition` with staged files): a killed `pdf`
+    leaves the edition as it was, verifying.
+    """
     from pypdf import PdfReader
 
+    forced = guard(layout, year, force=force, command=f"pdf --ar {year}" + (" --tvinga" if force else ""),
+                   reason=reason)
     html_dir, edition = layout.html(year), layout.edition(year)
     config.for_data(layout.data)  # the project's plan: block names the strategy in the PDF's keywords
     for need in (html_dir / "index.html", edition / MANIFEST, edition / "_toc.yml"):
@@ -519,32 +549,44 @@ def build_pdf(year: int, layout: Layout, *, log=print) -> PdfResult:
         byggd=dt.date.fromisoformat(byggd[:10]) if byggd else None,
         period=_data_period(edition, year),
     )
-    for stale in html_dir.glob(".uppf-pdf-*.html"):  # left by a killed run (this command holds the lock)
+    for stale in html_dir.glob(".uppf-pdf-*.html"):  # left by a killed older version (this command holds the lock)
         stale.unlink()
-    document = html_dir / f".uppf-pdf-{uuid.uuid4().hex[:8]}.html"
-    try:
-        document.write_text(compose(chapters, ed, None, _stylesheets(html_dir / "index.html")), encoding="utf-8")
-        log("Skriver PDF med Chromium (A4) …")
-        raw, pages, landscape, chromium = render(document)
-    finally:
-        document.unlink(missing_ok=True)
-    final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
-                    PdfaInfo(kommun=ed.utgivare, year=year, dnr=(pub.get("diarienummer") or {}).get(year)))
-    problems = pdfa_check(final)
-    if problems:
-        raise RunError("PDF-filen blev inte PDF/A-2u och skrivs inte:\n" + "\n".join(f"  • {p}" for p in problems))
-    n_pages = len(PdfReader(io.BytesIO(final)).pages)
-
+    # The print document lives in the staging folder (cleaned after a killed run), never in the
+    # published one; it reaches the edition's files through absolute file: addresses.
+    work = layout.build / "staging" / f"pdf-{year}-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    token = uuid.uuid4().hex[:8]
     name = pdf_name(year)
-    write_bytes_atomic(html_dir / name, final)
-    write_bytes_atomic(edition / name, final)
-    add_to_edition(layout, year, [edition / name, html_dir / name], replace=True, derived={"pdf": {
-        "fil": name, "sidor": n_pages,
-        "skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "chromium": chromium, "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
-        "pikepdf": metadata.version("pikepdf"),
-        "liggande_tabeller": landscape,
-    }})
+    staged = {edition / name: edition.parent / f".{edition.name}-{name}.{token}.tmp",
+              html_dir / name: html_dir.parent / f".{html_dir.name}-{name}.{token}.tmp"}
+    try:
+        document = work / "utskrift.html"
+        text = compose(chapters, ed, None, _stylesheets(html_dir / "index.html"))
+        document.write_text(absolute_addresses(text, html_dir), encoding="utf-8")
+        log("Skriver PDF med Chromium (A4) …")
+        pause("pdf-rendering")
+        raw, pages, landscape, chromium = render(document)
+        final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
+                        PdfaInfo(kommun=ed.utgivare, year=year, dnr=(pub.get("diarienummer") or {}).get(year)))
+        problems = pdfa_check(final)
+        if problems:
+            raise RunError("PDF-filen blev inte PDF/A-2u och skrivs inte:\n" + "\n".join(f"  • {p}" for p in problems))
+        n_pages = len(PdfReader(io.BytesIO(final)).pages)
+        for path in staged.values():
+            path.write_bytes(final)
+        details = {"fil": name, "sidor": n_pages, "skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                   "chromium": chromium, "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
+                   "pikepdf": metadata.version("pikepdf"), "liggande_tabeller": landscape}
+        if forced:
+            details["tvingad"] = {k: forced[k] for k in ("av", "tid", "orsak")}
+        add_to_edition(layout, year, list(staged), replace=True, derived={"pdf": details}, forced=forced,
+                       staged=staged)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+    if forced:
+        record_forced(layout, year, {k: forced[k] for k in ("kommando", "av", "tid", "orsak")})
     write_landing(layout, log=log)
     result = PdfResult(year, (edition / name, html_dir / name), n_pages, len(chapters), tuple(landscape))
     log(f"Klart: {n_pages} sidor A4, {len(chapters)} kapitel. PDF: {edition / name} (och {html_dir / name})")

@@ -17,7 +17,9 @@ from pathlib import Path
 from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.core.layout import Layout
+from helpers.core.pause import pause
 from helpers.evidence import package as archive
+from helpers.evidence.faststallande import record_forced
 from helpers.evidence.manifest import INPUTS, write_manifest
 from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
@@ -66,15 +68,18 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
 
 
 def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
-             show_progress: bool = False, force: bool = False) -> Result:
+             show_progress: bool = False, force: bool = False, reason: str | None = None) -> Result:
     """The one command behind `make report`. Raises InputError (bad data) or RunError.
 
     Pages whose inputs did not change come from the run cache and the book is built
     incrementally; `use_cache=False` (`--utan-cache`) executes every page and builds the book clean.
-    An archived (fastställd) year is rebuilt only with `force`; the archive itself is never touched.
+    An archived (fastställd) year is rebuilt only with `force` (and `reason`, recorded with who and
+    when); the archive itself is never touched. The check is made first and again just before
+    publishing, both under the project lock that `arkivera` also takes.
     """
     t0 = time.perf_counter()
-    rebuilt = archive.guard(layout, year, force=force)
+    command = f"rapport --ar {year}" + (" --tvinga" if force else "")
+    rebuilt = archive.guard(layout, year, force=force, command=command, reason=reason)
     log(f"Kontrollerar indata för {year} …")
     book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
     publication(layout.config)  # so does a broken tillgänglighetsredogörelse section
@@ -106,7 +111,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     log(f"Kör {len(page_list)} notebooks med papermill ({jobs} varma kärnor"
         + (", utan cache" if not use_cache else ", oförändrade sidor från cache") + ") …")
     timings = execute_all(page_list, layout, staging, jobs, fingerprint=fingerprint,
-                          cache=PageCache(layout, year, read=use_cache), progress=forlopp.make(show_progress))
+                          cache=PageCache(layout, year, read=use_cache, log=log), progress=forlopp.make(show_progress))
     tables = finish_notebooks(staging, page_list, code_identity(prov))
 
     write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
@@ -125,8 +130,15 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     shutil.rmtree(staging / "_build")
     write_manifest(staging, html_new, an=an, pages=page_list, timings=timings, prov=prov, tables=tables,
                            rebuilt=rebuilt)
+    pause("publicera")
+    if archive.guard(layout, year, force=force, command=command, reason=reason) and not rebuilt:
+        # Archived while this run worked (only possible past the lock): the manifest lacks the note.
+        raise RunError(f"Utgåvan {year} blev fastställd medan den byggdes; inget har publicerats. Kör igen "
+                       "(med --tvinga och --orsak om den ska byggas om).")
     swap_into_place(staging, layout.edition(year))
     swap_into_place(html_new, layout.html(year))
+    if rebuilt:
+        record_forced(layout, year, {k: rebuilt[k] for k in ("kommando", "av", "tid", "orsak")})
     write_landing(layout, log=log)
     result = Result(year, layout.html(year) / "index.html", layout.edition(year), timings, time.perf_counter() - t0)
     log(f"Klart på {result.seconds:.0f} s. Rapporten: {result.html_index}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import warnings
 from pathlib import Path
 
 from helpers.core.fs import copy_atomic, write_bytes_atomic
@@ -143,17 +144,35 @@ class Fingerprint:
 class PageCache:
     """A year's executed notebooks stored by key under `_build/cache/<år>/`."""
 
-    def __init__(self, layout: Layout, year: int, *, read: bool = True):
+    def __init__(self, layout: Layout, year: int, *, read: bool = True, log=None):
         self.year = year
         self.folder = layout.build / "cache" / str(year)
         self.read = read  # False: --utan-cache (execute everything; still store the results)
+        self.log = log or (lambda message: None)
+        self.discarded: list[str] = []
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.ipynb"
 
     def get(self, key: str) -> Path | None:
+        """The stored notebook, or None. An entry that cannot be read as a notebook (cut short by a
+        full disk, damaged on the disk) is a miss: it is removed, logged, and the page runs again."""
         p = self.path(key)
-        return p if self.read and p.is_file() else None
+        if not (self.read and p.is_file()):
+            return None
+        try:
+            import nbformat
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nbformat.validate(nbformat.reads(p.read_text(encoding="utf-8"), as_version=4))
+        except Exception as exc:  # noqa: BLE001 – whatever is wrong with it, it is not used
+            p.unlink(missing_ok=True)
+            self.discarded.append(p.name)
+            self.log(f"Varning: en sparad sida i cachen ({p.parent.name}/{p.name}) var skadad och togs bort "
+                     f"({type(exc).__name__}); sidan körs om.")
+            return None
+        return p
 
     def put(self, key: str, notebook: Path) -> None:
         """Store atomically: a killed run leaves either the whole entry or none."""

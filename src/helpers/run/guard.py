@@ -1,8 +1,10 @@
 """One run at a time per project, and the leftovers of killed runs cleaned up by the next one.
 
-`rapport` and `importera` both write (the book, a year's data) and both read the data while they
-work, so they share one lock in the data folder. Whoever holds it may clean up: no other run of
-the project can be using a staging folder, an import work folder or an aside copy.
+`rapport`, `pdf`, `arkivera` and `importera` write (the book, the archive, a year's data) and read
+what the others write, so they share one lock in the data folder: a year is never archived while
+it is being built. Whoever holds it may clean up: no other run of the project can be using a
+staging folder, an import work folder, an aside copy or a copy from another file system. (The
+archive's own work files and journals are finished by helpers.evidence.faststallande.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.core.errors import display_path
-from helpers.core.fs import recover, remove_leftovers
+from helpers.core.fs import NEW, recover, remove_leftovers
 from helpers.core.layout import Layout
 from helpers.core.lock import RunLock
 
@@ -40,6 +42,6 @@ def tidy(layout: Layout) -> list[str]:
     removed = remove_leftovers(layout.build / "staging", ("*",))
     removed += remove_leftovers(layout.data, (".import-*",))
     for parent in (layout.book, layout.build / "html", layout.data):
-        removed += remove_leftovers(parent, (".*.tmp",))
+        removed += remove_leftovers(parent, (".*.tmp", f".*{NEW}*"))
     done += [f"{display_path(p, layout.root)} borttagen (rester av en avbruten körning)" for p in removed]
     return done

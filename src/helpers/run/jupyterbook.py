@@ -36,8 +36,23 @@ def _jupyter_book(src: Path, log: Path) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(proc.stdout + "\n" + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+        tail = without_tracebacks(proc.stdout + proc.stderr)
         raise RunError(f"Bokbygget misslyckades (jupyter-book, kod {proc.returncode}). Logg: {log}\n{tail}")
+
+
+def without_tracebacks(output: str, last: int = 25) -> str:
+    """The end of a tool's output for a message, with each Python traceback cut down to the error
+    it ends with (the whole output is in the log): the user never reads a traceback."""
+    out, inside = [], False
+    for line in output.strip().splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            inside = True
+            continue
+        if inside and (not line.strip() or line[:1] in (" ", "\t")):
+            continue
+        inside = False
+        out.append(line)
+    return "\n".join(out[-last:])
 
 
 def _sources(folder: Path) -> dict[str, Path]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from helpers.core.crash import machine_limit
 from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fmt import exact_sv
 from helpers.core.fs import swap_into_place
@@ -29,6 +30,7 @@ from helpers.data.excel.layout import (
     IND_OPTIONAL,
     JA_NEJ,
     LARDOM_COLUMNS,
+    SHEET_MARKERS,
     STATUS_COLUMNS,
     STATUS_INPUTS,
     STATUS_OPTIONAL,
@@ -137,6 +139,44 @@ def _stored_year(wb) -> object:
     return None
 
 
+def _answer_sheets(wb) -> dict[str, object]:
+    """Each answer sheet as the workbook shows it: found by the mall's marker (a defined name that
+    Excel moves along when the sheet is renamed), by its name only in malls made before markers."""
+    found = {}
+    for role, marker in SHEET_MARKERS.items():
+        ws = None
+        dn = wb.defined_names.get(marker)
+        if dn is not None:
+            try:
+                ws = next((wb[title] for title, _cell in dn.destinations if title in wb.sheetnames), None)
+            except Exception:  # noqa: BLE001 – a broken marker: fall back to the name
+                ws = None
+        if ws is None and role in wb.sheetnames:
+            ws = wb[role]
+        found[role] = ws
+    return found
+
+
+_ANSWER_HEADERS = {"atgard_id", "indikator_id", "status", "varde", "kommentar"}
+
+
+def _hidden_answers(wb, path: Path, found: dict) -> list[Problem]:
+    """A hidden sheet with answers is not what the unit saw: the workbook is refused, naming it."""
+    out = []
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            continue
+        headers = {str(c.value).strip().lower() for c in next(ws.iter_rows(min_row=1, max_row=1), ()) if c.value}
+        has_rows = any(c.value not in (None, "") for row in ws.iter_rows(min_row=2) for c in row)
+        is_answer_sheet = any(ws is sheet for sheet in found.values())
+        if is_answer_sheet or (headers & _ANSWER_HEADERS and has_rows):
+            state = "mycket dolt (syns inte ens i Excels lista)" if ws.sheet_state == "veryHidden" else "dolt"
+            out.append(Problem(path.name, "svar bara på synliga blad, så som enheten såg dem: ta fram bladet och "
+                               "kontrollera det, eller ta bort det, och spara filen igen",
+                               value=f"bladet '{ws.title}' är {state} men innehåller svar"))
+    return out
+
+
 def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
     problems: list[Problem] = []
     stored = _stored_year(wb)
@@ -161,11 +201,13 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
         BLAD_LARDOMAR: [c[0] for c in LARDOM_COLUMNS],
     }
     sheets: dict[str, _Sheet] = {}
+    found = _answer_sheets(wb)
+    problems += _hidden_answers(wb, path, found)
     for name, needed in required.items():
-        if name not in wb.sheetnames:
+        ws = found.get(name)
+        if ws is None:
             problems.append(Problem(path.name, f"bladen {', '.join(required)} (som i mallen)", value=f"bladet {name} saknas"))
             continue
-        ws = wb[name]
         headers: dict[str, int] = {}
         for idx in range(1, (ws.max_column or 0) + 1):
             value = ws.cell(row=1, column=idx).value
@@ -175,7 +217,7 @@ def _check_structure(wb, path: Path, year: int) -> dict[str, _Sheet]:
         if missing:
             problems.append(Problem(_label(path, name), f"rubrikerna {', '.join(needed)} på rad 1 (som i mallen)",
                                     row=1, column=", ".join(missing), value="kolumn saknas"))
-        sheets[name] = _Sheet(ws, _label(path, name), headers)
+        sheets[name] = _Sheet(ws, _label(path, ws.title), headers)
     if problems:
         raise InputError(problems)
     return sheets
@@ -209,8 +251,27 @@ _VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_d
 _LARDOM_KINDS = {"typ": ("choice", LARDOM_TYPER), "atgard_id": ("id", ()), "text": ("text", ())}
 
 
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(str(a).split()) == " ".join(str(b).split())
+
+
+def _locked_matches(sheet: _Sheet, r: int, column: str, expected: str, what: str, problems: list[Problem]) -> bool:
+    """A row's locked text (an åtgärd's title, an indicator's wording) must be the register's for the
+    row's id: otherwise ids were swapped or the row edited with the protection removed, and the
+    answers on it may belong to another row. Malls without the column are not checked."""
+    if column not in sheet.columns:
+        return True
+    shown = cell_text(sheet.ws.cell(row=r, column=sheet.columns[column]).value, "text")
+    if _same_text(shown, expected):
+        return True
+    problems.append(Problem(sheet.label, f"texten för {what} enligt handlingsplanen: '{expected}' (id och text är "
+                            "låsta i mallen; raden har ändrats eller bytt plats med en annan, så svaren på den kan "
+                            "höra till en annan rad)", row=r, column=column, value=shown))
+    return False
+
+
 def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
-    table = _Table("status", BLAD_STATUS, STATUS.names)
+    table = _Table("status", sheet.ws.title, STATUS.names)
     seen: dict[str, int] = {}
     for r in range(2, (sheet.ws.max_row or 1) + 1):
         values = {n: _read(sheet, r, n, *_STATUS_KINDS[n]) for n in STATUS.names}
@@ -229,7 +290,8 @@ def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
                                     row=r, column="atgard_id", value=aid))
         else:
             seen[aid] = r
-            table.rows.append((r, [values[n] for n in STATUS.names]))
+            if _locked_matches(sheet, r, "titel", plan.atgarder.at[aid, "titel"], f"åtgärd {aid}", problems):
+                table.rows.append((r, [values[n] for n in STATUS.names]))
     for aid in plan.order:
         if aid not in seen:
             problems.append(Problem(sheet.label, f"en rad för åtgärd {aid} (en rad per åtgärd i handlingsplanen)",
@@ -238,7 +300,7 @@ def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
 
 
 def _indicator_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
-    table = _Table("indikatorvarden", BLAD_INDIKATORER, VARDEN.names)
+    table = _Table("indikatorvarden", sheet.ws.title, VARDEN.names)
     ind = plan.indikatorer
     seen: dict[str, int] = {}
     for r in range(2, (sheet.ws.max_row or 1) + 1):
@@ -259,6 +321,8 @@ def _indicator_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Tabl
                                     row=r, column="indikator_id", value=iid))
             continue
         seen[iid] = r
+        if not _locked_matches(sheet, r, "indikator", ind.at[iid, "text"], f"indikator {iid}", problems):
+            continue
         registered = "" if blank(ind.at[iid, "atgard_id"]) else ind.at[iid, "atgard_id"]
         in_sheet = _read(sheet, r, "atgard_id", "id")
         if in_sheet != registered:
@@ -272,7 +336,7 @@ def _indicator_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Tabl
 
 
 def _lardom_rows(sheet: _Sheet) -> _Table:
-    table = _Table("lardomar", BLAD_LARDOMAR, LARDOMAR.names)
+    table = _Table("lardomar", sheet.ws.title, LARDOMAR.names)
     for r in range(2, (sheet.ws.max_row or 1) + 1):
         values = [_read(sheet, r, n, *_LARDOM_KINDS[n]) for n in LARDOMAR.names]
         if any(values):
@@ -380,8 +444,9 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
     plan = load_plan(data_dir / "plan")
     wb, formulas = _open(path)
     sheets = _check_structure(wb, path, year)
-    for name, sheet in sheets.items():
-        sheet.formulas = formulas[name] if name in formulas.sheetnames else None
+    for sheet in sheets.values():
+        title = sheet.ws.title
+        sheet.formulas = formulas[title] if title in formulas.sheetnames else None
 
     problems: list[Problem] = []
     tables = [
@@ -425,6 +490,8 @@ def import_workbook(path: Path, data_dir: Path, year: int, *, overwrite: bool = 
         try:
             _publish(first / str(year), target)
         except OSError as exc:
+            if machine_limit(exc) is not None:
+                raise  # a full disk or a read-only folder: named as such by the command line
             raise RunError(f"kunde inte flytta in de importerade filerna i {display_path(target)} ({exc}); "
                            f"befintliga uppgifter för {year} är orörda") from exc
     finally:

@@ -15,6 +15,10 @@ BLAD_INDIKATORER = "Indikatorer"
 BLAD_LARDOMAR = "Lärdomar"
 
 YEAR_NAME = "uppfoljningsar"  # defined name (and custom property) holding the year
+# The mall's own marker of each answer sheet: a defined name pointing at its first cell. Excel
+# moves it along when a sheet is renamed, so the import finds the sheet the unit filled in by the
+# marker, never by a name another (hidden) sheet could also carry.
+SHEET_MARKERS = {"Status": "uppf_blad_status", "Indikatorer": "uppf_blad_indikatorer", "Lärdomar": "uppf_blad_lardomar"}
 YEAR_CELL = "B3"  # on Instruktioner
 MALLVERSION = "1"
 LARDOMAR_RADER = 15

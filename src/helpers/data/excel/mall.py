@@ -40,6 +40,7 @@ from helpers.data.excel.layout import (
     LARDOM_COLUMNS,
     LARDOMAR_RADER,
     MALLVERSION,
+    SHEET_MARKERS,
     STATUS_COLUMNS,
     STATUS_INPUTS,
     TEXT_FORMAT,
@@ -318,6 +319,8 @@ def build_template(plan: Plan, year: int) -> Workbook:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     wb.defined_names.add(DefinedName(YEAR_NAME, attr_text=f"{BLAD_INSTRUKTIONER}!${YEAR_CELL[0]}${YEAR_CELL[1:]}"))
+    for sheet, marker in SHEET_MARKERS.items():
+        wb.defined_names.add(DefinedName(marker, attr_text=f"'{sheet}'!$A$1"))
     wb.custom_doc_props.append(IntProperty(name=YEAR_NAME, value=year))
     wb.custom_doc_props.append(StringProperty(name="mallversion", value=MALLVERSION))
     wb.properties.title = f"Uppföljningsmall {year}"
