@@ -24,9 +24,8 @@ from helpers.compute.jamforelse import (
 )
 from helpers.core.fmt import number_sv
 from helpers.core.missing import blank
-from helpers.data import fakta
+from helpers.data import config, fakta
 from helpers.data.jamforelser import RIKET, Jamforelser
-from helpers.data import config
 
 OVER, INOM, UNDER, OKAND = "över", "inom felmarginalen", "under", "kan inte bedömas"
 _LAGE = {BEDOMNING_FORBATTRING: OVER, BEDOMNING_FORSAMRING: UNDER, BEDOMNING_INOM: INOM}

@@ -52,7 +52,7 @@ from helpers.data.kolada.store import (
 )
 
 __all__ = [
-    "AVRUNDNING", "DEFAULT_BASE_URL", "ENV_BASE_URL", "INDEX", "INDEX_COLUMNS", "KALLA", 
+    "AVRUNDNING", "DEFAULT_BASE_URL", "ENV_BASE_URL", "INDEX", "INDEX_COLUMNS", "KALLA",
     "PERIOD_TILL_MATAR", "PER_MEDLEM", "SVAR_DIR", "KoladaError", "Klient", "Lagrat", "Resultat", "Svar",
     "base_url", "confirmed_kpis", "context_rows", "default_years", "expected_titles", "folder", "group_rows", "hamta",
     "insikt_rows", "kpi_rows", "load_stored", "mapping_rows", "merge_insikt", "parse_ids", "parse_years", "per_member",
