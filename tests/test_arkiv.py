@@ -445,7 +445,7 @@ def test_the_numbers_in_each_notebooks_hidden_tables_are_the_numbers_on_its_page
             # The page says the counts in words ("1 uppfyllt och 3 indikatorer utan mål"): every
             # judged count the record has must stand in the åtgärd's row.
             row = " ".join(next((x for x in rows if x and x[0].startswith(r["atgard_id"] + " ")), []))
-            counts = [str(r[k]) for k in ("uppfyllt", "delvis_uppfyllt", "ej_uppfyllt") if r[k]]
+            counts = [str(r[k]) for k in ("uppfyllda", "uppfyllt_for_sent", "ej_uppfyllt", "uppgift_saknas") if r[k]]
             if not row or any(c not in row for c in counts):
                 missing.append(f"{name}: antalen för åtgärd {r['atgard_id']} {counts}")
     text, rows = _page(layout, "samlad_analys")
@@ -732,7 +732,7 @@ def test_diarienummer_beslut_and_a_forced_rebuild_reach_the_package(archived, tm
     layout, _ = archived
     copy = tmp_path / "projekt"
     shutil.copytree(layout.root, copy)
-    proc = _cli("arkivera", "--ar", "2026", "--tvinga", "--diarienummer", "KS 2026/0042",
+    proc = _cli("arkivera", "--ar", "2026", "--tvinga", "--orsak", "diarienummer och beslut tillagda", "--diarienummer", "KS 2026/0042",
                 "--beslut", "KS 2026-10-01 § 7", cwd=copy)
     assert proc.returncode == 0, proc.stderr
     pkg = copy / "arkiv" / "2026"

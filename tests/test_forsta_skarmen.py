@@ -114,7 +114,7 @@ def test_every_deviation_is_on_the_first_screen(first_screen, built):
     deviating = list(an.oversikt.deviating.index)
     assert deviating, "the shipped data should show at least one deviation"
     assert on_screen(dom["deviationsHeading"]), dom["deviationsHeading"]
-    assert dom["deviationsHeading"]["text"] == f"Avvikelser ({len(deviating)})"
+    assert dom["deviationsHeading"]["text"] == f"Avvikelser och risker ({len(deviating)})"
     assert dom["deviationLinks"] == [f"atgard_{a.replace('.', '_')}.html" for a in deviating]
     off = [d["text"][:60] for d in dom["deviations"] if not on_screen(d)]
     assert not off, f"deviations below the first screen: {off}"

@@ -12,7 +12,7 @@ from conftest import DATA, read_rows, write_rows
 from helpers.compute import jamforgrupper as jg
 from helpers.compute import klimat as klimatcalc
 from helpers.core.errors import InputError
-from helpers.data import jamforelser, kolada
+from helpers.data import jamforelser
 
 OWN = {"varde": 77.0, "n": 94, "ci_low": 72.4, "ci_high": 81.2}
 

@@ -9,7 +9,7 @@ readers in *Om rapporten*):
   year's interval: the same test at the 95 % level that `jamforelse.compare_aggregate` makes
   from the intervals. Without intervals the margin is unknown and no trend word is given.
 - Svenskt Näringslivs survey scores (1–6): the change must reach the project's estimated margin
-  (`config.active().ranking_felmarginal`, ±0,2 for Norrtälje's size class), the rule
+  (`config.active().ranking_felmarginal`, ±0,2 for a kommun that gets 400 questionnaires), the rule
   `ranking.describe_change` uses year to year.
 - Counts and shares (no sampling): the least-squares slope must exceed `TREND_TOLERANCE` (1 %)
   of the mean level per year.

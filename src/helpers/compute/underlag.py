@@ -94,7 +94,7 @@ def _stem_of(path: Path) -> str:
 _READ: dict[tuple, pd.DataFrame] = {}
 
 
-def _rows_of(path: Path, names: list[str]) -> pd.DataFrame:
+def _rows_of(path: Path, names: list[str], optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """`read_table(path, names)`, parsed once per process for the same bytes: a kernel shows the
     same input files on many pages. The key is the file's bytes (read before and after parsing, so
     a file changed meanwhile is not stored); each caller gets its own copy."""
@@ -103,7 +103,7 @@ def _rows_of(path: Path, names: list[str]) -> pd.DataFrame:
 
     key = (str(Path(path).resolve()), digest(), tuple(names))
     if key not in _READ:
-        frame = read_table(path, names)
+        frame = read_table(path, names, optional)
         if digest() != key[1]:
             return frame
         if len(_READ) >= 256:
@@ -124,7 +124,7 @@ def input_rows(an, stem: str, keep=None, *, years: set[int] | None = None) -> pd
     parts = []
     for s in stems:
         for path in _files(an, s, years):
-            frame = _rows_of(path, spec.names)
+            frame = _rows_of(path, spec.names, tuple(c.name for c in spec.columns if c.may_be_absent))
             if keep is not None and len(frame):
                 # `keep` sees each row as a mapping of column to text; plain dicts, not a Series per row.
                 frame = frame[[bool(keep(row)) for row in frame.to_dict("records")]]

@@ -323,7 +323,7 @@ KOLADA_KPI = TableSpec((
     Col("hamtad", "date", required=True),
     Col("svarsfil", required=True),
 ))
-KOLADA_ENHET_ID = r"^([0-9]{4}|G[0-9]+)$"  # a kommun (0188; 0000 Riket) or a comparison group (G92788)
+KOLADA_ENHET_ID = r"^([0-9]{4}|G[0-9]+)$"  # a kommun (four digits; 0000 Riket) or a comparison group (G92788)
 KOLADA_VARDEN = TableSpec((
     Col("kpi_id", required=True, **_KPI_ID),
     Col("kommun_id", required=True, pattern=KOLADA_ENHET_ID,

@@ -296,6 +296,7 @@ JAVA_DIR = Path("/usr/share/java")
 # else it reports counts.
 WAIVED = {
     "1.0.6": "reella tal utanför ±32 767: en gräns i PDF 1.4; PDF/A-2 följer PDF 1.7 (ISO 32000-1 bilaga C)",
+    "2.2.1": "transparensgrupp (S /Transparency): förbjuden i PDF/A-1, tillåten i PDF/A-2 (6.4)",
     "3.1.11": "CIDSet saknas: krävs i PDF/A-1, i PDF/A-2 bara om det finns (6.2.11.4.2)",
     "4.1": "genomskinlighet: förbjuden i PDF/A-1, tillåten i PDF/A-2 (6.4)",
     "7.11.1": "pdfaid:conformance U: en nivå som finns i PDF/A-2 men inte i PDF/A-1",

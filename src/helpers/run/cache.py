@@ -108,8 +108,10 @@ class Fingerprint:
 
     def _rows(self, path: Path, stem: str) -> tuple[list[str], list[list[str]]]:
         if path not in self._tables:
-            columns = entry(YEAR, stem).spec.names
-            frame = read_table(path, columns)
+            spec = entry(YEAR, stem).spec
+            columns = spec.names
+            # Columns added to the format later may be absent from older files (read as empty).
+            frame = read_table(path, columns, tuple(c.name for c in spec.columns if c.may_be_absent))
             # The line of each row is part of what a page shows (its record names file and line).
             self._tables[path] = (columns, [list(r) for r in frame.itertuples(index=True, name=None)])
         return self._tables[path]

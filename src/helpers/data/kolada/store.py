@@ -75,7 +75,7 @@ def _period(value) -> int | None:
 
 
 def _kommun(value) -> str | None:
-    """A kommun id ('0188'; '0000' is Riket) or a comparison group's id ('G92788', its unweighted mean)."""
+    """A kommun id (four digits; '0000' is Riket) or a comparison group's id ('G92788', its unweighted mean)."""
     if isinstance(value, str) and re.fullmatch(r"\d{4}|G\d+", value.strip()):
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
