@@ -68,8 +68,13 @@ def deviations_list(an) -> Html:
     dev = an.oversikt.deviating
     if dev.empty:
         return Html("<p>Inga åtgärder avviker från planen eller har risk för avvikelse i år.</p>")
-    items = [f"<li>{signal_badge(r['signal'])} {_atgard_link(an, aid, short=True)} {esc(r['titel'])}: "
-             f"{esc('; '.join(r['skal']))}.</li>" for aid, r in dev.iterrows()]
+    # The worst reason only, so that every åtgärd fits on the first screen; the table below has them all.
+    items = []
+    for aid, r in dev.iterrows():
+        more = f" (och {plural(len(r['skal']) - 1, 'skäl', 'skäl')} till)" if len(r["skal"]) > 1 else ""
+        title = f'<span class="visually-hidden"> {esc(r["titel"])}</span>'  # named in full in the table below
+        items.append(f"<li>{signal_badge(r['signal'])} {_atgard_link(an, aid, short=True)}{title}: "
+                     f"{esc(r['skal'][0])}{esc(more)}.</li>")
     return Html(f'<ul class="uppf-punkter">{"".join(items)}</ul>')
 
 
