@@ -416,7 +416,7 @@ def _chapter_titles(layout) -> dict[str, str]:
     import yaml
     from bs4 import BeautifulSoup
 
-    from helpers.publish.pdf import book_order
+    from helpers.publish.pdfdoc import book_order
 
     toc = yaml.safe_load((layout.edition(YEAR) / "_toc.yml").read_text(encoding="utf-8"))
     titles = {}
@@ -622,7 +622,8 @@ def test_a_table_too_wide_for_portrait_goes_landscape_and_is_never_cut_off(book,
     """A synthetic chapter with a table far wider than A4 portrait, printed by the PDF code."""
     from pypdf import PdfReader
 
-    from helpers.publish.pdf import Chapter, Edition, compose, render
+    from helpers.publish.pdf import render
+    from helpers.publish.pdfdoc import Chapter, Edition, compose
 
     layout, _ = book
     head = "".join(f"<th scope='col'>Kolumn{i}MedEttLångtOrd</th>" for i in range(14))

@@ -17,7 +17,7 @@ from helpers.core.layout import Layout, pdf_name
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import redogorelse_markdown
 from helpers.publish import site as publish
-from helpers.publish.pdf import _pdf_href, book_order
+from helpers.publish.pdfdoc import _pdf_href, book_order
 from helpers.run.pages import toc
 from helpers.run.sphinx_ext import name_toc_toggles
 
