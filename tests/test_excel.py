@@ -192,7 +192,10 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     def edit(wb):
         st = wb[BLAD_STATUS]
         put(st, "1.3", status="pågående", behov_av_justering="Ja", justering="Förläng till Q2 2028.",
-            kommentar="  Digital utbildning försenad.  ")
+            justering_typ="Ändrad tidplan", kommentar="  Digital utbildning försenad.  ",
+            sammanfattning="Utbildningen är försenad och förlängs till Q2 2028.")
+        put(st, "5.2", behov_av_justering="ja", justering="Budget för vinterkampanjen.", justering_typ="resursbehov",
+            belopp=350000)
         put(st, "1.1", period_fran=dt.datetime(YEAR, 3, 1))
         ind = wb[BLAD_INDIKATORER]
         put(ind, "1.1-1", varde=37.0, kommentar="Hela året")
@@ -230,6 +233,10 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert st.at["1.3", "behov_av_justering"] == "ja"
     assert st.at["1.3", "justering"] == "Förläng till Q2 2028."
     assert st.at["1.3", "kommentar"] == "Digital utbildning försenad."
+    assert st.at["1.3", "justering_typ"] == "ändrad tidplan"  # any case of a listed word is that word
+    assert st.at["1.3", "sammanfattning"] == "Utbildningen är försenad och förlängs till Q2 2028."
+    assert (st.at["5.2", "justering_typ"], st.at["5.2", "belopp"]) == ("resursbehov", 350000)
+    assert blank(st.at["1.2", "belopp"]) and blank(st.at["1.2", "justering_typ"])
     assert st.at["1.1", "period_fran"] == dt.date(YEAR, 3, 1)
     assert st.at["1.2", "period_fran"] == dt.date(YEAR, 1, 1)
     assert st.at["1.2", "period_till"] == dt.date(YEAR, 12, 31)
@@ -264,7 +271,7 @@ def test_round_trip(mall: Path, plan, data_dir: Path, tmp_path: Path):
     assert "\r" not in raw and not raw.startswith("\ufeff")
     assert (folder / "status.csv").read_text(encoding="utf-8").splitlines()[0] == (
         "atgard_id;period_fran;period_till;status;kommentar;behov_av_justering;justering;uppgiftslamnare;prognos;"
-        "prognos_motivering")
+        "prognos_motivering;sammanfattning;justering_typ;belopp")
     assert (folder / "lardomar.csv").read_text(encoding="utf-8").splitlines()[0] == "typ;atgard_id;text"
 
 
@@ -313,7 +320,74 @@ def test_required_status_and_justering(mall: Path, plan, data_dir: Path, tmp_pat
         import_workbook(workbook, data_dir, YEAR)
     ws = openpyxl.load_workbook(workbook)[BLAD_STATUS]
     found = {(p.row, p.column) for p in info.value.problems}
-    assert found == {(row_of(ws, "2.1"), "status"), (row_of(ws, "2.2"), "justering")}
+    assert found == {(row_of(ws, "2.1"), "status"), (row_of(ws, "2.2"), "justering"),
+                     (row_of(ws, "2.2"), "justering_typ")}
+
+
+def test_the_new_status_fields_are_checked_with_sheet_row_column_value_and_limit(mall: Path, plan, data_dir: Path,
+                                                                                 tmp_path: Path):
+    long = "Temadagen hölls i oktober. " * 8  # 216 characters
+
+    def edit(wb):
+        st = wb[BLAD_STATUS]
+        put(st, "1.1", sammanfattning=long.strip())
+        put(st, "2.2", behov_av_justering="ja", justering="Flytta beslutet till Q1 2027.")  # no kind
+        put(st, "5.2", behov_av_justering="ja", justering="Budget.", justering_typ="resursbehov")  # no amount
+        put(st, "3.1", behov_av_justering="ja", justering="Ändra målet.", justering_typ="ändrat mål", belopp=5000)
+
+    workbook = filled(mall, plan, tmp_path / "fel.xlsx", edit)
+    with pytest.raises(InputError) as info:
+        import_workbook(workbook, data_dir, YEAR)
+    ws = openpyxl.load_workbook(workbook)[BLAD_STATUS]
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {(row_of(ws, "1.1"), "sammanfattning"), (row_of(ws, "2.2"), "justering_typ"),
+                     (row_of(ws, "5.2"), "belopp"), (row_of(ws, "3.1"), "belopp")}
+    message = info.value.message()
+    assert f"blad Status, rad {row_of(ws, '1.1')}, kolumn 'sammanfattning'" in message
+    assert f"högst 200 tecken (den har {len(long.strip())})" in message
+    assert "beloppet i kronor när justering_typ är 'resursbehov'" in message
+    assert "Traceback" not in message
+    assert sorted(p.name for p in data_dir.iterdir()) == ["plan"]  # nothing written
+
+
+def test_the_mall_asks_for_a_summary_a_kind_and_an_amount_and_enforces_them(mall: Path):
+    ws = openpyxl.load_workbook(mall)[BLAD_STATUS]
+    col = headers(ws)
+    for name in ("sammanfattning", "justering_typ", "belopp"):
+        assert ws.cell(row=2, column=col[name]).protection.locked is False, name
+    rules = ws.data_validations.dataValidation
+
+    def rule_for(name):
+        coord = f"{openpyxl.utils.get_column_letter(col[name])}2"
+        (dv,) = [d for d in rules if coord in d.sqref]
+        return dv
+
+    summary = rule_for("sammanfattning")
+    assert (summary.type, summary.operator, summary.formula1, summary.errorStyle) == (
+        "textLength", "lessThanOrEqual", "200", "stop")
+    kinds = rule_for("justering_typ")
+    assert kinds.type == "list" and kinds.formula1 == (
+        '"ändrad tidplan,ändrat mål,åtgärden avslutas,ny åtgärd,resursbehov,egen åtgärd"')
+    amount = rule_for("belopp")
+    assert (amount.type, amount.operator, amount.formula1) == ("whole", "greaterThan", "0")
+
+
+def test_a_mall_without_the_summary_and_kind_columns_still_imports(mall: Path, plan, data_dir: Path, tmp_path: Path):
+    """A mall filled in before the summary and the kind of justering existed gives a year file of
+    its time, without them: its justering is read with the kind not given, not refused."""
+
+    def edit(wb):
+        st = wb[BLAD_STATUS]
+        put(st, "2.2", behov_av_justering="ja", justering="Flytta beslutet till Q1 2027.")
+        for name in ("belopp", "justering_typ", "sammanfattning"):
+            st.delete_cols(headers(st)[name], 1)
+        assert not {"sammanfattning", "justering_typ", "belopp"} & set(headers(st))
+
+    import_workbook(filled(mall, plan, tmp_path / "gammal.xlsx", edit), data_dir, YEAR)
+    header = (data_dir / str(YEAR) / "status.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "justering_typ" not in header and "sammanfattning" not in header
+    st = load_year(data_dir, YEAR, plan).status
+    assert st.at["2.2", "behov_av_justering"] == "ja" and blank(st.at["2.2", "justering_typ"])
 
 
 def test_refuses_to_overwrite_without_flag(mall: Path, plan, data_dir: Path, tmp_path: Path):

@@ -124,7 +124,7 @@ def test_the_proposals_start_on_the_first_screen(first_screen, built):
     dom, _ = first_screen
     _, an = built
     assert on_screen(dom["proposalsHeading"]), dom["proposalsHeading"]
-    assert dom["proposalsHeading"]["text"] == f"Förslag till ställningstaganden ({len(an.oversikt.forslag)})"
+    assert dom["proposalsHeading"]["text"] == f"Förslag till beslut ({len(an.oversikt.forslag)})"
     assert len(dom["proposals"]) == len(an.oversikt.forslag) > 0
     assert on_screen(dom["proposals"][0]), dom["proposals"][0]
     visible = sum(on_screen(p) for p in dom["proposals"])

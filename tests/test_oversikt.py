@@ -11,6 +11,7 @@ import pytest
 
 from conftest import read_rows, small_data, write_rows
 from helpers.compute.analysis import analyse
+from helpers.compute.forslag import beslutspunkt, till_beslut
 from helpers.compute.oversikt import (
     AVVIKELSE,
     EJ_AKTUELL,
@@ -271,17 +272,37 @@ def test_key_figures_name_nki_and_ranking_in_words_and_say_exempeldata(baseline)
     assert fig["Behov av justering"].varde == "0 åtgärder"
 
 
-def test_proposals_take_the_units_forslag_else_their_adjustment(tmp_path):
-    lardomar = [{"typ": "förslag", "atgard_id": "5.1", "text": "Fler träffar på vintern."},
-                {"typ": "lärdom", "atgard_id": "1.1", "text": "En lärdom, inget förslag."},
-                {"typ": "förslag", "atgard_id": "", "text": "Se över hela planen."}]
-    an = _project(tmp_path, lardomar=lardomar, status={
-        "1.1": {"behov_av_justering": "ja", "justering": "Flytta tidplanen till 2027. Mer text här."},
-        "5.1": {"behov_av_justering": "ja", "justering": "Något annat."}})
-    got = [(p.atgard_id, p.text, p.kalla) for p in an.oversikt.forslag]
-    assert got == [("1.1", "Flytta tidplanen till 2027.", "justering"),
-                   ("5.1", "Fler träffar på vintern.", "förslag"),
-                   (None, "Se över hela planen.", "förslag")]
+def test_only_what_the_board_decides_becomes_a_proposal_and_the_units_own_steps_are_listed_apart(tmp_path):
+    an = _project(tmp_path, status={
+        "1.1": {"behov_av_justering": "ja", "justering_typ": "ändrad tidplan",
+                "justering": "Flytta tidplanen till 2027. Mer text här."},
+        "1.2": {"behov_av_justering": "ja", "justering_typ": "egen åtgärd", "justering": "En kampanj i vår."},
+        "5.1": {"behov_av_justering": "ja", "justering_typ": "resursbehov", "justering": "Budget för träffarna.",
+                "belopp": "120000"}})
+    board = [(p.atgard_id, p.typ, p.text, p.belopp) for p in an.oversikt.forslag]
+    assert board == [("1.1", "ändrad tidplan", "Flytta tidplanen till 2027. Mer text här.", None),  # whole, not cut
+                     ("5.1", "resursbehov", "Budget för träffarna.", 120000)]
+    assert [(p.atgard_id, p.text) for p in an.oversikt.egna] == [("1.2", "En kampanj i vår.")]
+
+
+def test_a_justering_whose_kind_is_not_given_goes_to_the_board_saying_so(tmp_path):
+    """An older year file has no kind: the justering is never dropped, and the point says why it is there."""
+    an = _project(tmp_path)
+    st = an.status.copy()
+    st.loc["1.1", ["behov_av_justering", "justering", "justering_typ"]] = ["ja", "Förläng till Q2.", None]
+    an.__dict__["status"] = st
+    (p,) = till_beslut(an)
+    assert (p.atgard_id, p.typ) == ("1.1", None)
+    assert "typ inte angiven i underlaget" in beslutspunkt(p)
+
+
+def test_the_overview_shows_the_units_whole_summary_and_marks_a_first_sentence_taken_from_the_kommentar(tmp_path):
+    summary = "Lotsen fungerar; dock är väntetiderna längre än planerat, och det följs upp under våren 2027."
+    an = _project(tmp_path, status={"1.1": {"sammanfattning": summary},
+                                    "1.2": {"sammanfattning": "", "kommentar": "Första meningen. Andra meningen."}})
+    t = an.oversikt.table
+    assert (t.loc["1.1", "sammanfattning"], t.loc["1.1", "sammanfattning_kalla"]) == (summary, "sammanfattning")
+    assert (t.loc["1.2", "sammanfattning"], t.loc["1.2", "sammanfattning_kalla"]) == ("Första meningen.", "kommentar")
 
 
 def test_every_number_in_the_verdict_comes_from_the_one_count_table(baseline):

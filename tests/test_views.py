@@ -34,8 +34,9 @@ def evil(tmp_path_factory):
     for r in rows:
         r["kommentar"] = f"Resultat {EVIL}. Mer text."
         r["uppgiftslamnare"] = EVIL
+        r["sammanfattning"] = f"Sammanfattning {EVIL}."
         if r["atgard_id"] == "5.1":
-            r["behov_av_justering"], r["justering"] = "ja", f"Justera {EVIL}."
+            r["behov_av_justering"], r["justering"], r["justering_typ"] = "ja", f"Justera {EVIL}.", "ändrat mål"
     write_rows(f, rows)
     f = data / "2026" / "indikatorvarden.exempeldata.csv"
     rows = read_rows(f)
@@ -336,7 +337,7 @@ def test_bedomning_shows_verdict_deviations_proposals_and_figures(an):
     b = samlad.bedomning_html(an)
     assert an.oversikt.bedomning.split(":")[0] in text_of(b)
     assert "Avvikelser och risker (0)" in b and "Inga åtgärder avviker från planen eller har risk för avvikelse i år." in b
-    assert "Förslag till ställningstaganden (0)" in b
+    assert "Förslag till beslut (0)" in b and "Inga ändringar av planen har föreslagits i år." in b
     assert b.count("uppf-nyckeltal-kort") == len(an.oversikt.nyckeltal)
 
 

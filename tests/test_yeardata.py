@@ -153,8 +153,32 @@ ONE_BAD_CELL = [
                  "uppnatt_datum gäller bara milstolpar (1.1-1 är antal)", id="achieved-date-for-a-count"),
     pytest.param(STATUS, "atgard_id", "1.1", {"status": "klar"}, "status", "klar",
                  "'ej påbörjad', 'pågående', 'genomförd', 'avslutad'", id="status-not-in-the-list"),
-    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": ""}, "justering", "",
-                 "en beskrivning av justeringen när behov_av_justering är 'ja'", id="adjustment-without-description"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "", "justering_typ": "ändrat mål"},
+                 "justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'",
+                 id="adjustment-without-description"),
+    # The mall's new fields (issue 25): the one-line summary, the kind of justering, its amount.
+    pytest.param(STATUS, "atgard_id", "1.1", {"sammanfattning": "x" * 201}, "sammanfattning", "x" * 201,
+                 "en sammanfattning på högst 200 tecken (den har 201)", id="summary-too-long"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Flytta beslutet."},
+                 "justering_typ", "", "vilken sorts justering det är när behov_av_justering är 'ja': 'ändrad tidplan', "
+                 "'ändrat mål', 'åtgärden avslutas', 'ny åtgärd', 'resursbehov', 'egen åtgärd'", id="adjustment-without-kind"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Mer pengar.",
+                                              "justering_typ": "budget"}, "justering_typ", "budget",
+                 "ett av: 'ändrad tidplan', 'ändrat mål'", id="kind-not-in-the-list"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "nej", "justering_typ": "ändrat mål"},
+                 "justering_typ", "ändrat mål", "tomt när behov_av_justering är 'nej'", id="kind-without-adjustment"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Budget för kampanjen.",
+                                              "justering_typ": "resursbehov"}, "belopp", "",
+                 "beloppet i kronor när justering_typ är 'resursbehov'", id="resursbehov-without-amount"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Flytta beslutet.",
+                                              "justering_typ": "ändrad tidplan", "belopp": "50000"}, "belopp", 50000,
+                 "belopp anges bara när justering_typ är 'resursbehov'", id="amount-for-another-kind"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Budget.",
+                                              "justering_typ": "resursbehov", "belopp": "0"}, "belopp", 0,
+                 "ett belopp i hela kronor som är större än 0", id="amount-zero"),
+    pytest.param(STATUS, "atgard_id", "1.1", {"behov_av_justering": "ja", "justering": "Budget.",
+                                              "justering_typ": "resursbehov", "belopp": "200 tkr"}, "belopp", "200 tkr",
+                 "ett belopp i hela kronor som är större än 0", id="amount-not-a-number"),
     pytest.param(STATUS, "atgard_id", "1.3",  # 1.3 is not in the small register
                  {"period_fran": "2025-01-01", "period_till": "2025-12-31", "status": "pågående",
                   "behov_av_justering": "nej"}, "atgard_id", "1.3", "1.1, 1.2, 5.1, 6.1", id="atgard-not-in-the-plan"),
@@ -339,3 +363,27 @@ def test_a_decided_target_is_only_for_a_target_the_plan_leaves_to_another_decisi
         "indikator_id;malvarde;beslut;beslutsdatum;kommentar\n1.2-1;72;Mål och budget 2026;2025-11-24;\n", encoding="utf-8")
     decided = load_year(data, 2026, load_plan(data / "plan")).malvarden
     assert decided.at["1.2-1", "malvarde"] == 72 and decided.at["1.2-1", "beslutsdatum"] == dt.date(2025, 11, 24)
+
+
+def test_the_new_status_fields_are_read_whole(data, plan):
+    text = "Temadagen hölls i oktober med 23 företag, men beslutet om formatet föreslås flyttas till Q1 2027."
+    set_row(data / "2025" / STATUS, "atgard_id", "1.1", sammanfattning=text, behov_av_justering="ja",
+            justering="Budget för vinterkampanjen.", justering_typ="resursbehov", belopp="350 000")
+    st = load_year(data, 2025, plan).status
+    assert st.loc["1.1", "sammanfattning"] == text
+    assert (st.loc["1.1", "justering_typ"], st.loc["1.1", "belopp"]) == ("resursbehov", 350000)
+
+
+def test_an_older_status_file_without_the_new_columns_is_still_read(data, plan):
+    """A year file made before the summary and the kind of justering existed (an archived edition's
+    snapshot): read as it is, with a justering whose kind is not given, never refused."""
+    path = data / "2025" / STATUS
+    rows = read_rows(path)
+    old = [c for c in rows[0] if c not in ("sammanfattning", "justering_typ", "belopp")]
+    rows[0].update(behov_av_justering="ja", justering="Förläng till Q2.")
+    write_rows(path, [{c: r[c] for c in old} for r in rows], old)
+    assert "justering_typ" not in path.read_text(encoding="utf-8").splitlines()[0]
+    st = load_year(data, 2025, plan).status
+    first = st.index[0]
+    assert st.loc[first, "behov_av_justering"] == "ja" and blank(st.loc[first, "justering_typ"])
+    assert blank(st.loc[first, "sammanfattning"]) and blank(st.loc[first, "belopp"])

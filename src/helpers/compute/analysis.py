@@ -67,6 +67,9 @@ class Analysis:
                 "uppgiftslamnare": r["uppgiftslamnare"] if r is not None else None,
                 "prognos": r.get("prognos") if r is not None and not blank(r.get("prognos")) else None,
                 "prognos_motivering": r.get("prognos_motivering") if r is not None else None,
+                "sammanfattning": r.get("sammanfattning") if r is not None else None,
+                "justering_typ": r.get("justering_typ") if r is not None else None,
+                "belopp": r.get("belopp") if r is not None else None,
             })
         return pd.DataFrame(rows).set_index("atgard_id", drop=False)
 

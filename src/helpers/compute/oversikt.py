@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.compute import jamforgrupper
+from helpers.compute import forslag, jamforgrupper
 from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
 from helpers.core.fmt import date_sv, list_sv, number_sv, percent_sv, plural
@@ -204,7 +204,7 @@ def signals(an) -> pd.DataFrame:
         rows.append({
             "atgard_id": aid, "malomrade_id": int(st["malomrade_id"]), "titel": st["titel"], "ansvarig": st["ansvarig"],
             "status": st["status"], "signal": signal_of(st["status"], levelled), "skal": reasons,
-            "sammanfattning": first_sentence(st["kommentar"]),
+            **unit_summary(st),
             "behov_av_justering": st["behov_av_justering"], "justering": st["justering"],
             "uppfyllt": int(c[UPPFYLLT]) if c is not None else 0,
             "for_sent": int(c[FOR_SENT]) if c is not None else 0,
@@ -215,30 +215,34 @@ def signals(an) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("atgard_id", drop=False)
 
 
-@dataclass(frozen=True)
-class Forslag:
-    """A proposal kommunstyrelsen is asked to take a position on."""
-
-    atgard_id: str | None
-    text: str  # the proposal in the unit's own words
-    kalla: str  # 'förslag' (lärdomar file) or 'justering' (the åtgärd's behov av justering)
+SAMMANFATTNING_UR_KOMMENTAR = "kommentar"  # sammanfattning_kalla when the unit gave no summary
 
 
-def proposals(an) -> list[Forslag]:
-    """The units' proposals: per åtgärd the förslag they wrote, else the adjustment they need;
-    then proposals for the whole plan. In plan order."""
-    lar = an.current.lardomar
-    forslag = lar[lar["typ"] == "förslag"] if len(lar) else lar
-    out: list[Forslag] = []
-    for aid in an.plan.order:
-        own = forslag[forslag["atgard_id"] == aid] if len(forslag) else forslag
-        if len(own):
-            out += [Forslag(aid, str(r["text"]), "förslag") for _, r in own.iterrows()]
-        elif an.status.at[aid, "behov_av_justering"] == "ja":
-            out.append(Forslag(aid, first_sentence(an.status.at[aid, "justering"]), "justering"))
-    general = forslag[forslag["atgard_id"].map(blank)] if len(forslag) else forslag
-    out += [Forslag(None, str(r["text"]), "förslag") for _, r in general.iterrows()]
-    return out
+def unit_summary(st: pd.Series) -> dict:
+    """The unit's one-line summary, whole. A year file without one (made before the mall asked for
+    it, or left blank) gets the kommentar's first sentence instead, marked as such by
+    `sammanfattning_kalla` so that readers are told it is not the unit's summary."""
+    own = st.get("sammanfattning")
+    if not blank(own):
+        return {"sammanfattning": " ".join(str(own).split()), "sammanfattning_kalla": "sammanfattning"}
+    first = first_sentence(st["kommentar"])
+    return {"sammanfattning": first, "sammanfattning_kalla": SAMMANFATTNING_UR_KOMMENTAR if first else ""}
+
+
+def closed_sentence(table: pd.DataFrame, board: list[forslag.Justering]) -> str:
+    """Which åtgärder the verdict leaves out as avslutade, and which of those closures the board
+    is asked to decide: never a silent change of the denominator."""
+    closed = list(table.index[table["signal"] == EJ_AKTUELL])
+    if not closed:
+        return ""
+    asked = [j.atgard_id for j in board if j.typ == "åtgärden avslutas" and j.atgard_id in closed]
+    who = f"Åtgärd {closed[0]}" if len(closed) == 1 else f"Åtgärderna {list_sv(closed)}"
+    pron = "den" if len(closed) == 1 else "de"
+    text = f"{who} räknas inte, eftersom {pron} rapporteras som avslutad{'e' if len(closed) > 1 else ''}"
+    if asked:
+        text += (f"; att {'den' if len(asked) == 1 else 'de'} utgår ur planen är ett förslag till beslut "
+                 f"({list_sv(asked)})")
+    return text + "."
 
 
 @dataclass(frozen=True)
@@ -259,9 +263,10 @@ class Oversikt:
     niva: str  # verdict level
     bedomning: str  # the verdict, one or two sentences
     nyckeltal: tuple[Nyckeltal, ...]
-    forslag: tuple[Forslag, ...]
+    forslag: tuple[forslag.Justering, ...]  # förslag till beslut: what only kommunstyrelsen decides
     risker: int = 0
     forra: Forra | None = None  # last year's figures
+    egna: tuple[forslag.Justering, ...] = ()  # the units' own steps within the plan
 
     @property
     def deviating(self) -> pd.DataFrame:
@@ -420,7 +425,9 @@ def build(an, forra: Forra | None = None) -> Oversikt:
             if forra is not None and forra.aktuella else "")
     first = (f"Genomförandet av handlingsplanen går {level} {an.year}: {on_plan} av {current} aktuella åtgärder "
              f"({percent_sv(share)}) följer planen{last}, {risk} med risk och {dev} med avvikelse.")
-    verdict = " ".join(x for x in (first, margin_sentence(on_plan, current), targets_sentence(total, missed)) if x)
+    board = forslag.till_beslut(an)
+    verdict = " ".join(x for x in (first, closed_sentence(table, board), margin_sentence(on_plan, current),
+                                   targets_sentence(total, missed)) if x)
     counts = table["status"].value_counts()
     n_adj = int((table["behov_av_justering"] == "ja").sum())
     judged, met = int(total["bedomda"]), int(total["uppfyllda"])
@@ -441,5 +448,5 @@ def build(an, forra: Forra | None = None) -> Oversikt:
         *_klimat_figures(an),
         Nyckeltal("Behov av justering", plural(n_adj, "åtgärd", "åtgärder"), "enligt de ansvariga"),
     ]
-    return Oversikt(an.year, table, current, on_plan, dev, ej, level, verdict, tuple(figures), tuple(proposals(an)),
-                    risk, forra)
+    return Oversikt(an.year, table, current, on_plan, dev, ej, level, verdict, tuple(figures), tuple(board),
+                    risk, forra, tuple(forslag.egna_atgarder(an)))

@@ -273,10 +273,12 @@ def read_table(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -
     if frame.empty:
         frame = pd.DataFrame(columns=header, dtype=object)
     frame.index.name = "rad"
-    for c in columns:
-        if c not in frame.columns:
-            frame[c] = ""
-    return frame[columns]
+    absent = [c for c in columns if c not in frame.columns]
+    for c in absent:
+        frame[c] = ""
+    frame = frame[columns]
+    frame.attrs["absent"] = tuple(absent)  # optional columns the file lacks (read as empty)
+    return frame
 
 
 def csv_line(values) -> str:

@@ -41,6 +41,13 @@ FREKVENSER = ("kvartalsvis", "månadsvis", "årligen", "löpande", "efter aktivi
 # The unit's own forecast for a target (or the whole åtgärd) not yet due, in the mall's words.
 PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ = "kommer att uppfyllas", "risk att inte uppfyllas", "kommer inte att uppfyllas"
 PROGNOSER = (PROGNOS_OK, PROGNOS_RISK, PROGNOS_NEJ)
+# What a proposed justering is. All but EGEN_ATGARD change the plan kommunstyrelsen adopted, so only
+# the board can decide them; EGEN_ATGARD is a step the unit takes within the plan.
+RESURSBEHOV, EGEN_ATGARD = "resursbehov", "egen åtgärd"
+JUSTERINGSTYPER = ("ändrad tidplan", "ändrat mål", "åtgärden avslutas", "ny åtgärd", RESURSBEHOV, EGEN_ATGARD)
+# The one-line summary must fit one line of the overview table and one bullet of the
+# tjänsteskrivelse: 200 characters is two short sentences, and about two lines at A4 width.
+SAMMANFATTNING_MAX = 200
 
 # Åtgärd ids of the shapes plans use: "1.1", "1.10", "1.1.1", "A1", "A1.2" (sorted naturally, core.text.natural_key).
 _ATGARD = r"[A-Z]?[0-9]+(?:\.[0-9]+)*"
@@ -154,6 +161,35 @@ KOPPLINGAR = TableSpec(
 
 # --- a year's follow-up: data/<år>/ --------------------------------------------------------------
 
+def _proposal_rules(row: pd.Series) -> list[tuple[str, object, str]]:
+    """A proposed justering says what kind it is; resursbehov says how much; the summary fits a line.
+
+    A file without the columns (made before they existed) is not held to these rules: the checker
+    drops problems in columns the file does not have, and the report says the kind is not given."""
+    out: list[tuple[str, object, str]] = []
+    text = row.get("sammanfattning")
+    if not blank(text) and len(str(text)) > SAMMANFATTNING_MAX:
+        out.append(("sammanfattning", text, f"en sammanfattning på högst {SAMMANFATTNING_MAX} tecken "
+                    f"(den har {len(str(text))}); skriv en eller två korta meningar, detaljerna hör till kommentaren"))
+    kind, amount, need = row.get("justering_typ"), row.get("belopp"), row.get("behov_av_justering")
+    if need == "ja" and blank(kind):
+        out.append(("justering_typ", "", "vilken sorts justering det är när behov_av_justering är 'ja': "
+                    + ", ".join(f"'{k}'" for k in JUSTERINGSTYPER)))
+    if need == "nej" and not blank(kind):
+        out.append(("justering_typ", kind, "tomt när behov_av_justering är 'nej' (eller 'ja' i behov_av_justering)"))
+    if kind == RESURSBEHOV and blank(amount):
+        out.append(("belopp", "", f"beloppet i kronor när justering_typ är '{RESURSBEHOV}', t.ex. 250 000"))
+    if not blank(amount) and kind != RESURSBEHOV:
+        out.append(("belopp", typed_amount(amount),
+                    f"tomt: belopp anges bara när justering_typ är '{RESURSBEHOV}'"))
+    return out
+
+
+def typed_amount(value) -> object:
+    """A parsed amount as the analyst typed it (a whole number, not '250000.0')."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _forecast_rule(row: pd.Series) -> list[tuple[str, object, str]]:
     """A forecast that the target may be missed needs its reason."""
     if row.get("prognos") in (PROGNOS_RISK, PROGNOS_NEJ) and blank(row.get("prognos_motivering")):
@@ -173,9 +209,15 @@ STATUS = TableSpec(
         Col("uppgiftslamnare"),
         Col("prognos", "choice", choices=PROGNOSER, may_be_absent=True),
         Col("prognos_motivering", may_be_absent=True),
+        # Added in 2026 (issue 25); older year files stay valid without them.
+        Col("sammanfattning", may_be_absent=True),
+        Col("justering_typ", "choice", choices=JUSTERINGSTYPER, may_be_absent=True),
+        Col("belopp", "int", min=1, may_be_absent=True,
+            describe="ett belopp i hela kronor som är större än 0, t.ex. 250 000"),
     ),
     row_rules=(
         _forecast_rule,
+        _proposal_rules,
         lambda r: [("justering", "", "en beskrivning av justeringen när behov_av_justering är 'ja'")]
         if r["behov_av_justering"] == "ja" and blank(r["justering"]) else [],
         lambda r: [("period_till", r["period_till"].isoformat(), f"ett datum efter period_fran ({r['period_fran']})")]

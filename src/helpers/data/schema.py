@@ -237,9 +237,12 @@ def _load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
         # A cell that could not be parsed is reported once, not again as "empty".
         problems.extend(p for p in _translate(exc.failure_cases, frame, spec, shown)
                         if (p.row, p.column) not in unparsable)
+    absent = set(raw.attrs.get("absent", ()))  # a column the file predates: nothing there to fix
     for rule in spec.row_rules:
         for line, row in frame.iterrows():
             for column, value, expected in rule(row):
+                if column in absent or (int(line), column) in unparsable:  # already named as unreadable
+                    continue
                 problems.append(Problem(shown, expected, row=int(line), column=column, value=value))
     if problems:
         problems.sort(key=lambda p: (p.row or 0, spec.names.index(p.column) if p.column in spec.names else 99))
@@ -247,6 +250,7 @@ def _load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     for col in spec.columns:
         if col.kind == "int":
             frame[col.name] = frame[col.name].astype("Int64")
+    frame.attrs["absent"] = tuple(sorted(absent))
     return frame
 
 

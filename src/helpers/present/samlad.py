@@ -11,10 +11,12 @@ import math
 
 import pandas as pd
 
-from helpers.compute.oversikt import NIVAER, SIGNALER
+from helpers.compute.forslag import kronor
+from helpers.compute.oversikt import NIVAER, SAMMANFATTNING_UR_KOMMENTAR, SIGNALER
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL, SAKNAS, UPPFYLLT
 from helpers.core.fmt import percent_sv, plural
 from helpers.core.missing import blank
+from helpers.data.inputs import EGEN_ATGARD
 from helpers.present.atgard import maluppfyllelse_kort
 from helpers.present.charts import stacked_counts
 from helpers.present.farger import STATUS_FARGER, UTFALL_FARGER
@@ -79,14 +81,27 @@ def deviations_list(an) -> Html:
 
 
 def proposals_list(an) -> Html:
+    """Förslag till beslut: the justeringar only kommunstyrelsen can decide, numbered as in the
+    tjänsteskrivelse, each with its kind (and amount) in the unit's words."""
     props = an.oversikt.forslag
     if not props:
-        return Html("<p>Inga förslag eller behov av justering har rapporterats i år.</p>")
+        return Html("<p>Inga ändringar av planen har föreslagits i år.</p>")
     items = []
     for p in props:
-        where = f"{_atgard_link(an, p.atgard_id, short=True)}: " if p.atgard_id else "Hela planen: "
-        items.append(f"<li>{where}{esc(p.text)}</li>")
-    return Html(f'<ul class="uppf-punkter">{"".join(items)}</ul>')
+        kind = p.typ_text + (f", {kronor(p.belopp)}" if p.belopp else "")
+        items.append(f"<li>{_atgard_link(an, p.atgard_id, short=True)} ({esc(kind)}): {esc(p.text)}</li>")
+    return Html(f'<ol class="uppf-punkter">{"".join(items)}</ol>')
+
+
+def own_steps_list(an) -> Html:
+    """The units' own steps within the plan: for information, not for decision."""
+    own = an.oversikt.egna
+    if not own:
+        return Html("")
+    items = "".join(f"<li>{_atgard_link(an, p.atgard_id, short=True)}: {esc(p.text)}</li>" for p in own)
+    return Html(f'<h4 id="egna-rubrik">Enheternas egna åtgärder ({len(own)})</h4>'
+                f'<p><small>Beslutas av enheterna inom planen; för kännedom.</small></p>'
+                f'<ul class="uppf-punkter uppf-egna">{items}</ul>')
 
 
 def bedomning_html(an) -> Html:
@@ -100,7 +115,7 @@ def bedomning_html(an) -> Html:
         f'<section class="uppf-avvikelser" aria-labelledby="avvikelser-rubrik"><h3 id="avvikelser-rubrik">'
         f"Avvikelser och risker ({n_dev})</h3>{deviations_list(an)}</section>"
         f'<section class="uppf-forslag" aria-labelledby="forslag-rubrik"><h3 id="forslag-rubrik">'
-        f"Förslag till ställningstaganden ({n_prop})</h3>{proposals_list(an)}</section></div>"
+        f"Förslag till beslut ({n_prop})</h3>{proposals_list(an)}{own_steps_list(an)}</section></div>"
         + key_figures(an) + rule_note(an)
     )
 
@@ -118,7 +133,7 @@ def oversikt_table(an) -> Html:
             status_badge(r["status"]),
             signal_badge(r["signal"]) + reasons,
             esc(maluppfyllelse_kort(counts)),
-            esc(r["sammanfattning"]) or "–",
+            summary_cell(r),
             adj,
         ])
     out = table(["Åtgärd", "Status", "Signal", "Mål", "Ansvarigs sammanfattning", "Justering"],
@@ -128,6 +143,16 @@ def oversikt_table(an) -> Html:
                       "som är uppfyllda av dem som skulle vara uppfyllda i år; indikatorer utan mål i planen redovisas i "
                       "kapitlen men bedöms inte. Justering: om ansvarig ser behov av att justera åtgärden "
                       "(förslagen står ovan och i kapitlet).</small></p>")
+
+
+def summary_cell(r) -> str:
+    """The unit's one-line summary, whole; a first sentence taken from the kommentar (a year file
+    without the summary field) says where it comes from."""
+    if blank(r["sammanfattning"]):
+        return "–"
+    if r.get("sammanfattning_kalla") == SAMMANFATTNING_UR_KOMMENTAR:
+        return f'<em>Ur kommentaren:</em> {esc(r["sammanfattning"])}'
+    return esc(r["sammanfattning"])
 
 
 def overview_text(an) -> Html:
@@ -175,8 +200,20 @@ def maluppfyllelse_table(an) -> Html:
 def justering_list(an) -> Html:
     if an.justeringar.empty:
         return Html("<p>Ingen ansvarig har rapporterat behov av att justera sin åtgärd.</p>")
-    items = [f'<li>{_atgard_link(an, aid)}: {esc(r["justering"])}</li>' for aid, r in an.justeringar.iterrows()]
+    items = [f'<li>{_atgard_link(an, aid)} ({esc(kind_text(r))}): {esc(r["justering"])}</li>'
+             for aid, r in an.justeringar.iterrows()]
     return Html(f"<ul>{''.join(items)}</ul>")
+
+
+def kind_text(r) -> str:
+    """'resursbehov, 350 000 kronor' / 'egen åtgärd, för kännedom': a justering's kind and who decides it."""
+    kind = r.get("justering_typ")
+    if blank(kind):
+        return "typ inte angiven i underlaget"
+    if kind == EGEN_ATGARD:
+        return f"{kind}, för kännedom"
+    amount = f", {kronor(r['belopp'])}" if not blank(r.get("belopp")) else ""
+    return f"{kind}{amount}, förslag till beslut"
 
 
 def lardomar_list(an, typ: str) -> Html:

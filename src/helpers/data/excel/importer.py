@@ -36,7 +36,7 @@ from helpers.data.excel.layout import (
     STATUS_OPTIONAL,
     YEAR_NAME,
 )
-from helpers.data.inputs import LARDOM_TYPER, LARDOMAR, PROGNOSER, STATUS, STATUSAR, VARDEN
+from helpers.data.inputs import JUSTERINGSTYPER, LARDOM_TYPER, LARDOMAR, PROGNOSER, STATUS, STATUSAR, VARDEN
 from helpers.data.plan import Plan, load_plan
 from helpers.data.schema import parse_number, thousands_ambiguous
 from helpers.data.yeardata import load_year
@@ -243,7 +243,9 @@ def _read(sheet: _Sheet, r: int, name: str, kind: str, choices: tuple[str, ...] 
 _STATUS_KINDS = {"atgard_id": ("id", ()), "period_fran": ("date", ()), "period_till": ("date", ()),
                  "status": ("choice", STATUSAR), "kommentar": ("text", ()),
                  "behov_av_justering": ("choice", JA_NEJ), "justering": ("text", ()),
-                 "uppgiftslamnare": ("text", ()), "prognos": ("choice", PROGNOSER), "prognos_motivering": ("text", ())}
+                 "uppgiftslamnare": ("text", ()), "prognos": ("choice", PROGNOSER), "prognos_motivering": ("text", ()),
+                 "sammanfattning": ("text", ()), "justering_typ": ("choice", JUSTERINGSTYPER),
+                 "belopp": ("number", ())}
 _VARDEN_KINDS = {"indikator_id": ("id", ()), "varde": ("number", ()), "uppnatt_datum": ("date", ()),
                  "text": ("text", ()), "kommentar": ("text", ()), "period_fran": ("date", ()),
                  "period_till": ("date", ()), "jamforelsevarde": ("number", ()), "prognos": ("choice", PROGNOSER),
@@ -271,10 +273,13 @@ def _locked_matches(sheet: _Sheet, r: int, column: str, expected: str, what: str
 
 
 def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
-    table = _Table("status", sheet.ws.title, STATUS.names)
+    # A mall made before a column existed gives a file in the format of its time, without it: its
+    # rows are then read as older year files are, not held to rules for answers it never asked for.
+    names = [n for n in STATUS.names if n not in STATUS_OPTIONAL or n in sheet.columns]
+    table = _Table("status", sheet.ws.title, names)
     seen: dict[str, int] = {}
     for r in range(2, (sheet.ws.max_row or 1) + 1):
-        values = {n: _read(sheet, r, n, *_STATUS_KINDS[n]) for n in STATUS.names}
+        values = {n: _read(sheet, r, n, *_STATUS_KINDS[n]) for n in names}
         if not any(values.values()):
             continue
         aid = values["atgard_id"]
@@ -291,7 +296,7 @@ def _status_rows(sheet: _Sheet, plan: Plan, problems: list[Problem]) -> _Table:
         else:
             seen[aid] = r
             if _locked_matches(sheet, r, "titel", plan.atgarder.at[aid, "titel"], f"åtgärd {aid}", problems):
-                table.rows.append((r, [values[n] for n in STATUS.names]))
+                table.rows.append((r, [values[n] for n in names]))
     for aid in plan.order:
         if aid not in seen:
             problems.append(Problem(sheet.label, f"en rad för åtgärd {aid} (en rad per åtgärd i handlingsplanen)",

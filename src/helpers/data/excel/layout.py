@@ -6,7 +6,7 @@ import pandas as pd
 from openpyxl.styles import Border, Font, PatternFill, Protection, Side
 
 from helpers.core.missing import blank
-from helpers.data.inputs import PROGNOSER, STATUSAR
+from helpers.data.inputs import JUSTERINGSTYPER, PROGNOSER, RESURSBEHOV, SAMMANFATTNING_MAX, STATUSAR
 from helpers.data.plan import Plan
 
 BLAD_INSTRUKTIONER = "Instruktioner"
@@ -34,16 +34,20 @@ STATUS_COLUMNS = (
     ("period_fran", 13, False),
     ("period_till", 13, False),
     ("status", 15, False),
+    ("sammanfattning", 45, True),
     ("kommentar", 60, True),
     ("behov_av_justering", 12, False),
+    ("justering_typ", 18, False),
     ("justering", 45, True),
+    ("belopp", 14, False),
     ("uppgiftslamnare", 24, True),
     ("prognos", 24, False),
     ("prognos_motivering", 45, True),
 )
-STATUS_INPUTS = ("period_fran", "period_till", "status", "kommentar", "behov_av_justering", "justering",
-                 "uppgiftslamnare", "prognos", "prognos_motivering")
-STATUS_OPTIONAL = ("prognos", "prognos_motivering")  # older malls lack them
+STATUS_INPUTS = ("period_fran", "period_till", "status", "sammanfattning", "kommentar", "behov_av_justering",
+                 "justering_typ", "justering", "belopp", "uppgiftslamnare", "prognos", "prognos_motivering")
+# Older malls lack them: no forecast, no summary (the overview says so), no kind of justering.
+STATUS_OPTIONAL = ("prognos", "prognos_motivering", "sammanfattning", "justering_typ", "belopp")
 
 # The plan's wording of the indicator is headed 'indikator' so that 'text' names one column only:
 # the input column that becomes `text` in indikatorvarden.csv.
@@ -86,8 +90,13 @@ HEADER_HELP = {
                     "period_fran."),
     "status": "Välj i listan: " + ", ".join(STATUSAR) + ".",
     "kommentar": "Kort kommentar från ansvarig (valfri).",
+    "sammanfattning": (f"Årets arbete i en eller två meningar, högst {SAMMANFATTNING_MAX} tecken. Visas hel i "
+                       "rapportens översikt och i tjänsteskrivelsen."),
     "behov_av_justering": "Välj ja eller nej.",
+    "justering_typ": ("Vid ja: vilken sorts justering. " + ", ".join(JUSTERINGSTYPER) + ". Allt utom 'egen åtgärd' "
+                      "blir ett förslag till beslut för kommunstyrelsen."),
     "justering": "Vad som bör justeras. Krävs när behov_av_justering är ja.",
+    "belopp": f"Bara för {RESURSBEHOV}: beloppet i hela kronor (t.ex. 250000).",
     "uppgiftslamnare": "Vem som lämnar uppgifterna (enhet eller roll).",
     "indikator_id": "Indikatorns id i registret. Låst – ändra inte.",
     "indikator": "Indikatorn med handlingsplanens ord (för läsning).",

@@ -52,7 +52,7 @@ from helpers.data.excel.layout import (
     forecast_only,
     reportable,
 )
-from helpers.data.inputs import LARDOM_TYPER, PROGNOSER, STATUSAR
+from helpers.data.inputs import JUSTERINGSTYPER, LARDOM_TYPER, PROGNOSER, RESURSBEHOV, SAMMANFATTNING_MAX, STATUSAR
 from helpers.data.plan import Plan, load_plan, target_text
 
 
@@ -139,8 +139,12 @@ def _instructions(ws, plan: Plan, year: int) -> None:
          "Bladen är skyddade utan lösenord så att id:n inte ändras av misstag; importen känner igen raderna på "
          "id:na, så ändra dem inte och ta inte bort rader."),
         ("Bladet Status",
-         f"En rad per åtgärd. 'status': välj ett av {statusar}. 'behov_av_justering': välj 'ja' eller 'nej'; "
-         f"vid 'ja' beskriver du justeringen i 'justering'. 'kommentar': kort om årets arbete. "
+         f"En rad per åtgärd. 'status': välj ett av {statusar}. 'sammanfattning': årets arbete i en eller två "
+         f"meningar, högst {SAMMANFATTNING_MAX} tecken; den visas hel i rapportens översikt. "
+         f"'behov_av_justering': välj 'ja' eller 'nej'; vid 'ja' väljer du i 'justering_typ' vilken sorts "
+         f"justering det är och beskriver den i 'justering'. Allt utom 'egen åtgärd' ändrar planen och blir ett "
+         f"förslag till beslut för kommunstyrelsen; '{RESURSBEHOV}' kräver 'belopp' i hela kronor. "
+         f"'kommentar': kort om årets arbete. "
          f"'uppgiftslamnare': enhet eller roll som lämnar uppgifterna. 'period_fran' och 'period_till' är "
          f"förifyllda med {year}-01-01 och {year}-12-31 – ändra dem om uppföljningsperioden är en annan."),
         ("Bladet Indikatorer",
@@ -194,6 +198,8 @@ def _status_sheet(ws, plan: Plan, year: int) -> None:
             cell = ws.cell(row=r, column=col[name], value=values.get(name))
             if name in ("period_fran", "period_till"):
                 fmt = DATE_FORMAT
+            elif name == "belopp":
+                fmt = "#,##0"  # shown with the reader's thousands separator
             else:
                 fmt = TEXT_FORMAT
             _style(cell, locked=name not in STATUS_INPUTS, wrap=wrap, number_format=fmt)
@@ -214,12 +220,26 @@ def _status_sheet(ws, plan: Plan, year: int) -> None:
                              error="Välj ett av: " + ", ".join(PROGNOSER) + ".",
                              prompt="Er bedömning för åtgärden som helhet. Vid risk: motivera.")
     prognos_dv.add(rng("prognos"))
+    summary_dv = _validation("textLength", operator="lessThanOrEqual", formula1=str(SAMMANFATTNING_MAX),
+                             title="Sammanfattning", error=f"Högst {SAMMANFATTNING_MAX} tecken: en eller två korta "
+                             "meningar. Detaljerna hör till kommentaren.",
+                             prompt=f"Årets arbete i en eller två meningar, högst {SAMMANFATTNING_MAX} tecken.")
+    summary_dv.add(rng("sammanfattning"))
+    kind_dv = _validation("list", formula1=_list_formula(JUSTERINGSTYPER), title="Typ av justering",
+                          error="Välj ett av: " + ", ".join(JUSTERINGSTYPER) + ".",
+                          prompt="Vid ja: vilken sorts justering. Allt utom 'egen åtgärd' går till "
+                          "kommunstyrelsen som förslag till beslut.")
+    kind_dv.add(rng("justering_typ"))
+    amount_dv = _validation("whole", operator="greaterThan", formula1="0", title="Belopp",
+                            error="Ett belopp i hela kronor, större än 0.",
+                            prompt=f"Bara för {RESURSBEHOV}: beloppet i hela kronor.")
+    amount_dv.add(rng("belopp"))
     date_dv = _validation("date", operator="between", formula1=str(_excel_serial(dt.date(year - 1, 1, 1))),
                           formula2=str(_excel_serial(dt.date(year + 1, 12, 31))), title="Datum",
                           error=f"Ett datum ÅÅÅÅ-MM-DD nära uppföljningsåret {year}.")
     date_dv.add(rng("period_fran"))
     date_dv.add(rng("period_till"))
-    for dv in (status_dv, janej_dv, date_dv, prognos_dv):
+    for dv in (status_dv, janej_dv, date_dv, prognos_dv, summary_dv, kind_dv, amount_dv):
         ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
     _protect(ws)
