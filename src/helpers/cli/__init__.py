@@ -79,6 +79,21 @@ def _reason(parser: argparse.ArgumentParser) -> None:
                              "i arkiv/<år>.andringar.jsonl")
 
 
+def _arende(parser: argparse.ArgumentParser, *, check_only: bool = False) -> None:
+    """The tjänsteskrivelse's ärende, over `arende:` in _config.yml (helpers.data.arende)."""
+    then = (" (bara kontroll: värdet måste vara det som utgåvan byggdes med)" if check_only
+            else " (går före arende: i _config.yml)")
+    parser.add_argument("--dnr", metavar="DNR", default=None, help="ärendets diarienummer, t.ex. 'KS 2026/0123'" + then)
+    parser.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", default=None, help="tjänsteskrivelsens datum" + then)
+    parser.add_argument("--handlaggare", metavar="NAMN", default=None, help="handläggarens namn och titel" + then)
+    parser.add_argument("--mottagare", metavar="NAMN", default=None, help="vem ärendet går till, t.ex. Kommunstyrelsen" + then)
+
+
+def _arende_values(args) -> dict:
+    return {"diarienummer": args.dnr, "datum": args.datum, "handlaggare": args.handlaggare,
+            "mottagare": args.mottagare}
+
+
 def _check_forced(args) -> str | None:
     """--tvinga needs --orsak: a forced change of a fastställd year is recorded with its reason."""
     if getattr(args, "orsak", None) is not None and not args.orsak.strip():
@@ -151,6 +166,7 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
     r.add_argument("--tvinga", action="store_true",
                    help="bygg om även ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
     _reason(r)
+    _arende(r)
 
     v = sub.add_parser("validera", help="kontrollera ett års indata utan att bygga")
     _year(v)
@@ -164,8 +180,9 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
     _year(i)
     i.add_argument("--skriv-over", action="store_true", help="ersätt befintliga filer i data/<år>/")
 
-    pdf = sub.add_parser("pdf", help="skriv hela årets rapport som en PDF (A4) i utgåvan",
-                         description="Skriver den byggda utgåvan som en PDF-fil i A4 med titelsida, innehållsförteckning, "
+    pdf = sub.add_parser("pdf", help="skriv årets rapport och tjänsteskrivelse som PDF (A4) i utgåvan",
+                         description="Skriver den byggda utgåvan och dess tjänsteskrivelse (högst fyra sidor) som "
+                                     "PDF-filer i A4; rapporten med titelsida, innehållsförteckning, "
                                      "sidnummer och bokmärken, med Debians Chromium. Filen hamnar i book/<år>/ (utgåvans "
                                      "arkiv, med i manifestet) och i _build/html/<år>/ (länkad från varje sida). "
                                      "Kör make report först.")
@@ -173,6 +190,7 @@ def build_parser(cfg=None) -> argparse.ArgumentParser:
     pdf.add_argument("--tvinga", action="store_true",
                      help="skriv PDF:en även för ett fastställt (arkiverat) år; arkivet ligger kvar oförändrat")
     _reason(pdf)
+    _arende(pdf, check_only=True)
 
     _archive_commands(sub)
 
@@ -272,7 +290,7 @@ def _dispatch(args, layout) -> int:
         from helpers.publish.pipeline import run_year
 
         run_year(args.ar, layout, jobs=args.jobb, use_cache=not args.utan_cache, show_progress=True, force=args.tvinga,
-                 reason=args.orsak)
+                 reason=args.orsak, arende=_arende_values(args))
         return EXIT_OK
     if args.kommando == "validera":
         from helpers.compute.analysis import analyse
@@ -299,8 +317,11 @@ def _dispatch(args, layout) -> int:
         return EXIT_OK
     if args.kommando == "pdf":
         from helpers.publish.pdf import build_pdf
+        from helpers.publish.tjansteskrivelse import build_tjansteskrivelse, check_options
 
+        check_options(layout, args.ar, _arende_values(args))  # before anything is written
         build_pdf(args.ar, layout, force=args.tvinga, reason=args.orsak)
+        build_tjansteskrivelse(args.ar, layout, force=args.tvinga, reason=args.orsak)
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)

@@ -33,7 +33,7 @@ ARCHIVE_ROOT = "arkiv"
 EDITION_PART, HTML_PART, CODE_PART = "utgava", "html", "kod"
 HASH_KEYS = ("filer", "html")
 ARCHIVE_KEYS = ("arkiv", "arkivfiler")
-DERIVED_KEYS = ("pdf",)  # products made from the edition after the run (recorded by add_to_edition)
+DERIVED_KEYS = ("pdf", "tjansteskrivelse")  # products made from the edition after the run (recorded by add_to_edition)
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -18,11 +18,13 @@ from helpers.core.errors import RunError
 from helpers.core.fs import swap_into_place
 from helpers.core.layout import Layout
 from helpers.core.pause import pause
+from helpers.data.arende import Arende, load_arende, with_overrides
 from helpers.evidence import package as archive
 from helpers.evidence.faststallande import record_forced
 from helpers.evidence.manifest import INPUTS, write_manifest
 from helpers.evidence.provenance import code_identity, note_markdown, provenance
 from helpers.evidence.snapshot import snapshot_inputs
+from helpers.present import tjansteskrivelse
 from helpers.present.startsida import fixed_page, index_markdown
 from helpers.present.tolkningar import PAGE as READINGS_PAGE
 from helpers.present.tolkningar import tolkningar_markdown
@@ -48,7 +50,8 @@ class Result:
     seconds: float
 
 
-def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, config: dict) -> None:
+def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, config: dict,
+                       arende: Arende | None = None) -> None:
     """Everything Jupyter Book needs beside the executed notebooks: the start page, the fixed
     pages (with the edition's note), the page of the register's readings of the plan, static files, templates, interface strings, the
     tillgänglighetsredogörelse, the configuration and the table of contents."""
@@ -59,6 +62,8 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
     with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
         fh.write(note)
     (dest / f"{READINGS_PAGE}.md").write_text(tolkningar_markdown(an.plan), encoding="utf-8")
+    (dest / f"{tjansteskrivelse.PAGE}.md").write_text(
+        tjansteskrivelse.markdown(an, arende or Arende(), book.toc(an.plan, page_list)), encoding="utf-8")
     shutil.copytree(layout.book / "_static", dest / "_static")
     for fixed in ("_templates", "_locale"):  # accessible templates and Swedish interface strings
         shutil.copytree(layout.book / fixed, dest / fixed)
@@ -68,7 +73,8 @@ def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, con
 
 
 def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, use_cache: bool = True,
-             show_progress: bool = False, force: bool = False, reason: str | None = None) -> Result:
+             show_progress: bool = False, force: bool = False, reason: str | None = None,
+             arende: dict | None = None) -> Result:
     """The one command behind `make report`. Raises InputError (bad data) or RunError.
 
     Pages whose inputs did not change come from the run cache and the book is built
@@ -83,6 +89,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
     log(f"Kontrollerar indata för {year} …")
     book.read_config(layout.config)  # a broken _config.yml stops here, before anything is written
     publication(layout.config)  # so does a broken tillgänglighetsredogörelse section
+    case = with_overrides(load_arende(layout.config, year), arende)  # and a broken arende: block or option
     code, environment = code_digest(), environment_digest(layout.root)
     an = analysis(year, layout, reuse=use_cache, code=code, environment=environment)  # analyse(), stored by input bytes
     for warning in an.warnings():
@@ -114,7 +121,7 @@ def run_year(year: int, layout: Layout, *, jobs: int | None = None, log=print, u
                           cache=PageCache(layout, year, read=use_cache, log=log), progress=forlopp.make(show_progress))
     tables = finish_notebooks(staging, page_list, code_identity(prov))
 
-    write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config)
+    write_book_sources(layout, an, page_list, staging, note_markdown(prov, year, rebuilt), config, case)
     log("Bygger boken med Jupyter Book …")
     if not build_html(staging, layout.build / "bok" / str(year), fresh=not use_cache,
                       tools=fingerprint.code + fingerprint.environment):

@@ -58,7 +58,8 @@ def pages(plan, year: int, data_dir: str) -> list[Page]:
 def toc(plan, page_list: list[Page]) -> dict:
     """A jb-book table of contents: overview first, then one part per målområde."""
     names = {p.name for p in page_list}
-    parts = [{"caption": "Samlad analys", "chapters": [{"file": n} for n in ("samlad_analys", "foretagsklimat") if n in names]}]
+    parts = [{"caption": "Ärendet", "chapters": [{"file": "tjansteskrivelse"}]},  # publish.pipeline writes it
+             {"caption": "Samlad analys", "chapters": [{"file": n} for n in ("samlad_analys", "foretagsklimat") if n in names]}]
     for mo, _m in plan.malomraden.sort_index().iterrows():
         sections = [{"file": atgard_page(a)} for a in plan.order
                     if int(plan.atgarder.at[a, "malomrade_id"]) == mo and atgard_page(a) in names]
