@@ -232,7 +232,7 @@ CORPUS = [
     Case("status-jattecell", cell(ST, 4, "kommentar", "x" * 200_000),
          ("status.exempeldata.csv, rad 4, kolumn 'kommentar'", f"(200{NBSP}000 tecken)", f"högst 20{NBSP}000 tecken")),
     Case("status-for-fa-falt", append_line(ST, "1.1;2026-01-01"),
-         ("status.exempeldata.csv, rad {rad}: värdet '2 fält'", "10 fält")),
+         ("status.exempeldata.csv, rad {rad}: värdet '2 fält'", "13 fält")),
     Case("status-dubbel-atgard", cell(ST, 3, "atgard_id", "1.1"),
          ("status.exempeldata.csv, rad 3, kolumn 'atgard_id': värdet '1.1'", "unikt värde")),
     Case("status-datum-omojligt", cell(ST, 2, "period_fran", "2026-02-30"),

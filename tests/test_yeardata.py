@@ -249,8 +249,10 @@ def test_all_value_problems_of_a_file_are_reported_together(data, plan):
 
 
 def test_need_for_adjustment_with_description_is_accepted_case_insensitively(data, plan):
-    set_row(data / "2025" / STATUS, "atgard_id", "1.1", behov_av_justering="Ja", justering="Förläng tidplanen.")
-    assert load_year(data, 2025, plan).status.loc["1.1", "behov_av_justering"] == "ja"
+    set_row(data / "2025" / STATUS, "atgard_id", "1.1", behov_av_justering="Ja", justering="Förläng tidplanen.",
+            justering_typ="Ändrad tidplan")
+    st = load_year(data, 2025, plan).status
+    assert (st.loc["1.1", "behov_av_justering"], st.loc["1.1", "justering_typ"]) == ("ja", "ändrad tidplan")
 
 
 
