@@ -45,9 +45,11 @@ def build_html(staging, *_, **__):  # pages with an article, so that `pdf` can p
     html = staging / "_build" / "html"
     html.mkdir(parents=True)
     for p in [*staging.glob("*.ipynb"), *staging.glob("*.md")]:
+        # A page written as Markdown keeps its raw HTML (the tjänsteskrivelse's ärende, which `pdf` reads).
+        own = p.read_text(encoding="utf-8") if p.stem == "tjansteskrivelse" else ""
         html.joinpath(f"{p.stem}.html").write_text(
             f'<!DOCTYPE html><html lang="sv"><head><title>{p.stem}</title></head><body>'
-            f'<article class="bd-article"><h1>{p.stem}</h1><p>Text om {p.stem}.</p></article></body></html>')
+            f'<article class="bd-article"><h1>{p.stem}</h1><p>Text om {p.stem}.</p>{own}</article></body></html>')
     return True
 
 pipeline.build_html = build_html
@@ -321,6 +323,7 @@ def test_a_forced_pdf_of_a_fastställd_year_records_who_when_and_why(archived_pr
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((layout.edition(YEAR) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["pdf"]["tvingad"]["orsak"] == "PDF till diariet saknades" and "@" in manifest["pdf"]["tvingad"]["av"]
+    assert manifest["tjansteskrivelse"]["tvingad"]["orsak"] == "PDF till diariet saknades"  # both PDFs, one record
     assert [c["kommando"] for c in faststallande.forced_changes(layout, YEAR)] == [f"pdf --ar {YEAR} --tvinga"]
     assert verify(layout.edition(YEAR), layout.html(YEAR), year=YEAR) == []
     assert (layout.root / "arkiv" / f"{YEAR}.zip").read_bytes() == archived_zip

@@ -60,3 +60,22 @@ def test_no_amount_means_no_economic_consequences_said_plainly(an):
 def test_kronor_are_whole_with_a_space_between_thousands():
     assert (kronor(350000), kronor(1250000), kronor(900)) == (
         "350\u00a0000 kronor", "1\u00a0250\u00a0000 kronor", "900 kronor")
+
+
+def test_the_start_page_puts_the_proposals_to_the_board_and_lists_the_units_own_steps_apart(an):
+    from helpers.present import samlad
+
+    block = str(samlad.bedomning_html(an))
+    board = block.split("Förslag till beslut (4)</h3>")[1].split("</ol>")[0]
+    own = block.split("Enheternas egna åtgärder (1)")[1].split("</ul>")[0]
+    assert [aid for aid in ("2.2", "3.1", "4.3", "5.2", "4.4") if f">{aid}</a>" in board] == ["2.2", "3.1", "4.3", "5.2"]
+    assert ">4.4</a>" in own and "350\u00a0000 kronor" in board
+
+
+def test_the_overview_keeps_the_units_whole_summary_with_its_dock(an):
+    from helpers.present import samlad
+
+    summary = an.status.at["4.1", "sammanfattning"]
+    assert ", men " in summary and len(summary) <= 200
+    assert an.oversikt.table.at["4.1", "sammanfattning"] == summary
+    assert summary in str(samlad.oversikt_table(an))

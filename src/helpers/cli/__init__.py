@@ -321,7 +321,7 @@ def _dispatch(args, layout) -> int:
 
         check_options(layout, args.ar, _arende_values(args))  # before anything is written
         build_pdf(args.ar, layout, force=args.tvinga, reason=args.orsak)
-        build_tjansteskrivelse(args.ar, layout, force=args.tvinga, reason=args.orsak)
+        build_tjansteskrivelse(args.ar, layout, force=args.tvinga, reason=args.orsak, record=False)  # one command, one record
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)

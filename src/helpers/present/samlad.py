@@ -99,9 +99,9 @@ def own_steps_list(an) -> Html:
     if not own:
         return Html("")
     items = "".join(f"<li>{_atgard_link(an, p.atgard_id, short=True)}: {esc(p.text)}</li>" for p in own)
-    return Html(f'<h4 id="egna-rubrik">Enheternas egna åtgärder ({len(own)})</h4>'
-                f'<p><small>Beslutas av enheterna inom planen; för kännedom.</small></p>'
-                f'<ul class="uppf-punkter uppf-egna">{items}</ul>')
+    return Html(f'<p id="egna-rubrik"><strong>Enheternas egna åtgärder ({len(own)})</strong> – beslutas av '
+                f'enheterna inom planen, för kännedom:</p><ul class="uppf-punkter uppf-egna" aria-labelledby="egna-rubrik">'
+                f"{items}</ul>")
 
 
 def bedomning_html(an) -> Html:

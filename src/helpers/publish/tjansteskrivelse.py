@@ -119,8 +119,11 @@ class TjResult:
 
 
 def build_tjansteskrivelse(year: int, layout: Layout, *, log=print, force: bool = False,
-                           reason: str | None = None) -> TjResult:
-    """`make pdf`'s second file: the edition's tjänsteskrivelse as a PDF/A-2u of at most four A4 pages."""
+                           reason: str | None = None, record: bool = True) -> TjResult:
+    """`make pdf`'s second file: the edition's tjänsteskrivelse as a PDF/A-2u of at most four A4 pages.
+
+    `record=False` when the command that forced it is recorded already (the `pdf` command writes
+    both PDFs under one record of who, when and why)."""
     from pypdf import PdfReader
 
     forced = guard(layout, year, force=force, command=f"pdf --ar {year}" + (" --tvinga" if force else ""),
@@ -179,7 +182,7 @@ def build_tjansteskrivelse(year: int, layout: Layout, *, log=print, force: bool 
         shutil.rmtree(work, ignore_errors=True)
         for path in staged.values():
             path.unlink(missing_ok=True)
-    if forced:
+    if forced and record:
         record_forced(layout, year, {k: forced[k] for k in ("kommando", "av", "tid", "orsak")})
     log(f"Klart: tjänsteskrivelsen, {n_pages} sidor A4. PDF: {edition / name} (och {html_dir / name})")
     return TjResult(year, (edition / name, html_dir / name), n_pages)
