@@ -58,7 +58,7 @@ FIRST_SCREEN_JS = """() => {
     deviations: [...document.querySelectorAll('.uppf-avvikelser li')].map(box),
     deviationLinks: [...document.querySelectorAll('.uppf-avvikelser li a')].map(a => a.getAttribute('href')),
     proposalsHeading: box(q('#forslag-rubrik')),
-    proposals: [...document.querySelectorAll('.uppf-forslag li')].map(box),
+    proposals: [...document.querySelectorAll('.uppf-forslag ol li')].map(box),
     scrollWidth: document.documentElement.scrollWidth,
   };
 }"""
