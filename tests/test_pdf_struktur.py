@@ -15,10 +15,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import pytest
+
+from test_publication import _outline, flat
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,10 +27,6 @@ YEAR = 2026
 CHROMIUM = Path("/usr/bin/chromium")
 MAX_PAGES = 30
 SIGNALS = {"Enligt plan": "✓", "Risk": "!", "Avvikelse": "✕", "Ej aktuell": "–"}
-
-
-def flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +43,6 @@ def pdfs(shipped_book):
     result = build_pdf(YEAR, layout, log=lambda *_: None)
     edition = layout.edition(YEAR)
     return (layout, result, PdfReader(edition / pdf_name(YEAR)), PdfReader(edition / bilagor_pdf_name(YEAR)))
-
-
-def _outline(reader) -> list[tuple[int, str, int]]:
-    out = []
-
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((level, flat(str(item.title)), reader.get_destination_page_number(item) + 1))
-    walk(reader.outline, 0)
-    return out
 
 
 def _text(reader) -> str:

@@ -100,9 +100,9 @@ def read_chapter(path: Path, name: str, part: str | None, names: set[str], *,
     article = soup.select_one("article.bd-article")
     if article is None:
         raise RunError(f"{path.name} har ingen artikel (article.bd-article): är utgåvan byggd med Jupyter Book?")
-    # Web-only parts: permalinks beside headings, scroll hints, the start page's link list (the PDF
-    # has its own table of contents), scripts.
-    for junk in article.select("a.headerlink, .uppf-rullhint, script, noscript, style"):
+    # Web-only parts: permalinks beside headings, scroll hints, the start page's link list and the
+    # book's (empty) toctrees (the PDF has its own table of contents), scripts.
+    for junk in article.select("a.headerlink, .uppf-rullhint, script, noscript, style, div.toctree-wrapper"):
         junk.decompose()
     if name == "index":
         for section in article.select("section#innehall, section#rapportens-delar"):
