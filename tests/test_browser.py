@@ -259,6 +259,8 @@ SNAPSHOT_JS = """() => {
       })})),
     exempeldata: [...document.querySelectorAll('.uppf-exempeldata')].filter(visible).map(e => e.innerText),
     articleLinks: [...document.querySelectorAll('article.bd-article a[href]')].map(a => a.getAttribute('href')),
+    bilagaLinks: Object.fromEntries([...document.querySelectorAll('section.uppf-bilaga-atgard')].map(
+      s => [s.id, [...s.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))])),
   };
 }"""
 
@@ -474,7 +476,7 @@ def test_atgard_page_content(tour, atgard_id):
         problems.append(f"no link to its bilaga section {anchor!r}")
     expected_ids = [r["indikator_id"] for r in INDIKATORER if r["atgard_id"] == atgard_id]
     tables = [t for t in tour[bilaga].dom["indicatorTables"]
-              if t["rows"] and all(r["id"].startswith(f"{atgard_id}-") for r in t["rows"])]
+              if t["rows"] and all((r["id"] or "").startswith(f"{atgard_id}-") for r in t["rows"])]
     if len(tables) != 1:
         problems.append(f"expected one table.uppf-indikatorer, found {len(tables)}")
     else:
@@ -494,9 +496,12 @@ def test_atgard_page_content(tour, atgard_id):
     if not any("Exempeldata" in e for e in dom["exempeldata"]):
         problems.append("no visible .uppf-exempeldata banner saying 'Exempeldata'")
 
+    section = tour[bilaga].dom["bilagaLinks"].get(f"bilaga-{atgard_id.replace('.', '-')}")
+    if section is None:
+        problems.append(f"{bilaga} has no section for {atgard_id}")
     for other in linked_atgarder(atgard_id):
-        if atgard_page(other) not in tour[bilaga].dom["articleLinks"]:
-            problems.append(f"kopplingar.csv links {atgard_id} and {other}, but its bilaga {bilaga} has no "
+        if atgard_page(other) not in (section or []):
+            problems.append(f"kopplingar.csv links {atgard_id} and {other}, but its section in {bilaga} has no "
                             f"a[href={atgard_page(other)!r}]")
     assert not problems, f"{name}:\n" + "\n".join(problems)
 

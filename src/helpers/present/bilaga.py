@@ -30,7 +30,9 @@ def bilaga_atgard(an, atgard_id: str) -> Html:
     """One åtgärd's appendix section (h2 with the åtgärd, h3 per part)."""
     parts = [
         f'<section class="uppf-bilaga-atgard" id="{bilaga_anchor(atgard_id)}">',
-        f'<h2><a href="{atgard_page(atgard_id)}.html">{esc(an.plan.heading(atgard_id))}</a></h2>',
+        f"<h2>{esc(an.plan.heading(atgard_id))}</h2>",
+        f'<p class="uppf-bilagelank">Status, resultat och bedömning: <a href="{atgard_page(atgard_id)}.html">'
+        f"åtgärdens kapitel i rapporten</a>.</p>",
         "<h3>Indikatorer och måluppfyllelse</h3>", indicator_table(an, atgard_id), qualitative_block(an, atgard_id),
         "<h3>Utveckling över tid</h3>", indicator_trends(an, atgard_id),
         "<h3>Samverkan med andra åtgärder</h3>", links_block(an, atgard_id),
