@@ -440,6 +440,9 @@ def _chapter_sections(layout) -> dict[str, list[str]]:
         soup = BeautifulSoup((layout.html(YEAR) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         for a in soup.select("article.bd-article a.headerlink"):
             a.decompose()
+        if name == "index":  # the start page's lists of chapters: the PDF has its own table of contents
+            for section in soup.select("section#innehall, section#rapportens-delar"):
+                section.decompose()
         out[name] = [flat(h2.get_text(" ")) for h2 in soup.select("article.bd-article h2")]
     return out
 
