@@ -121,7 +121,9 @@ def test_granlunda_builds_its_report_pdf_and_mall_without_a_trace_of_norrtalje(p
     from pypdf import PdfReader
 
     pdf = PdfReader(project.edition(2025) / "uppfoljningsrapport-2025.pdf")
-    text = "".join(p.extract_text() or "" for p in pdf.pages) + " ".join(str(v) for v in pdf.metadata.values())
+    bilagor = PdfReader(project.edition(2025) / "uppfoljningsrapport-2025-bilagor.pdf")
+    text = "".join(p.extract_text() or "" for p in (*pdf.pages, *bilagor.pages))
+    text += " ".join(str(v) for r in (pdf, bilagor) for v in r.metadata.values())
     assert "Granlunda" in text and not TRACES.search(text)
     wb = load_workbook(project.root / "mall.xlsx")
     cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 STATUSES = {"Ej påbörjad", "Pågående", "Genomförd", "Avslutad"}
-ATGARD_SECTIONS = ("Resultat enligt ansvarig", "Behov av justering", "Samverkan med andra åtgärder")
+ATGARD_SECTIONS = ("Resultat enligt ansvarig", "Behov av justering")  # indicators, links, plan text: its bilaga
 
 
 # --- the plan, read straight from the register the book is built from --------------------------
@@ -56,7 +56,8 @@ def atgard_page(atgard_id: str) -> str:
 
 ATGARD_PAGES = [atgard_page(r["atgard_id"]) for r in ATGARDER]
 MALOMRADE_PAGES = [f"malomrade_{r['malomrade_id']}.html" for r in MALOMRADEN]
-BOOK_PAGES = ["index.html", "samlad_analys.html", "foretagsklimat.html", *MALOMRADE_PAGES, *ATGARD_PAGES,
+BILAGA_PAGES = [f"bilaga_malomrade_{r['malomrade_id']}.html" for r in MALOMRADEN] + ["bilaga_foretagsklimat.html"]
+BOOK_PAGES = ["index.html", "samlad_analys.html", "foretagsklimat.html", *MALOMRADE_PAGES, *ATGARD_PAGES, *BILAGA_PAGES,
               "om_rapporten.html", "metod.html"]
 
 
@@ -258,6 +259,8 @@ SNAPSHOT_JS = """() => {
       })})),
     exempeldata: [...document.querySelectorAll('.uppf-exempeldata')].filter(visible).map(e => e.innerText),
     articleLinks: [...document.querySelectorAll('article.bd-article a[href]')].map(a => a.getAttribute('href')),
+    bilagaLinks: Object.fromEntries([...document.querySelectorAll('section.uppf-bilaga-atgard')].map(
+      s => [s.id, [...s.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))])),
   };
 }"""
 
@@ -465,8 +468,15 @@ def test_atgard_page_content(tour, atgard_id):
         elif s["text"] != expected_status:
             problems.append(f"status badge {s['text']!r}, but status.exempeldata.csv says {expected_status!r}")
 
+    # The full indicator table and the links are in the målområde's bilaga, which the chapter links to.
+    malomrade = next(r["malomrade_id"] for r in ATGARDER if r["atgard_id"] == atgard_id)
+    bilaga = f"bilaga_malomrade_{malomrade}.html"
+    anchor = f"{bilaga}#bilaga-{atgard_id.replace('.', '-')}"
+    if anchor not in dom["articleLinks"]:
+        problems.append(f"no link to its bilaga section {anchor!r}")
     expected_ids = [r["indikator_id"] for r in INDIKATORER if r["atgard_id"] == atgard_id]
-    tables = dom["indicatorTables"]
+    tables = [t for t in tour[bilaga].dom["indicatorTables"]
+              if t["rows"] and all((r["id"] or "").startswith(f"{atgard_id}-") for r in t["rows"])]
     if len(tables) != 1:
         problems.append(f"expected one table.uppf-indikatorer, found {len(tables)}")
     else:
@@ -486,17 +496,20 @@ def test_atgard_page_content(tour, atgard_id):
     if not any("Exempeldata" in e for e in dom["exempeldata"]):
         problems.append("no visible .uppf-exempeldata banner saying 'Exempeldata'")
 
+    section = tour[bilaga].dom["bilagaLinks"].get(f"bilaga-{atgard_id.replace('.', '-')}")
+    if section is None:
+        problems.append(f"{bilaga} has no section for {atgard_id}")
     for other in linked_atgarder(atgard_id):
-        if atgard_page(other) not in dom["articleLinks"]:
-            problems.append(f"kopplingar.csv links {atgard_id} and {other}, but the article has no "
+        if atgard_page(other) not in (section or []):
+            problems.append(f"kopplingar.csv links {atgard_id} and {other}, but its section in {bilaga} has no "
                             f"a[href={atgard_page(other)!r}]")
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
 def test_atgard_5_1_links_to_6_1_and_the_link_opens_it(page, site, reader):
-    page.goto(site.url("atgard_5_1.html"))
-    link = page.locator('article.bd-article a[href="atgard_6_1.html"]')
-    assert link.count() >= 1, "atgard_5_1.html: the article does not link to atgard_6_1.html"
+    page.goto(site.url("bilaga_malomrade_5.html"))
+    link = page.locator('article.bd-article #bilaga-5-1 a[href="atgard_6_1.html"]')
+    assert link.count() >= 1, "bilaga_malomrade_5.html: 5.1's section does not link to atgard_6_1.html"
     with page.expect_navigation():
         link.first.click()
     assert path_of(page.url) == (site.edition / "atgard_6_1.html").resolve(), page.url

@@ -51,20 +51,21 @@ def project(tmp_path):
 def test_one_corrected_value_changes_its_chapter_and_the_pages_that_aggregate_it(project):
     before = keys(project)
     set_cell(project.data / "2026" / "indikatorvarden.exempeldata.csv", "indikator_id", "1.1-1", "varde", "59")
-    assert changed(before, keys(project)) == {"atgard_1_1", "malomrade_1", "samlad_analys"}
+    assert changed(before, keys(project)) == {"atgard_1_1", "bilaga_malomrade_1", "malomrade_1", "samlad_analys"}
 
 
 def test_a_corrected_value_of_an_earlier_year_changes_the_same_pages(project):
     before = keys(project)
     set_cell(project.data / "2025" / "indikatorvarden.exempeldata.csv", "indikator_id", "5.1-1", "varde", "3")
-    assert changed(before, keys(project)) == {"atgard_5_1", "malomrade_5", "samlad_analys"}
+    assert changed(before, keys(project)) == {"atgard_5_1", "bilaga_malomrade_5", "malomrade_5", "samlad_analys"}
 
 
 def test_a_status_change_reaches_the_pages_that_show_that_status(project):
     before = keys(project)
     set_cell(project.data / "2026" / "status.exempeldata.csv", "atgard_id", "1.1", "kommentar", "Ny kommentar.")
-    # 1.2 shows 1.1's status among its links; målområde 5 and 6 never show 1.1
-    assert changed(before, keys(project)) == {"atgard_1_1", "atgard_1_2", "malomrade_1", "samlad_analys"}
+    # 1.2 reads 1.1's status among its links (its bilaga shows it); målområde 5 and 6 never show 1.1
+    assert changed(before, keys(project)) == {"atgard_1_1", "atgard_1_2", "bilaga_malomrade_1", "malomrade_1",
+                                              "samlad_analys"}
 
 
 def test_a_lardom_changes_only_the_samlad_analys(project):
@@ -212,7 +213,8 @@ def _declared(layout, names):
 
 # Every page kind, with links between åtgärder (1.1–1.2), a repeated measure (4.1: varde_fran),
 # a målområde's own indicator (M4-1) and indicators that follow a business-climate series.
-CHECKED = ("atgard_1_1", "atgard_1_2", "atgard_4_1", "atgard_5_1", "malomrade_1", "malomrade_4", "foretagsklimat")
+CHECKED = ("atgard_1_1", "atgard_1_2", "atgard_4_1", "atgard_5_1", "malomrade_1", "malomrade_4", "foretagsklimat",
+           "bilaga_malomrade_1", "bilaga_malomrade_4")
 
 
 @pytest.fixture

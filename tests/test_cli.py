@@ -23,9 +23,10 @@ def test_toc_is_generated_from_the_register():
     toc = book.toc(plan, book.pages(plan, 2026, "data"))
     assert toc["root"] == "index"
     captions = [p["caption"] for p in toc["parts"]]
-    assert captions == ["Ärendet", "Samlad analys", *(f"Målområde {i}" for i in range(1, 7)), "Om rapporten"]
-    assert [c["file"] for c in toc["parts"][-1]["chapters"]] == ["om_rapporten", "metod", "tolkningar",
-                                                                "tillganglighet"]
+    assert captions == ["Ärendet", "Samlad analys", *(f"Målområde {i}" for i in range(1, 7)), "Bilagor"]
+    assert [c["file"] for c in toc["parts"][-1]["chapters"]] == [
+        *(f"bilaga_malomrade_{i}" for i in range(1, 7)), "bilaga_foretagsklimat", "om_rapporten", "metod",
+        "tolkningar", "tillganglighet"]
     sections = [s["file"] for p in toc["parts"] for c in p["chapters"] for s in c.get("sections", [])]
     assert sections == [book.atgard_page(a) for a in plan.order] and len(sections) == 17
 

@@ -56,12 +56,18 @@ def test_atgard_page_is_headed_with_number_and_title_and_shows_the_parts_the_pla
     layout, _, _ = built
     page = (layout.html(2026) / "atgard_1_1.html").read_text(encoding="utf-8")
     assert "1.1 Fortsatt utveckling av företagslotsen" in page
-    for part in ("Status 2026", "Indikatorer och måluppfyllelse", "Resultat enligt ansvarig",
-                 "Behov av justering", "Samverkan med andra åtgärder", "uppf-indikatorer", "Exempeldata"):
+    for part in ("Status 2026", "Resultat enligt ansvarig", "Behov av justering", "Exempeldata",
+                 'href="bilaga_malomrade_1.html#bilaga-1-1"'):
         assert part in page, part
-    # 1.2 names 1.1 (the företagslots working group): the link shows on both pages
-    assert 'href="atgard_1_1.html"' in (layout.html(2026) / "atgard_1_2.html").read_text(encoding="utf-8")
-    assert 'href="atgard_1_2.html"' in page
+    # The full indicator table, the series, the links and the plan's text are in the målområde's bilaga.
+    bilaga = (layout.html(2026) / "bilaga_malomrade_1.html").read_text(encoding="utf-8")
+    for part in ('id="bilaga-1-1"', 'id="bilaga-1-2"', "Indikatorer och måluppfyllelse", "uppf-indikatorer",
+                 "Samverkan med andra åtgärder", "Åtgärden enligt handlingsplanen", "Exempeldata"):
+        assert part in bilaga, part
+    for moved in ("uppf-indikatorer", "Åtgärden enligt handlingsplanen"):
+        assert moved not in page, moved
+    # 1.2 names 1.1 (the företagslots working group): the link shows in both åtgärder's bilaga sections
+    assert 'href="atgard_1_1.html"' in bilaga and 'href="atgard_1_2.html"' in bilaga
 
 
 def test_readers_see_no_code_and_no_parameters(built):

@@ -412,15 +412,17 @@ def _outline(reader) -> list[tuple[int, str, int]]:
 
 
 def _chapter_titles(layout) -> dict[str, str]:
-    """Every page of the edition in book order with its h1, read from the built HTML."""
+    """Every page of the main report (the edition before its part Bilagor) in book order with its h1,
+    read from the built HTML."""
     import yaml
     from bs4 import BeautifulSoup
 
-    from helpers.publish.pdfdoc import book_order
+    from helpers.publish.pdfdoc import book_order, split_order
+    from helpers.run.pages import BILAGOR
 
     toc = yaml.safe_load((layout.edition(YEAR) / "_toc.yml").read_text(encoding="utf-8"))
     titles = {}
-    for name, _part in book_order(toc):
+    for name, _part in split_order(book_order(toc), BILAGOR)[0]:
         soup = BeautifulSoup((layout.html(YEAR) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         h1 = soup.select_one("article.bd-article h1")
         for a in h1.select("a.headerlink"):
@@ -438,6 +440,9 @@ def _chapter_sections(layout) -> dict[str, list[str]]:
         soup = BeautifulSoup((layout.html(YEAR) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         for a in soup.select("article.bd-article a.headerlink"):
             a.decompose()
+        if name == "index":  # the start page's lists of chapters: the PDF has its own table of contents
+            for section in soup.select("section#innehall, section#rapportens-delar"):
+                section.decompose()
         out[name] = [flat(h2.get_text(" ")) for h2 in soup.select("article.bd-article h2")]
     return out
 
@@ -480,7 +485,8 @@ def test_pdf_pages_are_a4(pdf):
     a4 = {(595, 842), (842, 595)}
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
     assert sizes <= a4, sizes
-    assert len(reader.pages) >= 40, f"only {len(reader.pages)} pages for the whole edition"
+    # The main report (issue 25): short enough to read before a meeting, the detail in the bilagor PDF.
+    assert 15 <= len(reader.pages) <= 30, f"{len(reader.pages)} pages in the main report"
 
 
 def test_pdf_has_title_language_and_opens_with_its_bookmarks(pdf):
@@ -535,9 +541,11 @@ def test_pdf_outline_and_table_of_contents_list_every_chapter_on_the_right_page(
             problems.append(f"{name}: outline points to page {page}, which does not show {title[:40]!r}")
         if not re.search(re.escape(title[:30]) + r".*?\b" + str(page) + r"\b", flat_toc):
             problems.append(f"{name}: the table of contents does not give {title[:30]!r} page {page}")
-    for part in ("Samlad analys", "Målområde 1", "Målområde 6", "Om rapporten"):
+    for part in ("Samlad analys", "Målområde 1", "Målområde 6"):
         if not any(level == 0 and t == part for level, t, _ in outline):
             problems.append(f"part {part!r} missing from the outline's top level")
+    if any(level == 0 and t in ("Bilagor", "Om rapporten") for level, t, _ in outline):
+        problems.append("the bilagor are printed in the main report too")
     # Every chapter's sections (its h2s) are bookmarks under it, in order.
     children, parent = {}, None
     for level, title, _page in outline:
@@ -569,8 +577,15 @@ def test_pdf_starts_with_the_start_page_and_keeps_book_order(pdf):
 
 
 def test_pdf_carries_the_comparisons_with_other_kommuner_and_the_context(pdf):
-    _, _, _, reader = pdf
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    """The main report has the comparison beside riket; over time, member by member and the context
+    are in the bilagor PDF: in print, together, everything the web shows."""
+    from pypdf import PdfReader
+
+    layout, _, path, reader = pdf
+    bilagor = PdfReader(layout.edition(YEAR) / f"uppfoljningsrapport-{YEAR}-bilagor.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in (*reader.pages, *bilagor.pages))
+    main = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert "Jämfört med andra kommuner" in main and "kommunen bredvid riket och jämförelsegruppernas medel" in main
     for expected in ("Jämfört med andra kommuner", "kommunen bredvid riket och jämförelsegruppernas medel",
                      "Liknande kommuner, övergripande: NKI totalt mätår", "Sammanhang för strategin",
                      "inte handlingsplanens indikatorer", "medlet i Liknande kommuner"):

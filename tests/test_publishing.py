@@ -13,7 +13,7 @@ import yaml
 
 from conftest import DATA, NORRTALJE, ROOT
 from helpers.core.errors import InputError
-from helpers.core.layout import Layout, pdf_name
+from helpers.core.layout import Layout, bilagor_pdf_name, pdf_name
 from helpers.present.startsida import landing_html
 from helpers.present.tillganglighet import redogorelse_markdown
 from helpers.publish import site as publish
@@ -108,18 +108,18 @@ def test_a_missing_publication_section_names_what_is_expected(tmp_path):
     assert "'publicering'" in exc.value.message()
 
 
-def test_the_redogorelse_is_in_the_table_of_contents_under_om_rapporten():
+def test_the_redogorelse_is_in_the_table_of_contents_under_bilagor():
     from helpers.data.plan import load_plan
 
     plan = load_plan(DATA / "plan")
     parts = toc(plan, [])["parts"]
-    om = next(p for p in parts if p["caption"] == "Om rapporten")
+    om = next(p for p in parts if p["caption"] == "Bilagor")
     assert {"file": "tillganglighet"} in om["chapters"]
 
 
 # --- the editions list and the landing page ------------------------------------------------------------
 
-def _fake_edition(layout: Layout, year: int, *, pdf: bool, pages=("index", "atgard_1_1")):
+def _fake_edition(layout: Layout, year: int, *, pdf: bool, pages=("index", "atgard_1_1"), bilagor: bool = False):
     html = layout.html(year)
     html.mkdir(parents=True)
     for p in pages:
@@ -131,25 +131,28 @@ def _fake_edition(layout: Layout, year: int, *, pdf: bool, pages=("index", "atga
     if pdf:
         (html / pdf_name(year)).write_bytes(b"%PDF-1.7")
         manifest["pdf"] = {"fil": pdf_name(year), "sidor": 42}
+    if pdf and bilagor:
+        (html / bilagor_pdf_name(year)).write_bytes(b"%PDF-1.7")
+        manifest["pdf"]["bilagor"] = {"fil": bilagor_pdf_name(year), "sidor": 51}
     (edition / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def test_editions_come_from_the_published_folders_newest_first(tmp_path):
     layout = Layout.at(tmp_path)
     _fake_edition(layout, 2025, pdf=False)
-    _fake_edition(layout, 2026, pdf=True, pages=("index", "atgard_1_1", "atgard_6_4"))
+    _fake_edition(layout, 2026, pdf=True, pages=("index", "atgard_1_1", "atgard_6_4"), bilagor=True)
     (layout.build / "html" / "staging").mkdir()
     items = publish.editions(layout)
     assert [e["ar"] for e in items] == [2026, 2025]
     assert items[0] == {"ar": 2026, "byggd": "2026-11-30", "exempeldata": True, "pdf": "uppfoljningsrapport-2026.pdf",
-                        "pdf_sidor": 42, "tillganglighet": True,
-                        "sidor": ["atgard_1_1", "atgard_6_4", "index", "tillganglighet"]}
-    assert items[1]["pdf"] is None and items[1]["exempeldata"] is False
+                        "pdf_sidor": 42, "bilagor": "uppfoljningsrapport-2026-bilagor.pdf", "bilagor_sidor": 51,
+                        "tillganglighet": True, "sidor": ["atgard_1_1", "atgard_6_4", "index", "tillganglighet"]}
+    assert items[1]["pdf"] is None and items[1]["bilagor"] is None and items[1]["exempeldata"] is False
 
 
 def test_write_landing_writes_the_shared_script_and_the_list(tmp_path):
     layout = Layout.at(tmp_path)
-    _fake_edition(layout, 2026, pdf=True)
+    _fake_edition(layout, 2026, pdf=True, bilagor=True)
     publish.write_landing(layout)
     script = (layout.build / "html" / "utgavor.js").read_text(encoding="utf-8")
     data = json.loads(re.search(r"var UTGAVOR = (\[.*?\]);\n", script, re.S).group(1))
@@ -157,6 +160,8 @@ def test_write_landing_writes_the_shared_script_and_the_list(tmp_path):
     assert "data-uppf-utgavor" in script and "../" in script
     landing = (layout.build / "html" / "index.html").read_text(encoding="utf-8")
     assert 'href="2026/uppfoljningsrapport-2026.pdf"' in landing and "42 sidor" in landing
+    assert 'href="2026/uppfoljningsrapport-2026-bilagor.pdf"' in landing and "51 sidor" in landing
+    assert "mine.bilagor" in script  # a page hides its bilagor link when the edition has no such PDF
     assert "exempeldata" in landing and "30 november 2026" in landing
 
 

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.slow
 
 ATGARDER = ("1.1", "1.2", "5.1", "6.1")
 PAGES = {"samlad_analys", "foretagsklimat", "malomrade_1", "malomrade_5", "malomrade_6",
-         "atgard_1_1", "atgard_1_2", "atgard_5_1", "atgard_6_1"}
+         "atgard_1_1", "atgard_1_2", "atgard_5_1", "atgard_6_1",
+         "bilaga_malomrade_1", "bilaga_malomrade_5", "bilaga_malomrade_6", "bilaga_foretagsklimat"}
 
 
 def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
@@ -110,10 +111,10 @@ def test_a_cache_entry_cut_short_is_run_again_and_the_run_succeeds(built):
 def test_one_corrected_value_reruns_its_chapter_and_the_aggregates_only(built):
     set_value(built, "1.1-1", "61")
     ran, log = rerun(built)
-    assert ran == {"atgard_1_1", "malomrade_1", "samlad_analys"}
+    assert ran == {"atgard_1_1", "bilaga_malomrade_1", "malomrade_1", "samlad_analys"}
     assert "Boken är oförändrad: inget behövde byggas om." not in log
-    page = (built.html(2026) / "atgard_1_1.html").read_text(encoding="utf-8")
-    assert re.search(r'<td class="num">61\b', page), "the corrected value is not on the page"
+    page = (built.html(2026) / "bilaga_malomrade_1.html").read_text(encoding="utf-8")
+    assert re.search(r'<td class="num">61\b', page), "the corrected value is not in the bilaga's indicator table"
     assert downloads_match_the_edition(built)
 
 
@@ -165,5 +166,6 @@ def test_a_changed_helper_source_file_reruns_the_pages_that_show_it(tmp_path):
                     encoding="utf-8")
     second = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
-    assert "atgard_5_1: kördes" in second.stderr  # the plain progress lines (not a terminal)
-    assert "Mål och syfte enligt planen" in (layout.html(2026) / "atgard_5_1.html").read_text(encoding="utf-8")
+    assert "bilaga_malomrade_5: kördes" in second.stderr  # the plain progress lines (not a terminal)
+    # The plan's text is in the målområde's bilaga (the åtgärd chapter links to it).
+    assert "Mål och syfte enligt planen" in (layout.html(2026) / "bilaga_malomrade_5.html").read_text(encoding="utf-8")

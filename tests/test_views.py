@@ -180,11 +180,14 @@ def test_series_source_is_named_in_words(an):
     assert "NKI (SKR Insikt, totalt)" in t
 
 
-def test_trend_charts_only_for_numeric_indicators(an):
+def test_a_chart_only_where_a_series_has_three_points_the_shorter_ones_named_in_words(an):
     figs = indikatorer.indicator_trends(an, "1.1")
-    assert figs.count("<figure") == 2  # 1.1-1 and 1.1-2; the qualitative 1.1-3 has none
-    assert "Perioder: 2025: januari–oktober 2025, 2026: januari–oktober 2026" in figs
-    assert "Linjen bryts" not in figs  # the same part of both years: one line
+    assert figs.count("<figure") == 0  # 1.1-1 and 1.1-2 have two values each; the qualitative 1.1-3 none
+    text = text_of(figs)
+    assert "minst tre jämförbara värden" in text and "står i tabellen ovan" in text
+    assert "1.1-1" in text and "1.1-2" in text and "2 värden: 2025 och 2026" in text and "1.1-3" not in text
+    figs = indikatorer.indicator_trends(an, "6.1")  # 6.1-1 follows a ranking series of six years
+    assert figs.count("<figure") == 1 and "6.1-1" in figs and "minst tre" not in text_of(figs)
 
 
 # --- charts -------------------------------------------------------------------------------------------------
@@ -411,7 +414,7 @@ def test_every_kind_of_chart_is_drawn_from_valid_json_the_same_as_altairs_own_co
     drawn = []
     real = charts.to_svg
     monkeypatch.setattr(charts, "to_svg", lambda chart: drawn.append(chart) or real(chart))
-    indikatorer.indicator_trends(an, "1.1")
+    indikatorer.indicator_trends(an, "6.1")
     samlad.status_chart(an)
     samlad.maluppfyllelse_chart(an)
     klimat.nki_chart(an)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.compute import narmast
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT, UTFALL
 from helpers.core.missing import blank
 from helpers.data import fakta, inputs
@@ -323,6 +324,30 @@ def malomrade(an, malomrade_id: int) -> dict[str, pd.DataFrame]:
     }
 
 
+def _merged(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Tables of the same name stacked, each row once (åtgärder of one målområde share rows)."""
+    out: dict[str, list[pd.DataFrame]] = {}
+    for part in parts:
+        for name, frame in part.items():
+            out.setdefault(name, []).append(frame)
+    merged = {}
+    for name, frames in out.items():
+        frame = pd.concat([f for f in frames if len(f.columns)], ignore_index=True) if any(
+            len(f.columns) for f in frames) else frames[0]
+        merged[name] = frame.loc[~frame.astype(str).duplicated()].reset_index(drop=True)
+    return merged
+
+
+def inputs_bilaga(an, malomrade_id: int) -> dict[str, pd.DataFrame]:
+    """The input rows of a målområde's appendix page: those of each of its åtgärder' chapters."""
+    return _merged([inputs_atgard(an, a) for a in an.plan.atgarder_in(malomrade_id).index])
+
+
+def bilaga(an, malomrade_id: int) -> dict[str, pd.DataFrame]:
+    """What a målområde's appendix page shows: each åtgärd's changes, judgements, values and links."""
+    return _merged([atgard(an, a) for a in an.plan.atgarder_in(malomrade_id).index])
+
+
 def inputs_samlad(an) -> dict[str, pd.DataFrame]:
     every = list(an.plan.indikatorer.index)
     totalt = {f"insikt:{fakta.TOTALT}:{fakta.NKI}", f"ranking:{fakta.PLACERING}"}
@@ -357,6 +382,8 @@ def samlad(an) -> dict[str, pd.DataFrame]:
         "justeringar": just,
         "lardomar": lard,
         "foretagsklimat": climate_summary(an),
+        "narmast": narmast.narmast(an),
+        "till_kommunstyrelsen": narmast.till_kommunstyrelsen(an),
     }
 
 

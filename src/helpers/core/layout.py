@@ -40,3 +40,11 @@ PDF_NAME = "uppfoljningsrapport-{ar}.pdf"
 def pdf_name(year: int) -> str:
     """The file name of an edition's PDF, the same in book/<år>/ and _build/html/<år>/."""
     return PDF_NAME.format(ar=year)
+
+
+BILAGOR_PDF_NAME = "uppfoljningsrapport-{ar}-bilagor.pdf"
+
+
+def bilagor_pdf_name(year: int) -> str:
+    """The file name of the PDF of an edition's appendices (Bilagor), beside the report's PDF."""
+    return BILAGOR_PDF_NAME.format(ar=year)

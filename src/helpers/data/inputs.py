@@ -122,6 +122,8 @@ INDIKATORER = TableSpec(
         Col("serie", pattern=SERIE_ID, describe="ett serie-id som 'insikt:totalt:nki' eller 'ranking:infrastruktur'"),
         Col("varde_fran"),
         Col("anmarkning"),
+        # 'ja' where the plan says the indicator is reported to kommunstyrelsen (the main report lists them).
+        Col("till_kommunstyrelsen", "janej", may_be_absent=True),
     ),
     row_rules=(_indicator_rules,),
 )

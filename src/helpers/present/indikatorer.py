@@ -16,7 +16,7 @@ import pandas as pd
 from helpers.compute.indicators import Change, comparable_stretch, decimals_for, period_sv, same_part_of_year
 from helpers.compute.targets import INGET_MAL, milestone_done
 from helpers.compute.trends import trend_text
-from helpers.core.fmt import SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
+from helpers.core.fmt import SAKNAS, arrow, date_sv, list_sv, number_sv, percent_sv, plural, signed_sv
 from helpers.core.missing import blank
 from helpers.data import plan as register
 from helpers.present.charts import trend
@@ -24,6 +24,9 @@ from helpers.present.html import Html, esc, table, utfall_badge
 from helpers.present.names import serie_namn
 
 NUMERIC_KINDS = ("antal", "andel", "index", "betyg")
+# A line through one or two points says no more than the table: a chart needs at least three values.
+MIN_POINTS = 3
+_MIN_WORD = "tre"
 USUAL_SOURCE = "egen uppföljning"
 
 
@@ -181,15 +184,20 @@ def qualitative_block(an, atgard_id: str | None = None, *, indicator_ids: list[s
 
 
 def indicator_trends(an, atgard_id: str | None = None, indicator_ids: list[str] | None = None) -> Html:
-    """One trend chart per numeric indicator with values in more than one year."""
+    """One trend chart per numeric indicator with comparable values in at least MIN_POINTS years; a
+    shorter series stands in the indicator table, and the page says so in words."""
     ind = _ids(an, atgard_id, indicator_ids)
-    figures = []
+    figures, short = [], []
     for iid, meta in ind.iterrows():
         if meta["typ"] not in NUMERIC_KINDS or not blank(meta["varde_fran"]):
             continue  # a repeated measure is charted once, under its own id
         own = an.values[(an.values["indikator_id"] == iid) & (an.values["ar"] <= an.year)].dropna(subset=["varde"])
         series = comparable_stretch(own).reset_index(drop=True)
         if series.empty:
+            continue
+        if len(series) < MIN_POINTS:
+            years = list_sv([str(int(y)) for y in series["ar"]])
+            short.append(f"{iid} {meta['text']} ({plural(len(series), 'värde', 'värden')}: {years})")
             continue
         periods = [None if blank(r["period_fran"]) else (r["period_fran"], r["period_till"]) for _, r in series.iterrows()]
         joined = [i == 0 or same_part_of_year(periods[i - 1], periods[i]) for i in range(len(periods))]
@@ -204,6 +212,11 @@ def indicator_trends(an, atgard_id: str | None = None, indicator_ids: list[str] 
             notes.append(f" Perioder: {listed}." + (" Linjen bryts mellan värden för olika perioder." if not all(joined) else ""))
         figures.append(trend(series[["ar", "varde", "exempeldata"]], f"{iid} {meta['text']}", unit,
                              decimals=decimals_for(meta["typ"], meta["enhet"]), note="".join(notes), joined=joined))
+    note = ""
+    if short:
+        note = (f'<p class="uppf-kort-serie">Diagram visas först när en serie har minst {_MIN_WORD} jämförbara '
+                "värden. Dessa indikatorer har färre, och deras värden står i tabellen ovan: "
+                f"{esc('; '.join(short))}.</p>")
     if not figures:
-        return Html("<p>Åtgärden har inga sifferindikatorer med värden att visa över tid.</p>")
-    return Html('<div class="uppf-diagramgrupp">' + "".join(figures) + "</div>")
+        return Html(note or "<p>Åtgärden har inga sifferindikatorer med värden att visa över tid.</p>")
+    return Html(note + '<div class="uppf-diagramgrupp">' + "".join(figures) + "</div>")

@@ -23,3 +23,13 @@ def serie_namn(serie: str) -> str:
     if parts[0] == "ranking" and len(parts) == 2:
         return f"{fakta.matt_namn(parts[1])} (Svenskt Näringslivs ranking)"
     return serie
+
+
+def bilaga_page(malomrade_id: int) -> str:
+    """The appendix page of a målområde: its åtgärder's full indicator tables, series and plan text."""
+    return f"bilaga_malomrade_{int(malomrade_id)}"
+
+
+def bilaga_anchor(atgard_id: str) -> str:
+    """The id of an åtgärd's section on its målområde's appendix page."""
+    return "bilaga-" + atgard_id.replace(".", "-")

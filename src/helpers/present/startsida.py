@@ -11,7 +11,7 @@ from helpers.core.fmt import date_sv, list_sv, number_sv, plural
 from helpers.core.text import md_literal
 from helpers.data.plan import threshold_at_most
 from helpers.present import samlad
-from helpers.present.names import malomrade_page
+from helpers.present.names import bilaga_page, malomrade_page
 
 
 def _html_block(html: str) -> str:
@@ -61,6 +61,10 @@ def index_markdown(an, page_list) -> str:
     ]
     for mo, m in plan.malomraden.sort_index().iterrows():
         lines.append(f"- [Målområde {mo}. {md_literal(m['namn'])}]({malomrade_page(mo)}.ipynb)")
+    first = plan.malomraden.sort_index().index
+    if len(first):
+        lines.append(f"- [Bilagor]({bilaga_page(first[0])}.ipynb): indikatorer, serier och handlingsplanens "
+                     "text för varje åtgärd, metod och tolkningar")
     lines += ["- [Om rapporten: så läser du den](om_rapporten.md)", ""]
     return "\n".join(lines)
 
@@ -117,8 +121,12 @@ def landing_html(editions: list[dict], cfg) -> str:
         links = [f'<li><a href="{ar}/index.html">Läs Uppföljningsrapport {ar} på webben</a></li>']
         if e.get("pdf"):
             pages = f", {plural(e['pdf_sidor'], 'sida', 'sidor')}" if e.get("pdf_sidor") else ""
-            links.append(f'<li><a href="{ar}/{html.escape(e["pdf"])}">Ladda ner hela rapporten {ar} som PDF '
+            links.append(f'<li><a href="{ar}/{html.escape(e["pdf"])}">Ladda ner rapporten {ar} som PDF '
                          f"(A4{pages})</a></li>")
+        if e.get("bilagor"):
+            pages = f", {plural(e['bilagor_sidor'], 'sida', 'sidor')}" if e.get("bilagor_sidor") else ""
+            links.append(f'<li><a href="{ar}/{html.escape(e["bilagor"])}">Ladda ner bilagorna till rapporten {ar} '
+                         f"som PDF (A4{pages})</a></li>")
         if e.get("tillganglighet"):
             links.append(f'<li><a href="{ar}/tillganglighet.html">Tillgänglighetsredogörelse för {ar}</a></li>')
         items.append(f'<li class="utgava"><h3>Uppföljningsrapport {ar}{note}</h3>{when}'

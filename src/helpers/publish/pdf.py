@@ -1,4 +1,6 @@
-"""The whole edition as one A4 PDF for the diarium: `python -m helpers pdf --ar ÅR` (`make pdf`).
+"""The edition as A4 PDFs for the diarium: `python -m helpers pdf --ar ÅR` (`make pdf`) writes the
+main report and, as a second file, its bilagor (the toc's part "Bilagor"), each with its own title
+page and contents.
 
 The built HTML edition is the source, so the PDF says exactly what the web version says:
 
@@ -26,14 +28,14 @@ import io
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
 from helpers.core.errors import RunError
-from helpers.core.layout import Layout, pdf_name
+from helpers.core.layout import Layout, bilagor_pdf_name, pdf_name
 from helpers.core.pause import pause
 from helpers.data import config
 from helpers.evidence.faststallande import record_forced
@@ -55,9 +57,12 @@ from helpers.publish.pdfdoc import (
     absolute_addresses,
     book_order,
     compose,
+    flowing,
     read_chapter,
+    split_order,
 )
 from helpers.publish.site import publication, write_landing
+from helpers.run.pages import BILAGOR
 
 CHROMIUM = Path(os.environ.get("UPPF_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -229,22 +234,24 @@ def finish(pdf: bytes, chapters: list[Chapter], pages: dict[str, int], ed: Editi
 @dataclass(frozen=True)
 class PdfResult:
     year: int
-    paths: tuple[Path, ...]
+    paths: tuple[Path, ...]  # the report's PDF in the edition and beside the HTML
     pages: int
     chapters: int
     landscape: tuple[str, ...]
+    appendices: tuple[Path, ...] = ()  # the bilagor PDF in the edition (none when the book has no part Bilagor)
+    appendix_pages: tuple[int, ...] = ()
 
 
 def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reason: str | None = None) -> PdfResult:
-    """`make pdf`: the built edition of `year` as one A4 PDF, written into the edition.
+    """`make pdf`: the built edition of `year` as two A4 PDFs, written into the edition: the main
+    report (everything before the part Bilagor) and the bilagor (that part), each with its own title
+    page, contents and page numbers, each PDF/A and recorded in the manifest.
 
     A fastställd year is refused before anything is written, unless forced (with a reason, which
-    is recorded). The print document is rendered outside the published folders, and the PDF is
+    is recorded). The print documents are rendered outside the published folders, and the PDFs are
     moved into them with the manifest last (`add_to_edition` with staged files): a killed `pdf`
     leaves the edition as it was, verifying.
     """
-    from pypdf import PdfReader
-
     forced = guard(layout, year, force=force, command=f"pdf --ar {year}" + (" --tvinga" if force else ""),
                    reason=reason)
     html_dir, edition = layout.html(year), layout.edition(year)
@@ -257,12 +264,19 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
     manifest = read_manifest(edition / MANIFEST)
     pub = publication(layout.config)
     order = book_order(toc)
-    names = {n for n, _ in order}
     missing = [f"{n}.html" for n, _ in order if not (html_dir / f"{n}.html").exists()]
     if missing:
         raise RunError(f"Utgåvan {year} saknar sidor: {', '.join(missing)}. Bygg om den: make report YEAR={year}")
+    main_order, appendix_order = split_order(order, BILAGOR)
+    flow = flowing(order, toc)
     log(f"Läser {len(order)} sidor ur {html_dir} …")
-    chapters = [read_chapter(html_dir / f"{n}.html", n, part, names) for n, part in order]
+
+    def chapters_of(part_order, other_order):
+        names = {n for n, _ in part_order}
+        elsewhere = frozenset(n for n, _ in other_order)
+        return [read_chapter(html_dir / f"{n}.html", n, part, names, elsewhere=elsewhere, flow=n in flow)
+                for n, part in part_order]
+
     byggd = manifest.get("byggd")
     ed = Edition(
         year=year,
@@ -272,34 +286,34 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
         byggd=dt.date.fromisoformat(byggd[:10]) if byggd else None,
         period=_data_period(edition, year),
     )
+    documents = [(pdf_name(year), ed, chapters_of(main_order, appendix_order))]
+    if appendix_order:
+        documents.append((bilagor_pdf_name(year), replace(ed, title=f"Bilagor till uppföljningsrapport {year}"),
+                          chapters_of(appendix_order, main_order)))
     for stale in html_dir.glob(".uppf-pdf-*.html"):  # left by a killed older version (this command holds the lock)
         stale.unlink()
-    # The print document lives in the staging folder (cleaned after a killed run), never in the
-    # published one; it reaches the edition's files through absolute file: addresses.
+    # The print documents live in the staging folder (cleaned after a killed run), never in the
+    # published one; they reach the edition's files through absolute file: addresses.
     work = layout.build / "staging" / f"pdf-{year}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     token = uuid.uuid4().hex[:8]
-    name = pdf_name(year)
-    staged = {edition / name: edition.parent / f".{edition.name}-{name}.{token}.tmp",
-              html_dir / name: html_dir.parent / f".{html_dir.name}-{name}.{token}.tmp"}
+    staged: dict[Path, Path] = {}
+    for name, _ed, _chapters in documents:
+        staged[edition / name] = edition.parent / f".{edition.name}-{name}.{token}.tmp"
+        staged[html_dir / name] = html_dir.parent / f".{html_dir.name}-{name}.{token}.tmp"
+    printed: list[dict] = []
     try:
-        document = work / "utskrift.html"
-        text = compose(chapters, ed, None, _stylesheets(html_dir / "index.html"))
-        document.write_text(absolute_addresses(text, html_dir), encoding="utf-8")
-        log("Skriver PDF med Chromium (A4) …")
-        pause("pdf-rendering")
-        raw, pages, landscape, chromium = render(document)
-        final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
-                        PdfaInfo(kommun=ed.utgivare, year=year, dnr=(pub.get("diarienummer") or {}).get(year)))
-        problems = pdfa_check(final)
-        if problems:
-            raise RunError("PDF-filen blev inte PDF/A-2u och skrivs inte:\n" + "\n".join(f"  • {p}" for p in problems))
-        n_pages = len(PdfReader(io.BytesIO(final)).pages)
-        for path in staged.values():
-            path.write_bytes(final)
-        details = {"fil": name, "sidor": n_pages, "skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                   "chromium": chromium, "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
-                   "pikepdf": metadata.version("pikepdf"), "liggande_tabeller": landscape}
+        for i, (name, doc_ed, chapters) in enumerate(documents):
+            final, info = _print(chapters, doc_ed, html_dir, work / f"utskrift-{i}.html", pub, log)
+            for target in (edition / name, html_dir / name):
+                staged[target].write_bytes(final)
+            printed.append({"fil": name, **info, "kapitel": len(chapters)})
+        details = {k: v for k, v in printed[0].items() if k != "kapitel"}
+        details.update({"skapad": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                        "pypdf": metadata.version("pypdf"), "pdfa": f"PDF/A-{PART}{CONFORMANCE.lower()}",
+                        "pikepdf": metadata.version("pikepdf")})
+        if len(printed) > 1:
+            details["bilagor"] = {k: printed[1][k] for k in ("fil", "sidor", "liggande_tabeller")}
         if forced:
             details["tvingad"] = {k: forced[k] for k in ("av", "tid", "orsak")}
         add_to_edition(layout, year, list(staged), replace=True, derived={"pdf": details}, forced=forced,
@@ -311,9 +325,33 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
     if forced:
         record_forced(layout, year, {k: forced[k] for k in ("kommando", "av", "tid", "orsak")})
     write_landing(layout, log=log)
-    result = PdfResult(year, (edition / name, html_dir / name), n_pages, len(chapters), tuple(landscape))
-    log(f"Klart: {n_pages} sidor A4, {len(chapters)} kapitel. PDF: {edition / name} (och {html_dir / name})")
+    first = printed[0]
+    result = PdfResult(year, (edition / first["fil"], html_dir / first["fil"]), first["sidor"], first["kapitel"],
+                       tuple(first["liggande_tabeller"]),
+                       tuple(edition / p["fil"] for p in printed[1:]), tuple(p["sidor"] for p in printed[1:]))
+    for p in printed:
+        log(f"Klart: {p['fil']}, {p['sidor']} sidor A4, {p['kapitel']} kapitel ({edition / p['fil']} "
+            f"och {html_dir / p['fil']})")
     return result
+
+
+def _print(chapters: list[Chapter], ed: Edition, html_dir: Path, document: Path, pub: dict, log) -> tuple[bytes, dict]:
+    """One print document rendered, finished and made PDF/A: its bytes and what the manifest records."""
+    from pypdf import PdfReader
+
+    text = compose(chapters, ed, None, _stylesheets(html_dir / "index.html"))
+    document.write_text(absolute_addresses(text, html_dir), encoding="utf-8")
+    log(f"Skriver {ed.title} med Chromium (A4) …")
+    pause("pdf-rendering")
+    raw, pages, landscape, chromium = render(document)
+    final = to_pdfa(finish(raw, chapters, pages, ed, chromium),
+                    PdfaInfo(kommun=ed.utgivare, year=ed.year, dnr=(pub.get("diarienummer") or {}).get(ed.year)))
+    problems = pdfa_check(final)
+    if problems:
+        raise RunError(f"PDF-filen ({ed.title}) blev inte PDF/A-2u och skrivs inte:\n"
+                       + "\n".join(f"  • {p}" for p in problems))
+    return final, {"sidor": len(PdfReader(io.BytesIO(final)).pages), "chromium": chromium,
+                   "liggande_tabeller": landscape}
 
 
 __all__ = ["PdfResult", "book_order", "build_pdf", "compose", "read_chapter"]

@@ -16,6 +16,7 @@ from helpers.core.fmt import date_sv
 CONTENT_WIDTH_PX = round((210 - 2 * 17) / 25.4 * 96)
 LANDSCAPE_WIDTH_PX = round((297 - 2 * 17) / 25.4 * 96)
 CHAPTER_ID = "kap-{name}"
+MALOMRADE_PREFIX = "malomrade_"  # present.names.malomrade_page
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Chapter:
     part: str | None
     body: str  # the page's article, ids prefixed and links rewritten
     sections: list[str] = field(default_factory=list)  # h2 titles, in order
+    flow: bool = False  # a sub-chapter (an åtgärd under its målområde): follows on the same page, no page break
 
 
 # --- reading the edition ---------------------------------------------------------------------------
@@ -47,25 +49,64 @@ def book_order(toc: dict) -> list[tuple[str, str | None]]:
     return order
 
 
+def sub_pages(toc: dict) -> set[str]:
+    """Pages that are sections of another page in the table of contents (the åtgärder under their
+    målområde): in print they follow their parent without a page break of their own."""
+    out: set[str] = set()
+
+    def walk(entries, nested):
+        for entry in entries or []:
+            if "file" in entry and nested:
+                out.add(str(entry["file"]))
+            walk(entry.get("sections"), True)
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"), False)
+    walk(toc.get("chapters"), False)
+    return out
+
+
+def flowing(order: list[tuple[str, str | None]], toc: dict) -> set[str]:
+    """Chapters that follow the one before them on the same page in print: the sections (åtgärder)
+    and every målområde after the first, so the main report stays short; the first målområde,
+    the overview and the företagsklimat start on a page of their own."""
+    malomraden = [n for n, _ in order if n.startswith(MALOMRADE_PREFIX)]
+    return sub_pages(toc) | set(malomraden[1:])
+
+
+def split_order(order: list[tuple[str, str | None]], appendix: str) -> tuple[list, list]:
+    """(the main report's pages, the appendix part's pages): the part captioned `appendix` and
+    everything after it go to the appendix."""
+    for i, (_name, part) in enumerate(order):
+        if part == appendix:
+            return order[:i], order[i:]
+    return order, []
+
+
 def _text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def read_chapter(path: Path, name: str, part: str | None, names: set[str]) -> Chapter:
-    """The article of one built page, ready to be one chapter of the print document."""
+def read_chapter(path: Path, name: str, part: str | None, names: set[str], *,
+                 elsewhere: frozenset[str] = frozenset(), flow: bool = False) -> Chapter:
+    """The article of one built page, ready to be one chapter of the print document.
+
+    `elsewhere`: pages of the edition printed in its other PDF (report or bilagor); links to them
+    keep their words but lose the address (a file: link to the web folder would break in the
+    diarium)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article.bd-article")
     if article is None:
         raise RunError(f"{path.name} har ingen artikel (article.bd-article): är utgåvan byggd med Jupyter Book?")
-    # Web-only parts: permalinks beside headings, scroll hints, the start page's link list (the PDF
-    # has its own table of contents), scripts.
-    for junk in article.select("a.headerlink, .uppf-rullhint, script, noscript, style"):
+    # Web-only parts: permalinks beside headings, scroll hints, the start page's link list and the
+    # book's (empty) toctrees (the PDF has its own table of contents), scripts.
+    for junk in article.select("a.headerlink, .uppf-rullhint, script, noscript, style, div.toctree-wrapper"):
         junk.decompose()
     if name == "index":
-        for section in article.select("section#innehall"):
-            section.decompose()
+        for section in article.select("section#innehall, section#rapportens-delar"):
+            section.decompose()  # the web's list of chapters: the PDF has its table of contents
     for el in article.select("[id]"):
         el["id"] = f"{name}--{el['id']}"
     for el in article.select("[aria-labelledby], [aria-describedby], label[for]"):
@@ -74,13 +115,17 @@ def read_chapter(path: Path, name: str, part: str | None, names: set[str]) -> Ch
                 value = el[attr] if isinstance(el[attr], str) else " ".join(el[attr])
                 el[attr] = " ".join(f"{name}--{v}" for v in value.split())
     for a in article.select("a[href]"):
+        page = a["href"].partition("#")[0]
+        if page.endswith(".html") and page[:-5] in elsewhere:
+            a.unwrap()
+            continue
         a["href"] = _pdf_href(a["href"], name, names)
     for el in article.select("[tabindex]"):
         del el["tabindex"]
     h1 = article.find("h1")
     title = _text(h1) if h1 else name
     sections = [_text(h2) for h2 in article.find_all("h2")]
-    return Chapter(name, title, part, article.decode_contents(), sections)
+    return Chapter(name, title, part, article.decode_contents(), sections, flow)
 
 
 def _pdf_href(href: str, here: str, names: set[str]) -> str:
@@ -142,9 +187,10 @@ PDF_CSS = """
 @page liggande { size: A4 landscape; }
 .uppf-liggande { page: liggande; }
 .uppf-liggande table { font-size: 8pt; }
+.uppf-liggande + p.uppf-legend { page: liggande; }  /* a wide table's legend stays on its landscape page */
 
 html, body { background: #fff !important; }
-body.uppf-pdf { display: block !important; margin: 0; padding: 0; font-size: 10pt; line-height: 1.45; color: #1a1a1a;
+body.uppf-pdf { display: block !important; margin: 0; padding: 0; font-size: 9.5pt; line-height: 1.4; color: #1a1a1a;
   font-variant-ligatures: none; }  /* "ff" stays two letters: the diarium's full-text search finds the words */
 body.uppf-pdf .bd-article-container, body.uppf-pdf .bd-article { max-width: none; width: auto; padding: 0; margin: 0; }
 
@@ -174,6 +220,20 @@ section.uppf-kapitel { break-before: page; }
 section.uppf-kapitel h1 { font-size: 20pt; margin-top: 0; }
 section.uppf-kapitel h2 { font-size: 14pt; margin-top: 7mm; }
 section.uppf-kapitel h3 { font-size: 11.5pt; }
+/* An åtgärd follows its målområde (and the åtgärd before it) on the same page: the main report stays short. */
+section.uppf-kapitel.uppf-avsnitt { break-before: auto; margin-top: 5mm; padding-top: 3mm; border-top: 1px solid #999; }
+/* A målområde after the first follows the one before it, under a heavier rule. */
+section.uppf-kapitel.uppf-avsnitt.uppf-malomrade { margin-top: 8mm; border-top: 2.5px solid #0b2f5b; }
+section.uppf-kapitel.uppf-avsnitt.uppf-malomrade h1 { font-size: 18pt; }
+section.uppf-kapitel.uppf-avsnitt h1 { font-size: 14pt; margin-bottom: 2mm; break-after: avoid; }
+section.uppf-kapitel.uppf-avsnitt h1 + *, section.uppf-kapitel.uppf-avsnitt h2 + * { break-before: avoid; }
+section.uppf-kapitel.uppf-avsnitt p.uppf-dom { break-inside: avoid; }
+section.uppf-kapitel.uppf-avsnitt h2 { font-size: 11pt; margin: 3mm 0 1mm 0; }
+section.uppf-kapitel.uppf-avsnitt p, section.uppf-kapitel.uppf-avsnitt blockquote { margin-top: 1mm; margin-bottom: 1.5mm; }
+/* Every page header says Exempeldata, and so does the målområde the åtgärd follows: not again per åtgärd. */
+section.uppf-kapitel.uppf-avsnitt .uppf-exempeldata { display: none; }
+section.uppf-kapitel.uppf-avsnitt dl.uppf-fakta { grid-template-columns: max-content 1fr max-content 1fr; gap: 0.5mm 4mm;
+  font-size: 9pt; margin-bottom: 2mm; }
 """
 
 
@@ -210,8 +270,10 @@ def compose(chapters: list[Chapter], ed: Edition, pages: dict[str, int] | None, 
         "utgivare": _css_string(ed.utgivare),
     }
     body = "\n".join(
-        f'<section class="uppf-kapitel" id="{CHAPTER_ID.format(name=ch.name)}">{ch.body}</section>'
-        for ch in chapters)
+        f'<section class="uppf-kapitel{" uppf-avsnitt" if ch.flow else ""}'
+        f'{" uppf-malomrade" if ch.flow and ch.name.startswith(MALOMRADE_PREFIX) else ""}" '
+        f'id="{CHAPTER_ID.format(name=ch.name)}">'
+        f'{ch.body}</section>' for ch in chapters)
     return f"""<!DOCTYPE html>
 <html lang="sv" data-theme="light" data-mode="light">
 <head><meta charset="utf-8">

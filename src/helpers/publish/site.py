@@ -17,7 +17,7 @@ import yaml
 
 from helpers.core.errors import InputError, Problem, RunError, display_path
 from helpers.core.fs import write_text_atomic
-from helpers.core.layout import Layout, pdf_name
+from helpers.core.layout import Layout, bilagor_pdf_name, pdf_name
 from helpers.data import config
 from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.present.startsida import landing_html
@@ -117,12 +117,16 @@ def editions(layout: Layout, log=print) -> list[dict]:
         folder = html_root / str(y)
         pdf = pdf_name(y) if (folder / pdf_name(y)).is_file() else None
         pdf_meta = meta.get("pdf") if pdf and isinstance(meta.get("pdf"), dict) else {}
+        bilagor = bilagor_pdf_name(y) if (folder / bilagor_pdf_name(y)).is_file() else None
+        bilagor_meta = pdf_meta.get("bilagor") if bilagor and isinstance(pdf_meta.get("bilagor"), dict) else {}
         out.append({
             "ar": y,
             "byggd": str(meta.get("byggd", ""))[:10],
             "exempeldata": bool(meta.get("exempeldata", False)),
             "pdf": pdf,
             "pdf_sidor": pdf_meta.get("sidor"),
+            "bilagor": bilagor,
+            "bilagor_sidor": bilagor_meta.get("sidor"),
             "tillganglighet": (folder / f"{REDOGORELSE}.html").is_file(),
             "sidor": sorted(p.stem for p in folder.glob("*.html")),
             **({"skadat": True} if damaged else {}),
@@ -183,13 +187,18 @@ EDITIONS_JS_TEMPLATE = """/* Uppföljningsboken: every published edition of the 
     nav.appendChild(list);
   }
 
-  function hidePdfLinks(ar) {
-    var mine = UTGAVOR.filter(function (u) { return u.ar === ar; })[0];
-    if (mine && mine.pdf) return;
-    document.querySelectorAll("[data-uppf-pdf], .dropdown-uppf-ladda-ner").forEach(function (e) {
+  function hide(selector) {
+    document.querySelectorAll(selector).forEach(function (e) {
       e.hidden = true;
       e.style.display = "none";
     });
+  }
+
+  function hidePdfLinks(ar) {
+    var mine = UTGAVOR.filter(function (u) { return u.ar === ar; })[0];
+    if (!(mine && mine.bilagor)) hide("[data-uppf-bilagor], .btn-uppf-pdf-bilagor");
+    if (mine && mine.pdf) return;
+    hide("[data-uppf-pdf], .dropdown-uppf-ladda-ner");
   }
 
   function run() {

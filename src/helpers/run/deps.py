@@ -84,6 +84,13 @@ def for_malomrade(plan, malomrade_id: int) -> Reads:
                  lardomar=frozenset())
 
 
+def for_bilaga(plan, malomrade_id: int) -> Reads:
+    """A målområde's appendix: what each of its åtgärd chapters reads (their indicators, links, status)."""
+    parts = [for_atgard(plan, str(a)) for a in plan.atgarder_in(malomrade_id).index]
+    return Reads(status=frozenset().union(*(p.status for p in parts)),
+                 indikatorvarden=frozenset().union(*(p.indikatorvarden for p in parts)), lardomar=frozenset())
+
+
 def for_klimat(plan) -> Reads:
     """The företagsklimat chapter: the climate files, and the judgements of indicators that follow a series."""
     ind = plan.indikatorer

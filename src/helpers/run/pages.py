@@ -11,11 +11,14 @@ from pathlib import Path
 import yaml
 
 from helpers.core.errors import InputError, Problem, display_path
-from helpers.present.names import atgard_page, malomrade_page
+from helpers.present.names import atgard_page, bilaga_page, malomrade_page
 from helpers.run import deps
 
-# Fixed markdown pages of every edition (book/<name>.md), in the part "Om rapporten".
+# Fixed markdown pages of every edition (book/<name>.md), in the part "Bilagor" after the målområden' bilagor.
 FIXED_PAGES = ("om_rapporten", "metod")
+# The appendix part: it follows the main report in the web book and is printed as a PDF of its own
+# (publish.pdf); everything before it is the main report.
+BILAGOR = "Bilagor"
 # Markdown pages written from the register for every edition (publish.pipeline.write_book_sources).
 GENERATED_PAGES = ("tolkningar",)
 
@@ -24,7 +27,10 @@ TEMPLATES = {
     "klimat": "foretagsklimat.ipynb",
     "malomrade": "malomrade.ipynb",
     "atgard": "atgard.ipynb",
+    "bilaga": "bilaga_malomrade.ipynb",
+    "bilaga_klimat": "bilaga_foretagsklimat.ipynb",
 }
+KLIMAT_BILAGA = "bilaga_foretagsklimat"
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,17 @@ def pages(plan, year: int, data_dir: str) -> list[Page]:
         for aid in [a for a in plan.order if int(plan.atgarder.at[a, "malomrade_id"]) == mo]:
             out.append(Page(atgard_page(aid), TEMPLATES["atgard"], plan.heading(aid), {**common, "atgard_id": aid},
                             deps.for_atgard(plan, aid)))
+    for mo, m in plan.malomraden.sort_index().iterrows():
+        out.append(Page(bilaga_page(mo), TEMPLATES["bilaga"], f"Bilaga: målområde {mo}. {m['namn']}",
+                        {**common, "malomrade_id": int(mo)}, deps.for_bilaga(plan, int(mo))))
+    out.append(Page(KLIMAT_BILAGA, TEMPLATES["bilaga_klimat"], "Bilaga: företagsklimatet", dict(common),
+                    deps.for_klimat(plan)))
     return out
 
 
 def toc(plan, page_list: list[Page]) -> dict:
-    """A jb-book table of contents: overview first, then one part per målområde."""
+    """A jb-book table of contents: the main report (overview first, then one part per målområde),
+    then the part Bilagor (each målområde's appendix, then the pages about the report)."""
     names = {p.name for p in page_list}
     parts = [{"caption": "Ärendet", "chapters": [{"file": "tjansteskrivelse"}]},  # publish.pipeline writes it
              {"caption": "Samlad analys", "chapters": [{"file": n} for n in ("samlad_analys", "foretagsklimat") if n in names]}]
@@ -67,8 +79,10 @@ def toc(plan, page_list: list[Page]) -> dict:
         if sections:
             chapter["sections"] = sections
         parts.append({"caption": f"Målområde {mo}", "chapters": [chapter]})
-    parts.append({"caption": "Om rapporten",
-                  "chapters": [{"file": name} for name in (*FIXED_PAGES, *GENERATED_PAGES, "tillganglighet")]})
+    bilagor = [{"file": bilaga_page(mo)} for mo in plan.malomraden.sort_index().index if bilaga_page(mo) in names]
+    bilagor += [{"file": KLIMAT_BILAGA}] if KLIMAT_BILAGA in names else []
+    parts.append({"caption": BILAGOR,
+                  "chapters": bilagor + [{"file": name} for name in (*FIXED_PAGES, *GENERATED_PAGES, "tillganglighet")]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 

@@ -27,7 +27,7 @@ import re
 
 from markupsafe import Markup
 
-from helpers.core.layout import pdf_name
+from helpers.core.layout import bilagor_pdf_name, pdf_name
 
 UNWANTED_ASSETS = ("thebe", "copybutton", "clipboard.min")
 
@@ -88,7 +88,8 @@ def _named_toc(app, pagename, templatename, context, doctree):
 
 
 def _pdf_download(app, pagename, templatename, context, doctree):
-    """The reader's download menu: the whole edition as one A4 PDF, nothing else."""
+    """The reader's download menu: the report and its bilagor as A4 PDFs, nothing else (utgavor.js
+    hides a link whose file the edition does not have)."""
     buttons = context.get("header_buttons")
     year = app.config.uppf_ar
     if buttons is None:
@@ -105,18 +106,27 @@ def _pdf_download(app, pagename, templatename, context, doctree):
         "buttons": [{
             "type": "link",
             "url": context["pathto"](pdf, 1),
-            "text": "Hela rapporten (PDF, A4)",
+            "text": "Rapporten (PDF, A4)",
             "tooltip": f"Uppföljningsrapport {year} som en PDF-fil för utskrift och diarium",
             "icon": "fas fa-file-pdf",
             "label": "uppf-pdf",
+        }, {
+            "type": "link",
+            "url": context["pathto"](bilagor_pdf_name(year), 1),
+            "text": "Bilagor (PDF, A4)",
+            "tooltip": f"Bilagorna till uppföljningsrapport {year} som en PDF-fil",
+            "icon": "fas fa-file-pdf",
+            "label": "uppf-pdf-bilagor",
         }],
     })
     context["uppf_pdf"] = pdf
+    context["uppf_bilagor_pdf"] = bilagor_pdf_name(year)
 
 
 def _edition_context(app, pagename, templatename, context, doctree):
     context["uppf_ar"] = app.config.uppf_ar
     context.setdefault("uppf_pdf", pdf_name(app.config.uppf_ar) if app.config.uppf_ar else "")
+    context.setdefault("uppf_bilagor_pdf", bilagor_pdf_name(app.config.uppf_ar) if app.config.uppf_ar else "")
 
 
 def _absolute_locale_dirs(app, config):
