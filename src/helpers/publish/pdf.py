@@ -44,6 +44,7 @@ from helpers.evidence.manifest import load_manifest as read_manifest
 from helpers.evidence.package import add_to_edition, guard
 from helpers.evidence.pdfa import CONFORMANCE, PART, PdfaInfo, to_pdfa
 from helpers.evidence.pdfa import check as pdfa_check
+from helpers.present.tjansteskrivelse import PAGE as TJANSTESKRIVELSE
 from helpers.publish.pdfdoc import (
     CHAPTER_ID,
     CONTENT_WIDTH_PX,
@@ -263,7 +264,8 @@ def build_pdf(year: int, layout: Layout, *, log=print, force: bool = False, reas
     toc = yaml.safe_load((edition / "_toc.yml").read_text(encoding="utf-8"))
     manifest = read_manifest(edition / MANIFEST)
     pub = publication(layout.config)
-    order = book_order(toc)
+    # The tjänsteskrivelse is a document of its own (publish.tjansteskrivelse), not a report chapter.
+    order = [(n, part) for n, part in book_order(toc) if n != TJANSTESKRIVELSE]
     missing = [f"{n}.html" for n, _ in order if not (html_dir / f"{n}.html").exists()]
     if missing:
         raise RunError(f"Utgåvan {year} saknar sidor: {', '.join(missing)}. Bygg om den: make report YEAR={year}")
