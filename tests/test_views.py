@@ -497,3 +497,11 @@ def test_om_rapporten_states_the_rules_for_trends_readings_and_targets_set_elsew
                  "ersätter aldrig målet med ett eget", "(tolkningar.md)",
                  "bedöms\ninte som förbättring eller försämring"):
         assert rule in text, rule
+
+
+def test_the_plan_is_quoted_verbatim_as_a_quote_with_its_name(an):
+    for block, words in ((atgard.plan_block(an, "1.2"), an.plan.atgard("1.2")["mal_och_syfte"]),
+                         (malomrade.malomrade_intro(an, 1), an.plan.malomraden.loc[1, "beskrivning"])):
+        quote = re.search(r'<blockquote class="uppf-citat uppf-plancitat">(.*?)</blockquote>', str(block), re.S)
+        assert quote and html.esc(words) in quote.group(1)
+        assert f"<footer>— {html.esc(an.config.planens_namn)}, " in quote.group(1)

@@ -181,4 +181,6 @@ def plan_block(an, atgard_id: str) -> Html:
              ("Ansvarsfördelning", esc(a["ansvar"])), ("Uppföljning", esc(a["uppfoljning"]))]
     if not blank(a["kommentar"]):
         pairs.append(("Kommentar i planen", esc(a["kommentar"])))
-    return facts(pairs, f"Åtgärd {atgard_id} enligt handlingsplanen")
+    # The plan's own words, quoted as a quote and attributed, never retold.
+    return Html(f'<blockquote class="uppf-citat uppf-plancitat">{facts(pairs, f"Åtgärd {atgard_id} enligt handlingsplanen")}'
+                f"<footer>— {esc(an.config.planens_namn)}, åtgärd {esc(atgard_id)}</footer></blockquote>")

@@ -29,7 +29,8 @@ def malomrade_intro(an, malomrade_id: int) -> Html:
               + (f", {words_sv(risk)} med risk" if risk else "") + (f", {words_sv(dev)} med avvikelse" if dev else ""))
     counts = an.per_malomrade.loc[malomrade_id]
     return Html(
-        f'<p class="uppf-ingress">{esc(m["inriktning"])}</p><p>{esc(m["beskrivning"])}</p>'
+        f'<blockquote class="uppf-citat uppf-plancitat"><p class="uppf-ingress">{esc(m["inriktning"])}</p>'
+        f'<p>{esc(m["beskrivning"])}</p><footer>— {esc(an.config.planens_namn)}, målområde {malomrade_id}</footer></blockquote>'
         f'<p class="uppf-dom"><strong>Läget {an.year}:</strong> målområdet har {count_sv(n, "åtgärd", "åtgärder")}: '
         f"{esc(status_text)}. {esc(signal)}.</p>"
         f"<p><strong>Måluppfyllelse:</strong> "
