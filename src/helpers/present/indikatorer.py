@@ -149,8 +149,8 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             if not blank(j["prognos"]):
                 motive = f": {esc(j['prognos_motivering'])}" if not blank(j["prognos_motivering"]) else ""
                 judged += f'<br><small class="uppf-prognos">Enhetens prognos: {esc(j["prognos"])}{motive}</small>'
-        # Readers see the indicator's name; its code stays in the record tables and the archive.
-        rows.append([f'{esc(meta["text"])}{note}{comment}',
+        # Readers see the indicator's name; its code stays in the record tables, the archive and data-indikator.
+        rows.append([f'<span class="uppf-indikatornamn" data-indikator="{esc(iid)}">{esc(meta["text"])}</span>{note}{comment}',
                      before, now, change_text(meta, ch), judged])
     out = table(["Indikator", str(prev), str(cur), "Förändring", "Bedömning"], rows,
                 caption or f"Indikatorer för åtgärd {atgard_id}, {prev}–{cur}", numeric={1, 2, 3}, cls="uppf-indikatorer")
