@@ -25,7 +25,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DATA, NORRTALJE, read_rows
-from test_publication import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Reader, _missing
+from test_browser import browser  # noqa: F401  (Debian's Chromium; these checks need no axe-core)
+from test_publication import DESKTOP, PHONE, Reader
 
 YEAR = 2026
 
@@ -213,18 +214,6 @@ def test_the_landing_page_promises_a_pdf_only_for_editions_that_have_one():
 
 # --- phones and desktops ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium (never downloaded); these checks need no axe-core."""
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing: install Debian's chromium (make browser).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 # Words of headings and the previous/next titles split over two lines anywhere but at a soft hyphen.
 BROKEN_WORDS_JS = r"""() => {
@@ -274,7 +263,7 @@ OVERVIEW_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def views(browser, built):
+def views(browser, built):  # noqa: F811
     """Every page of the edition (and the landing page) at 390 and 1280 px: feet, headings, edition bar."""
     out = {}
     pages = [p for p in sorted(built.html(YEAR).glob("*.html")) if p.name not in ("search.html", "genindex.html")]
@@ -334,7 +323,7 @@ def test_the_edition_bar_with_the_way_to_every_edition_is_on_the_first_screen(vi
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_a_page_of_an_older_edition_says_a_newer_one_exists_from_the_shared_list_alone(browser, built, tmp_path):
+def test_a_page_of_an_older_edition_says_a_newer_one_exists_from_the_shared_list_alone(browser, built, tmp_path):  # noqa: F811
     """The shipped 2026 edition, copied as it is; only the shared list at the root gains a 2027 edition."""
     from helpers.publish.site import editions, editions_script
 
