@@ -216,10 +216,12 @@ def test_the_checksum_list_works_with_sha256sum(archived):
 
 
 @pytest.mark.slow
-def test_the_om_rapporten_page_says_which_code_built_it(archived):
+def test_the_technical_appendix_says_which_code_built_it_and_om_rapporten_does_not(archived):
     layout, _ = archived
     m = json.loads((layout.edition(2026) / "manifest.json").read_text(encoding="utf-8"))
-    page = html.unescape((layout.html(2026) / "om_rapporten.html").read_text(encoding="utf-8"))
+    page = html.unescape((layout.html(2026) / "metod.html").read_text(encoding="utf-8"))
+    reader = html.unescape((layout.html(2026) / "om_rapporten.html").read_text(encoding="utf-8"))
+    assert "Utgåvans spårbarhet" not in reader and m["kod"]["helpers_sha256"][:16] not in reader
     git = m["kod"]["git"]["kod"]
     assert "Utgåvans spårbarhet" in page and m["kod"]["helpers_sha256"][:16] in page
     assert (git["commit"][:12] if git["commit"] else "programkod som inte låg i ett git-arkiv") in page

@@ -252,8 +252,8 @@ SNAPSHOT_JS = """() => {
       head: [...t.querySelectorAll('thead th')].map(th => th.innerText.trim()),
       rows: [...t.querySelectorAll('tbody tr')].map(tr => {
         const cell = tr.cells[0];
-        const id = cell ? cell.querySelector(':scope > span.uppf-id') : null;
-        return {id: id ? id.textContent.trim() : null,
+        const id = cell ? cell.querySelector(':scope > [data-indikator]') : null;
+        return {id: id ? id.getAttribute('data-indikator') : null,
                 leads: !!id && cell.firstElementChild === id && cell.textContent.trim().startsWith(id.textContent.trim()),
                 cell: cell ? cell.textContent.trim().slice(0, 40) : ''};
       })})),
@@ -484,7 +484,7 @@ def test_atgard_page_content(tour, atgard_id):
         ids = [r["id"] for r in t["rows"]]
         if ids != expected_ids:
             problems.append(f"indicator rows {ids}, expected {expected_ids} (indikatorer.csv)")
-        problems += [f"indicator row {r['cell']!r} does not start with a span.uppf-id"
+        problems += [f"indicator row {r['cell']!r} does not start with the indicator's name (data-indikator)"
                      for r in t["rows"] if not r["leads"]]
         for year in ("2025", "2026"):
             if not any(year in th for th in t["head"]):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.core.fmt import MINUS, NBSP, SAKNAS, arrow, date_sv, number_sv, percent_sv, signed_sv
+from helpers.core.fmt import MINUS, NBSP, SAKNAS, arrow, count_sv, date_sv, number_sv, percent_sv, signed_sv, words_sv
 
 
 @pytest.mark.parametrize("value, text", [
@@ -89,3 +89,21 @@ def test_missing_date_is_uppgift_saknas():
 
 def test_arrow_shows_the_direction_of_a_change():
     assert (arrow(2), arrow(-0.5), arrow(0), arrow(math.nan), arrow(None)) == ("↑", "↓", "→", "", "")
+
+
+# --- small numbers in words (Språkrådet: one to twelve in words in running text) ----------------------
+
+@pytest.mark.parametrize("n, neuter, text", [
+    (0, False, "noll"), (1, False, "en"), (1, True, "ett"), (2, False, "två"), (7, True, "sju"),
+    (12, False, "tolv"), (13, False, "13"), (1250, False, "1\u00a0250"), (2.5, False, "2,5"), (-1, False, "\u22121"),
+])
+def test_words_sv_writes_one_to_twelve_in_words_and_the_rest_as_numbers(n, neuter, text):
+    assert words_sv(n, neuter=neuter) == text
+
+
+def test_count_sv_agrees_the_noun_and_the_gender_with_the_number():
+    assert count_sv(1, "åtgärd", "åtgärder") == "en åtgärd"
+    assert count_sv(1, "mål", "mål", neuter=True) == "ett mål"
+    assert count_sv(3, "indikator", "indikatorer") == "tre indikatorer"
+    assert count_sv(0, "skäl", "skäl", neuter=True) == "noll skäl"
+    assert count_sv(17, "åtgärd", "åtgärder") == "17 åtgärder"

@@ -135,7 +135,7 @@ def test_every_atgard_is_in_one_table_with_status_and_signal(first_screen, built
     _, table = first_screen
     _, an = built
     assert table is not None and table["tables"] == 1
-    assert table["head"] == ["Åtgärd", "Status", "Signal", "Mål", "Ansvarigs sammanfattning", "Justering"]
+    assert table["head"] == ["Åtgärd", "Status", "Signal", "Mål", "Enhetens sammanfattning", "Justering"]
     expected = [f"atgard_{a.replace('.', '_')}.html" for a in an.plan.order]
     assert [r["links"] for r in table["rows"]] == [[href] for href in expected]
     words = {s: s.capitalize() for s in SIGNALER}

@@ -109,12 +109,12 @@ def _total(**kw):
 @pytest.mark.parametrize("kw, missed, text", [
     ({UPPFYLLT: 1, EJ_UPPFYLLT: 1}, 0, "Av 2 mål som skulle vara uppfyllda i år är 1 uppfyllt och 1 ej uppfyllt."),
     ({UPPFYLLT: 2, FOR_SENT: 1, EJ_UPPFYLLT: 3}, 1,
-     "Av 6 mål som skulle vara uppfyllda i år är 3 uppfyllda (1 för sent) och 3 ej uppfyllda, varav 1 milstolpe "
-     "som har passerat sin tidsgräns utan att nås."),
+     "Av 6 mål som skulle vara uppfyllda i år är 3 uppfyllda (varav ett uppfyllt för sent) och 3 ej uppfyllda, varav "
+     "en milstolpe som har passerat sin tidsgräns utan att nås."),
     ({UPPFYLLT: 1, SAKNAS: 1, EJ_UPPFYLLT: 1}, 0,
-     "Av 3 mål som skulle vara uppfyllda i år är 1 uppfyllt, 1 ej uppfyllt och för 1 saknas uppgift."),
+     "Av 3 mål som skulle vara uppfyllda i år är 1 uppfyllt, 1 ej uppfyllt och för ett saknas uppgift."),
     ({}, 0, "Inget av planens mål skulle vara uppfyllt i år."),
-    ({EJ_UPPFYLLT: 2}, 2, "Av 2 mål som skulle vara uppfyllda i år är 0 uppfyllda och 2 ej uppfyllda, varav 2 "
+    ({EJ_UPPFYLLT: 2}, 2, "Av 2 mål som skulle vara uppfyllda i år är 0 uppfyllda och 2 ej uppfyllda, varav två "
                           "milstolpar som har passerat sin tidsgräns utan att nås."),
 ])
 def test_targets_sentence_agrees_with_its_numbers(kw, missed, text):
@@ -125,8 +125,8 @@ def test_reasons_a_target_is_not_judged_yet_are_counted_largest_first():
     j = pd.DataFrame({"utfall": [EJ_BEDOMT] * 4 + [UPPFYLLT],
                       "detalj": ["året är inte slut (hittills 1)", "värdena avser olika perioder",
                                  "året är inte slut (hittills 0)", "tidsgränsen 31 mars 2027 har inte kommit", UPPFYLLT]})
-    assert not_judged_reasons(j) == ["2 bedöms när året är slut", "1 har värden för olika perioder",
-                                     "1 har inte förfallit än"]
+    assert not_judged_reasons(j) == ["två bedöms när året är slut", "ett har värden för olika perioder",
+                                     "ett har inte förfallit än"]
 
 
 # --- on fixture data: one change at a time -------------------------------------------------------------
@@ -158,8 +158,8 @@ def test_baseline_every_atgard_follows_the_plan(baseline):
     assert set(t["signal"]) == {ENLIGT_PLAN}
     assert baseline.oversikt.niva == "i huvudsak enligt plan"
     assert baseline.oversikt.bedomning.startswith(
-        "Genomförandet av handlingsplanen går i huvudsak enligt plan 2026: 4 av 4 aktuella åtgärder (100\u00a0%) "
-        "följer planen (2025: 4 av 4, 100\u00a0%), 0 med risk och 0 med avvikelse.")
+        "Genomförandet av handlingsplanen går i huvudsak enligt plan 2026: 4 av 4 åtgärder (100\u00a0%) "
+        "följer planen (2025: 4 av 4, 100\u00a0%), noll med risk och noll med avvikelse.")
 
 
 def test_a_threshold_not_reached_over_the_whole_year_is_a_deviation(tmp_path):
@@ -239,7 +239,7 @@ def test_an_avslutad_atgard_is_not_current_and_not_counted(tmp_path):
     o = an.oversikt
     assert o.table.loc["6.1", "signal"] == EJ_AKTUELL
     assert (o.aktuella, o.ej_aktuella) == (3, 1)
-    assert "3 av 3 aktuella åtgärder" in o.bedomning
+    assert "3 av 3 åtgärder som inte är avslutade" in o.bedomning
 
 
 def test_missing_status_is_a_deviation(tmp_path):
@@ -253,12 +253,12 @@ def test_verdict_and_figures_follow_the_signals(tmp_path):
     o = an.oversikt
     assert (o.enligt_plan, o.risker, o.avvikelser, o.aktuella) == (1, 2, 1, 4)
     assert o.niva == "inte enligt plan"
-    assert o.bedomning.startswith("Genomförandet av handlingsplanen går inte enligt plan 2026: 1 av 4 aktuella "
-                                  "åtgärder (25\u00a0%) följer planen (2025: 4 av 4, 100\u00a0%), 2 med risk och 1 med "
+    assert o.bedomning.startswith("Genomförandet av handlingsplanen går inte enligt plan 2026: 1 av 4 "
+                                  "åtgärder (25\u00a0%) följer planen (2025: 4 av 4, 100\u00a0%), två med risk och en med "
                                   "avvikelse. En åtgärd till enligt plan ger bedömningen delvis enligt plan.")
     fig = {k.rubrik: k for k in o.nyckeltal}
     assert fig["Åtgärder enligt plan"].varde == "1 av 4"
-    assert fig["Åtgärder enligt plan"].text.startswith("25\u00a0% av de aktuella; 2025: 100\u00a0%")
+    assert fig["Åtgärder enligt plan"].text.startswith("25\u00a0%; 2025: 100\u00a0%")
     assert list(o.deviating.index) == ["1.2", "1.1", "5.1"]  # avvikelser first, then risks
 
 

@@ -131,10 +131,21 @@ def test_table_has_caption_scoped_headers_and_row_headers():
     assert t.count('scope="col"') == 2 and '<th scope="row">x</th>' in t
 
 
-def test_exempel_banner_names_the_folders_and_is_empty_without_files(an):
+def test_exempel_banner_says_it_in_words_without_file_names_and_is_empty_without_files(an):
     banner = html.exempel_banner(an.example_files())
-    assert "Exempeldata." in banner and "data/2026/" in banner
+    assert "Exempeldata." in banner and "påhittade" in banner and "om_rapporten.html#exempeldata" in banner
+    assert "data/" not in banner and ".csv" not in banner and "<code>" not in banner
     assert html.exempel_banner([]) == ""
+
+
+def test_a_table_with_labels_names_each_data_cell_by_its_column_so_phones_can_show_cards():
+    t = html.table(["Åtgärd", "<em>Signal</em>"], [["1.1", "Risk"]], "Översikt", labels=True)
+    assert '<th scope="row" data-label="Åtgärd">1.1</th>' in t and '<td data-label="Signal">Risk</td>' in t
+    assert "data-label" not in html.table(["A", "B"], [["x", "1"]], "Utan")
+
+
+def test_text_from_data_reaches_readers_with_swedish_quote_marks_only():
+    assert html.esc('likt "starta eget-dagen" & “dialog”') == "likt ”starta eget-dagen” &amp; ”dialog”"
 
 
 # --- indikatorer --------------------------------------------------------------------------------------------
@@ -267,15 +278,16 @@ def counts(**kw):
 
 
 def test_maluppfyllelse_text_agrees_in_number():
-    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "1 uppfyllt av 1 mål som skulle vara uppfyllda i år"
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "Ett uppfyllt av ett mål som skulle vara uppfyllda i år"
     assert atgard.maluppfyllelse_text(counts(uppfyllt=2, **{"ej uppfyllt": 1, "inget mål": 1})) == (
-        "2 uppfyllda och 1 ej uppfyllt av 3 mål som skulle vara uppfyllda i år och 1 indikator utan mål i planen")
+        "Två uppfyllda och ett ej uppfyllt av tre mål som skulle vara uppfyllda i år och en indikator utan mål i planen")
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=13)) == "13 uppfyllda av 13 mål som skulle vara uppfyllda i år"
     assert atgard.maluppfyllelse_kort(counts(uppfyllt=1)) == "1 av 1 uppfyllt"
     assert atgard.maluppfyllelse_kort(counts(uppfyllt=1, **{"ej uppfyllt": 2})) == "1 av 3 uppfyllda"
     assert atgard.maluppfyllelse_kort(counts(**{"ej bedömt ännu": 2})) == "ej bedömt ännu"
     assert atgard.maluppfyllelse_kort(counts(**{"inget mål": 3})) == "inga mål i planen"
     assert atgard.maluppfyllelse_text(counts(**{"uppgift saknas": 1})) == (
-        "1 där uppgift saknas av 1 mål som skulle vara uppfyllda i år")
+        "Ett där uppgift saknas av ett mål som skulle vara uppfyllda i år")
 
 
 def test_comment_block_quotes_the_responsible(an):
@@ -310,8 +322,8 @@ def test_links_to_ranking_say_the_change_in_words(an):
 
 def test_malomrade_intro_leads_with_the_atgarder_not_a_bare_zero(an):
     intro = text_of(malomrade.malomrade_intro(an, 1))
-    assert "målområdet har 2 åtgärder: 2 genomförda" in intro
-    assert "2 av 2 aktuella åtgärder följer planen" in intro
+    assert "målområdet har två åtgärder: två genomförda" in intro
+    assert "två av två åtgärder följer planen" in intro
     assert "utan mål i planen" in intro
 
 
@@ -404,9 +416,9 @@ def test_summary_has_no_agreement_slip(an):
 
 def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_listed():
     c = counts(**{"uppfyllt för sent": 1, "ej bedömt ännu": 1})
-    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt (1 för sent)"
-    assert atgard.maluppfyllelse_text(c) == ("1 uppfyllt (varav 1 för sent) av 1 mål som skulle vara uppfyllda i år och "
-                                             "1 mål ej bedömt ännu")
+    assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt, varav 1 för sent"
+    assert atgard.maluppfyllelse_text(c) == ("Ett uppfyllt (varav ett uppfyllt för sent) av ett mål som skulle vara "
+                                             "uppfyllda i år och ett mål ej bedömt ännu")
 
 
 def test_every_kind_of_chart_is_drawn_from_valid_json_the_same_as_altairs_own_configure_would_give(an, monkeypatch):
@@ -489,3 +501,11 @@ def test_om_rapporten_states_the_rules_for_trends_readings_and_targets_set_elsew
                  "ersätter aldrig målet med ett eget", "(tolkningar.md)",
                  "bedöms\ninte som förbättring eller försämring"):
         assert rule in text, rule
+
+
+def test_the_plan_is_quoted_verbatim_as_a_quote_with_its_name(an):
+    for block, words in ((atgard.plan_block(an, "1.2"), an.plan.atgard("1.2")["mal_och_syfte"]),
+                         (malomrade.malomrade_intro(an, 1), an.plan.malomraden.loc[1, "beskrivning"])):
+        quote = re.search(r'<blockquote class="uppf-citat uppf-plancitat">(.*?)</blockquote>', str(block), re.S)
+        assert quote and html.esc(words) in quote.group(1)
+        assert f"<footer>— {html.esc(an.config.planens_namn)}, " in quote.group(1)

@@ -37,7 +37,7 @@ import pandas as pd
 from helpers.compute import forslag, jamforgrupper
 from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
-from helpers.core.fmt import date_sv, list_sv, number_sv, percent_sv, plural
+from helpers.core.fmt import count_sv, date_sv, list_sv, number_sv, percent_sv, plural, words_sv
 from helpers.core.missing import blank
 from helpers.data import fakta
 from helpers.data.inputs import PROGNOS_NEJ, PROGNOS_RISK
@@ -299,10 +299,10 @@ def waiting_for(detalj: str) -> str:
 
 
 def not_judged_reasons(judgements: pd.DataFrame) -> list[str]:
-    """'4 bedöms när året är slut', '1 har inte förfallit än', …: why targets are not judged yet, largest first."""
+    """'fyra bedöms när året är slut', 'ett har inte förfallit än', …: why targets are not judged yet, largest first."""
     pending = judgements[judgements["utfall"] == EJ_BEDOMT]
     words = pending["detalj"].map(waiting_for)
-    return [f"{n} {w}" for w, n in words.value_counts().items()]
+    return [f"{words_sv(n, neuter=True)} {w}" for w, n in words.value_counts().items()]
 
 
 def targets_sentence(total: pd.Series, missed: int) -> str:
@@ -311,13 +311,14 @@ def targets_sentence(total: pd.Series, missed: int) -> str:
     if judged == 0:
         return "Inget av planens mål skulle vara uppfyllt i år."
     met, late, not_met, gone = int(total["uppfyllda"]), int(total[FOR_SENT]), int(total[EJ_UPPFYLLT]), int(total[SAKNAS])
-    parts = [f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}" + (f" ({late} för sent)" if late else "")]
+    late_words = f" (varav {words_sv(late, neuter=True)} {'uppfyllt' if late == 1 else 'uppfyllda'} för sent)" if late else ""
+    parts = [f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}{late_words}"]
     parts.append(f"{not_met} {'ej uppfyllt' if not_met == 1 else 'ej uppfyllda'}")
     if gone:
-        parts.append(f"för {gone} saknas uppgift")
+        parts.append(f"för {words_sv(gone, neuter=True)} saknas uppgift")
     text = f"Av {judged} mål som skulle vara uppfyllda i år är {list_sv(parts)}"
     if missed:
-        text += f", varav {plural(missed, 'milstolpe', 'milstolpar')} som har passerat sin tidsgräns utan att nås"
+        text += f", varav {count_sv(missed, 'milstolpe', 'milstolpar')} som har passerat sin tidsgräns utan att nås"
     return text + "."
 
 
@@ -408,6 +409,13 @@ def margin_sentence(on_plan: int, current: int) -> str:
     return " ".join(out)
 
 
+def counted(current: int, closed: int, *, words: bool = False) -> str:
+    """'16 åtgärder', or '16 åtgärder som inte är avslutade' when some are: the verdict's denominator in plain
+    words (with `words`, 'fyra åtgärder' as running text writes small numbers)."""
+    shown = (count_sv if words else plural)(current, "åtgärd", "åtgärder")
+    return shown + (f" som inte {'är avslutad' if current == 1 else 'är avslutade'}" if closed else "")
+
+
 def build(an, forra: Forra | None = None) -> Oversikt:
     """The sammanfattande bedömning of a report year, from the Analysis (and last year's figures)."""
     table = signals(an)
@@ -423,8 +431,8 @@ def build(an, forra: Forra | None = None) -> Oversikt:
                      if j["utfall"] == EJ_UPPFYLLT and an.plan.indikatorer.at[iid, "maltyp"] == "milstolpe"))
     last = (f" ({forra.year}: {forra.enligt_plan} av {forra.aktuella}, {percent_sv(forra.andel_enligt_plan)})"
             if forra is not None and forra.aktuella else "")
-    first = (f"Genomförandet av handlingsplanen går {level} {an.year}: {on_plan} av {current} aktuella åtgärder "
-             f"({percent_sv(share)}) följer planen{last}, {risk} med risk och {dev} med avvikelse.")
+    first = (f"Genomförandet av handlingsplanen går {level} {an.year}: {on_plan} av {counted(current, ej)} "
+             f"({percent_sv(share)}) följer planen{last}, {words_sv(risk)} med risk och {words_sv(dev)} med avvikelse.")
     board = forslag.till_beslut(an)
     verdict = " ".join(x for x in (first, closed_sentence(table, board), margin_sentence(on_plan, current),
                                    targets_sentence(total, missed)) if x)
@@ -432,18 +440,19 @@ def build(an, forra: Forra | None = None) -> Oversikt:
     n_adj = int((table["behov_av_justering"] == "ja").sum())
     judged, met = int(total["bedomda"]), int(total["uppfyllda"])
     pending = not_judged_reasons(an.judgements)
-    closed = f"; {plural(ej, 'avslutad åtgärd', 'avslutade åtgärder')} räknas inte" if ej else ""
+    closed = f"; {count_sv(ej, 'avslutad åtgärd', 'avslutade åtgärder')} räknas inte" if ej else ""
     before_plan = f"; {forra.year}: {percent_sv(forra.andel_enligt_plan)}" if forra is not None and forra.aktuella else ""
     before_met = (f"; {forra.year}: {percent_sv(forra.andel_uppfyllda)}" if forra is not None and forra.bedomda else "")
     late = int(total[FOR_SENT])
     figures = [
         Nyckeltal("Åtgärder enligt plan", f"{on_plan} av {current}",
-                  f"{percent_sv(share)} av de aktuella{before_plan}{closed}"),
+                  f"{percent_sv(share)}{before_plan}{closed}"),
         Nyckeltal("Genomförda åtgärder", f"{int(counts.get('genomförd', 0))} av {len(table)}",
                   _status_text(counts.drop("genomförd", errors="ignore")) or "alla genomförda"),
         Nyckeltal("Mål uppfyllda", f"{met} av {judged}" if judged else "inget mål att bedöma",
                   (f"{percent_sv(met / judged * 100)} av dem som skulle vara uppfyllda i år" if judged else "")
-                  + (f", varav {late} för sent" if late else "") + before_met
+                  + (f", varav {words_sv(late, neuter=True)} {'uppfyllt' if late == 1 else 'uppfyllda'} för sent"
+                     if late else "") + before_met
                   + (f"; {int(total['med_mal'] - judged)} bedöms senare ({list_sv(pending)})" if pending else "")),
         *_klimat_figures(an),
         Nyckeltal("Behov av justering", plural(n_adj, "åtgärd", "åtgärder"), "enligt de ansvariga"),

@@ -341,7 +341,7 @@ def judge_decided(meta: pd.Series, change: Change, beslut: pd.Series | None, yea
     if beslut is None:
         return Judgement(EJ_BEDOMT, MAL_I_ANNAT_BESLUT,
                          f"Enligt handlingsplanen sätts målet i kommunens mål- och budgetprocess. Inget beslutat målvärde "
-                         f"för {year} har lämnats (malvarden.csv), så värdet redovisas utan bedömning.")
+                         f"för {year} har lämnats i årets underlag, så värdet redovisas utan bedömning.")
     want = "högst" if meta["riktning"] == "minska" else "minst"
     goal = (f"{want} {_num(meta, float(beslut['malvarde']))} enligt {beslut['beslut']} "
             f"(beslutat {date_sv(beslut['beslutsdatum'])})")

@@ -79,6 +79,24 @@ def plural(n: int | float, singular: str, plural_form: str) -> str:
     return f"{shown} {singular if shown == '1' else plural_form}"
 
 
+# Språkrådet: in running text the numbers one to twelve are written as words.
+_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+
+
+def words_sv(n, *, neuter: bool = False) -> str:
+    """3 -> 'tre', 1 -> 'en' ('ett' with `neuter`), 13 -> '13': small whole numbers in words for running
+    text (Språkrådet: one to twelve in words); anything else as number_sv writes it."""
+    if blank(n) or not float(n).is_integer() or not 0 <= float(n) <= 12:
+        return number_sv(n)
+    word = _WORDS[int(n)]
+    return "ett" if neuter and word == "en" else word
+
+
+def count_sv(n, singular: str, plural_form: str, *, neuter: bool = False) -> str:
+    """'tre åtgärder', 'ett mål', '14 indikatorer': plural() for sentences, small numbers in words."""
+    return f"{words_sv(n, neuter=neuter)} {singular if float(n) == 1 else plural_form}"
+
+
 def list_sv(items) -> str:
     """'a', 'a och b', 'a, b och c'."""
     items = [str(i) for i in items]

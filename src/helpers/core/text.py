@@ -87,13 +87,24 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~$&])")
 _LINEBREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
+# Swedish typography has one double quote mark for both ends (”…”); the plan and the units' texts
+# arrive with straight, English or German ones, so a page would otherwise mix three styles.
+_QUOTES = str.maketrans({'"': "\u201d", "\u201c": "\u201d", "\u201e": "\u201d", "\u00ab": "\u201d",
+                         "\u00bb": "\u201d"})
+
+
+def quotes_sv(text: str) -> str:
+    """'likt "starta eget-dagen"' -> 'likt ”starta eget-dagen”': every double quote mark the Swedish way."""
+    return str(text).translate(_QUOTES)
+
+
 def md_literal(text: str) -> str:
     """Text from data, safe to put in one line of Markdown (a heading, a link text, a list item).
 
     Line breaks become spaces (a new line could start a directive or a raw HTML block) and every
     character that could open markup is backslash-escaped, so `<script>` shows as text.
     """
-    one_line = _LINEBREAKS.sub(" ", str(text)).strip()
+    one_line = quotes_sv(_LINEBREAKS.sub(" ", str(text)).strip())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
 
 

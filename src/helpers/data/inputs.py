@@ -287,6 +287,11 @@ LARDOMAR = TableSpec(
 _OMRADEN = (*fakta.OMRADEN, fakta.TOTALT)
 _MATT = tuple(fakta.MATT)
 
+# Where a published figure can be read (readers get the source's address beside its name); added later,
+# so files without the column stay valid.
+_ADRESS = dict(pattern=r"^https?://\S+$", describe="en webbadress som börjar med https:// eller http://",
+               may_be_absent=True)
+
 INSIKT = TableSpec((
     Col("ar", "int", required=True, min=2000, max=2100),
     Col("kommun", required=True),
@@ -299,6 +304,7 @@ INSIKT = TableSpec((
     Col("ci_high", "decimal", min=0, max=100),
     Col("kalla", required=True),
     Col("harledd", "janej", required=True),
+    Col("adress", **_ADRESS),
 ), row_rules=(
     lambda r: [("ci_high", r["ci_high"], f"ett värde som är minst ci_low ({r['ci_low']})")]
     if not blank(r["ci_low"]) and not blank(r["ci_high"]) and r["ci_high"] < r["ci_low"] else [],
@@ -319,6 +325,7 @@ RANKING = TableSpec((
     Col("varde", "decimal", required=True, min=1, max=fakta.RANKING_ANTAL_KOMMUNER),
     Col("kalla", required=True),
     Col("harledd", "janej", required=True),
+    Col("adress", **_ADRESS),
 ), row_rules=(
     lambda r: [("varde", r["varde"], f"ett betyg från {fakta.RANKING_SKALA_MIN} till {fakta.RANKING_SKALA_MAX}")]
     if r["matt"] != fakta.PLACERING and not blank(r["varde"]) and r["varde"] > fakta.RANKING_SKALA_MAX else [],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, RISK, not_judged_reasons
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL
-from helpers.core.fmt import SAKNAS, date_sv, list_sv, number_sv, plural
+from helpers.core.fmt import SAKNAS, count_sv, date_sv, list_sv, number_sv, words_sv
 from helpers.core.missing import blank
 from helpers.present.html import Html, esc, facts, signal_badge, status_badge
 from helpers.present.names import atgard_page, serie_namn
@@ -17,8 +17,8 @@ def _sentence(parts: list[str]) -> str:
 
 
 def maluppfyllelse_text(counts, judgements=None) -> str:
-    """'1 uppfyllt av 2 mål som skulle vara uppfyllda i år, 1 bedöms senare (bedöms när året är slut)
-    och 3 indikatorer utan mål i planen': every count with its reason, the labels of every page."""
+    """'ett uppfyllt av två mål som skulle vara uppfyllda i år, ett mål ej bedömt ännu (ett bedöms när året är slut)
+    och tre indikatorer utan mål i planen': every count with its reason, small numbers in words."""
     if counts is None:
         return SAKNAS
     judged = int(counts["bedomda"])
@@ -28,21 +28,23 @@ def maluppfyllelse_text(counts, judgements=None) -> str:
                                     int(counts[SAKNAS]))
         bits = []
         if met:
-            bits.append(f"{met} {'uppfyllt' if met == 1 else 'uppfyllda'}" + (f" (varav {late} för sent)" if late else ""))
+            bits.append(f"{words_sv(met, neuter=True)} {'uppfyllt' if met == 1 else 'uppfyllda'}"
+                        + (f" (varav {words_sv(late, neuter=True)} {'uppfyllt' if late == 1 else 'uppfyllda'} för sent)"
+                           if late else ""))
         if not_met:
-            bits.append(f"{not_met} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
+            bits.append(f"{words_sv(not_met, neuter=True)} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
         if gone:
-            bits.append(f"{gone} där uppgift saknas")
-        parts.append(f"{list_sv(bits)} av {plural(judged, 'mål', 'mål')} som skulle vara uppfyllda i år")
+            bits.append(f"{words_sv(gone, neuter=True)} där uppgift saknas")
+        parts.append(f"{list_sv(bits)} av {count_sv(judged, 'mål', 'mål', neuter=True)} som skulle vara uppfyllda i år")
     if int(counts[EJ_BEDOMT]):
         why = not_judged_reasons(judgements) if judgements is not None else []
-        parts.append(f"{plural(int(counts[EJ_BEDOMT]), 'mål', 'mål')} ej bedömt ännu"
+        parts.append(f"{count_sv(int(counts[EJ_BEDOMT]), 'mål', 'mål', neuter=True)} ej bedömt ännu"
                      + (f" ({', '.join(why)})" if why else ""))
     if int(counts[INGET_MAL]):
-        parts.append(f"{plural(int(counts[INGET_MAL]), 'indikator', 'indikatorer')} utan mål i planen")
+        parts.append(f"{count_sv(int(counts[INGET_MAL]), 'indikator', 'indikatorer')} utan mål i planen")
     if int(counts[EJ_AKTUELLT]):
         n = int(counts[EJ_AKTUELLT])
-        parts.append(f"{plural(n, 'indikator', 'indikatorer')} inte {'aktuell' if n == 1 else 'aktuella'} i år")
+        parts.append(f"{count_sv(n, 'indikator', 'indikatorer')} inte {'aktuell' if n == 1 else 'aktuella'} i år")
     return _sentence(parts) or SAKNAS
 
 
@@ -55,7 +57,7 @@ def maluppfyllelse_kort(counts) -> str:
         met, late = int(counts["uppfyllda"]), int(counts[FOR_SENT])
         text = f"{met} av {judged} {'uppfyllt' if judged == 1 else 'uppfyllda'}"
         if late:
-            text += f" ({late} för sent)"
+            text += f", varav {late} för sent"
         return text
     if int(counts["med_mal"]):
         return "ej bedömt ännu"
@@ -179,4 +181,6 @@ def plan_block(an, atgard_id: str) -> Html:
              ("Ansvarsfördelning", esc(a["ansvar"])), ("Uppföljning", esc(a["uppfoljning"]))]
     if not blank(a["kommentar"]):
         pairs.append(("Kommentar i planen", esc(a["kommentar"])))
-    return facts(pairs, f"Åtgärd {atgard_id} enligt handlingsplanen")
+    # The plan's own words, quoted as a quote and attributed, never retold.
+    return Html(f'<blockquote class="uppf-citat uppf-plancitat">{facts(pairs, f"Åtgärd {atgard_id} enligt handlingsplanen")}'
+                f"<footer>— {esc(an.config.planens_namn)}, åtgärd {esc(atgard_id)}</footer></blockquote>")

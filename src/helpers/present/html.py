@@ -13,6 +13,7 @@ from pathlib import Path
 
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT
 from helpers.core.missing import blank
+from helpers.core.text import quotes_sv
 from helpers.present.farger import SIGNAL_FARGER, SIGNAL_SYMBOL, STATUS_FARGER, UTFALL_FARGER
 
 
@@ -50,7 +51,8 @@ def plain_text(markup: str, *, images: bool = False) -> str:
 
 
 def esc(value) -> str:
-    return "" if blank(value) else html.escape(str(value))
+    """Text from data as reader text: HTML-escaped, its quote marks the Swedish ”…”."""
+    return "" if blank(value) else html.escape(quotes_sv(value))
 
 
 def _slug(text: str) -> str:
@@ -84,23 +86,24 @@ def exempel_banner(files: list[Path], real_note: str | None = None) -> Html:
     """Say plainly, on every page built from invented data, that it is invented."""
     if not files:
         return Html("")
-    folders = sorted({f"data/{Path(f).parent.name}/" for f in files})
-    names = ", ".join(f"<code>{esc(d)}</code>" for d in folders)
+    # Which files are invented is the archive's business (the record tables name them); readers get words.
     extra = f" {esc(real_note)}" if real_note else ""
     return Html(
         '<div class="uppf-exempeldata" role="note"><strong>Exempeldata.</strong> '
         f"Siffrorna och kommentarerna på sidan är påhittade för att visa hur rapporten fungerar.{extra} "
-        f"<small>(Filer märkta <code>.exempeldata</code> i {names}.)</small></div>"
+        '<a href="om_rapporten.html#exempeldata-och-verkliga-siffror">Mer om exempeldata</a>.</div>'
     )
 
 
 def table(headers: list[str], rows: list[list[str]], caption: str, *, row_header: bool = True,
-          numeric: set[int] | None = None, cls: str = "") -> Html:
+          numeric: set[int] | None = None, cls: str = "", labels: bool = False) -> Html:
     """An accessible table: caption, column headers with scope, first cell as row header.
 
-    Cells are HTML already (callers escape text with `esc`).
+    Cells are HTML already (callers escape text with `esc`). With `labels`, every data cell carries
+    its column's name (data-label), so that on a phone the CSS can show each row as a card.
     """
     numeric = numeric or set()
+    names = [html.escape(plain_text(h), quote=True) for h in headers]
     num = ' class="num"'
     head = "".join(f'<th scope="col"{num if i in numeric else ""}>{h}</th>' for i, h in enumerate(headers))
     body = []
@@ -108,6 +111,8 @@ def table(headers: list[str], rows: list[list[str]], caption: str, *, row_header
         cells = []
         for i, cell in enumerate(row):
             attr = ' class="num"' if i in numeric else ""
+            if labels and i < len(names):
+                attr += f' data-label="{names[i]}"'
             if i == 0 and row_header:
                 cells.append(f'<th scope="row"{attr}>{cell}</th>')
             else:

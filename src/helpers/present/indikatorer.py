@@ -18,6 +18,7 @@ from helpers.compute.targets import INGET_MAL, milestone_done
 from helpers.compute.trends import trend_text
 from helpers.core.fmt import SAKNAS, arrow, date_sv, list_sv, number_sv, percent_sv, plural, signed_sv
 from helpers.core.missing import blank
+from helpers.core.text import quotes_sv
 from helpers.data import plan as register
 from helpers.present.charts import trend
 from helpers.present.html import Html, esc, table, utfall_badge
@@ -136,7 +137,9 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
         elif meta["kalla"] != usual:
             notes.append(f"Källa: {esc(meta['kalla'])}.")
         if not blank(meta["varde_fran"]):
-            notes.append(f"Samma mått som {esc(meta['varde_fran'])}.")
+            same = meta["varde_fran"]
+            named = an.plan.indikatorer.at[same, "text"] if same in an.plan.indikatorer.index else same
+            notes.append(f"Samma mått som ”{esc(named)}”.")
         comment = f'<br><small class="uppf-kommentar">Kommentar: {esc(ch.kommentar)}</small>' if not blank(ch.kommentar) else ""
         note = f'<br><small>{" ".join(notes)}</small>' if notes else ""
         if j["utfall"] == INGET_MAL:
@@ -148,8 +151,9 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
             judged = f"{utfall_badge(j['utfall'], j['detalj'])}<br><small>{esc(why)}</small>"
             if not blank(j["prognos"]):
                 motive = f": {esc(j['prognos_motivering'])}" if not blank(j["prognos_motivering"]) else ""
-                judged += f'<br><small class="uppf-prognos">Ansvarigs prognos: {esc(j["prognos"])}{motive}</small>'
-        rows.append([f'<span class="uppf-id">{esc(iid)}</span> {esc(meta["text"])}{note}{comment}',
+                judged += f'<br><small class="uppf-prognos">Enhetens prognos: {esc(j["prognos"])}{motive}</small>'
+        # Readers see the indicator's name; its code stays in the record tables, the archive and data-indikator.
+        rows.append([f'<span class="uppf-indikatornamn" data-indikator="{esc(iid)}">{esc(meta["text"])}</span>{note}{comment}',
                      before, now, change_text(meta, ch), judged])
     out = table(["Indikator", str(prev), str(cur), "Förändring", "Bedömning"], rows,
                 caption or f"Indikatorer för åtgärd {atgard_id}, {prev}–{cur}", numeric={1, 2, 3}, cls="uppf-indikatorer")
@@ -178,8 +182,7 @@ def qualitative_block(an, atgard_id: str | None = None, *, indicator_ids: list[s
             r = _row(an, iid, year)
             text = esc(r["text"]) if r is not None and not blank(r["text"]) else f"<em>{SAKNAS}</em>"
             items.append(f'<div class="uppf-svar"><p class="uppf-svar-ar">{year}</p><p>{text}</p></div>')
-        parts.append(f'<section class="uppf-kvalitativ"><h3><span class="uppf-id">{esc(iid)}</span> '
-                     f'{esc(meta["text"])}</h3>{"".join(items)}</section>')
+        parts.append(f'<section class="uppf-kvalitativ"><h3>{esc(meta["text"])}</h3>{"".join(items)}</section>')
     return Html("".join(parts))
 
 
@@ -210,7 +213,7 @@ def indicator_trends(an, atgard_id: str | None = None, indicator_ids: list[str] 
                                   for p, y in zip(periods, series["ar"])):
             listed = ", ".join(f"{int(y)}: {period_sv(p)}" for p, y in zip(periods, series["ar"]) if p is not None)
             notes.append(f" Perioder: {listed}." + (" Linjen bryts mellan värden för olika perioder." if not all(joined) else ""))
-        figures.append(trend(series[["ar", "varde", "exempeldata"]], f"{iid} {meta['text']}", unit,
+        figures.append(trend(series[["ar", "varde", "exempeldata"]], quotes_sv(meta["text"]), unit,
                              decimals=decimals_for(meta["typ"], meta["enhet"]), note="".join(notes), joined=joined))
     note = ""
     if short:

@@ -46,8 +46,7 @@ def _sources(frame: pd.DataFrame, what: str) -> str:
         parts.append("Kommunens och rikets publicerade värden: källa enligt historiken nedan.")
     if frame["exempeldata"].astype(bool).any():
         which = f"{what} märkta {EX}" if _mixed(frame) else f"alla {what}"
-        parts.append(f"Exempeldata: {which} är påhittade (jämförelser: data/jamforelser/jamforelse.exempeldata.csv) "
-                     "tills de hämtats från Kolada med python -m helpers hamta kolada.")
+        parts.append(f"Exempeldata: {which} är påhittade tills de riktiga värdena har hämtats från Kolada.")
     return f"<p><small>{esc(' '.join(parts))}</small></p>"
 
 
@@ -65,7 +64,7 @@ def _mixed(frame: pd.DataFrame) -> bool:
 def intro(an) -> Html:
     k, jd, t = _data(an)
     if jd is None:
-        return Html("<p>Inga jämförelsegrupper finns ännu (hämta dem med <code>python -m helpers hamta kolada</code>).</p>")
+        return Html("<p>Inga jämförelsegrupper finns ännu: de visas när värdena har hämtats från Kolada.</p>")
     groups = []
     for g in jd.grupper:
         n = f"{len(g.medlemmar)} kommuner" if g.medlemmar else "Koladas grupp"
@@ -210,7 +209,7 @@ def context(an) -> Html:
     jd = k.jamforelser if k is not None else None
     frame = jg.context_table(jd, an.year)
     if frame.empty:
-        return Html("<p>Inga sammanhangsnyckeltal finns (listan står i <code>data/external/kolada/kontext.csv</code>).</p>")
+        return Html("<p>Inga sammanhangsnyckeltal finns ännu.</p>")
     refs = [(jd.kommun_id, jg.fakta_kommun(jd)), *jg.references(jd)]
     mixed = _mixed(frame[frame["kalla"] != ""])
     rows, why = [], []
@@ -228,8 +227,7 @@ def context(an) -> Html:
     headers = ["Nyckeltal", "År", *(esc(n) for _, n in refs)]
     intro_text = ("<p>Nyckeltalen här är <strong>inte</strong> handlingsplanens indikatorer och bedöms inte mot något "
                   "mål. De visar läget som strategin verkar i, för kommunen, riket och samma jämförelsegrupper, det "
-                  "senaste år som finns. Vilka nyckeltal som visas bestäms i <code>data/external/kolada/kontext.csv</code>."
-                  "</p>")
+                  "senaste år som finns.</p>")
     return Html(intro_text + table(headers, rows, f"Sammanhang för strategin: senaste år till och med {an.year}",
                                    numeric=set(range(2, len(headers))))
                 + f"<ul>{''.join(why)}</ul>" + _sources(frame[frame["kalla"] != ""], "värden"))

@@ -20,7 +20,7 @@ from helpers.present.charts import EXEMPEL, REAL, figure, kind_dash, runs, year_
 from helpers.present.html import Html, esc, exempel_banner, table, utfall_badge
 from helpers.present.names import atgard_page, serie_namn
 
-NO_DATA = Html("<p>Det finns inga uppgifter om företagsklimatet i <code>data/foretagsklimat/</code>.</p>")
+NO_DATA = Html("<p>Det finns inga uppgifter om företagsklimatet.</p>")
 
 
 def _k(an):
@@ -309,6 +309,16 @@ def linked_table(an) -> Html:
     return table(["Åtgärd", "Mått enligt planen", "Bedömning"], rows, "Åtgärder som följs upp med NKI eller ranking")
 
 
+def _source(r) -> str:
+    """A published figure's source as readers see it: its name, derived or not, and its address where one exists."""
+    text = esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")
+    where = r.get("adress")
+    if not blank(where) and str(where).strip():
+        url = esc(str(where).strip())
+        text += f'<br><a class="uppf-adress" href="{url}">{url}</a>'
+    return text
+
+
 def history_table(an) -> Html:
     """Every real published figure, with its source; derived ones say so."""
     k = _k(an)
@@ -319,11 +329,11 @@ def history_table(an) -> Html:
     for _, r in real.sort_values(["kommun", "ar"]).iterrows():
         what = f"NKI {fakta.OMRADEN.get(r['omrade'], 'totalt').lower()}" if r["matt"] == fakta.NKI else fakta.MATT[r["matt"]]
         rows.append([str(int(r["ar"])), esc(r["kommun"]), esc(what), number_sv(r["varde"]),
-                     esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
+                     _source(r)])
     rreal = k.ranking[~k.ranking["exempeldata"]] if len(k.ranking) else k.ranking
     for _, r in rreal.sort_values("ar").iterrows():
         rows.append([str(int(r["ar"])), esc(an.config.kortnamn), esc(matt_namn(r["matt"])), number_sv(r["varde"]),
-                     esc(r["kalla"]) + (" <em>(härlett)</em>" if r["harledd"] == "ja" else "")])
+                     _source(r)])
     if not rows:
         return Html("<p>Inga verkliga publicerade siffror finns i underlaget.</p>")
     return table(["År", "Kommun", "Mått", "Värde", "Källa"], rows, "Verkliga publicerade resultat med källa", numeric={3})

@@ -6,8 +6,8 @@ so that "0 av 13 indikatorer uppfyllda" never stands alone when most indicators 
 
 from __future__ import annotations
 
-from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, ENLIGT_PLAN, RISK, STATUS_PLURAL
-from helpers.core.fmt import SAKNAS, list_sv, plural
+from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, ENLIGT_PLAN, RISK, STATUS_PLURAL, counted
+from helpers.core.fmt import SAKNAS, count_sv, list_sv, words_sv
 from helpers.core.missing import blank
 from helpers.present.atgard import maluppfyllelse_text
 from helpers.present.html import Html, esc, signal_badge, status_badge, table
@@ -20,17 +20,18 @@ def malomrade_intro(an, malomrade_id: int) -> Html:
     rows = an.oversikt.table[an.oversikt.table["malomrade_id"] == malomrade_id]
     n = len(rows)
     status = rows["status"].value_counts()
-    status_text = list_sv([f"{int(c)} {s if c == 1 else STATUS_PLURAL.get(s, s)}" for s, c in status.items()])
+    status_text = list_sv([f"{words_sv(c)} {s if c == 1 else STATUS_PLURAL.get(s, s)}" for s, c in status.items()])
     on = int((rows["signal"] == ENLIGT_PLAN).sum())
     dev = int((rows["signal"] == AVVIKELSE).sum())
     risk = int((rows["signal"] == RISK).sum())
     closed = int((rows["signal"] == EJ_AKTUELL).sum())
-    signal = (f"{on} av {n - closed} aktuella åtgärder följer planen" + (f", {risk} med risk" if risk else "")
-              + (f", {dev} med avvikelse" if dev else ""))
+    signal = (f"{words_sv(on)} av {counted(n - closed, closed, words=True)} följer planen"
+              + (f", {words_sv(risk)} med risk" if risk else "") + (f", {words_sv(dev)} med avvikelse" if dev else ""))
     counts = an.per_malomrade.loc[malomrade_id]
     return Html(
-        f'<p class="uppf-ingress">{esc(m["inriktning"])}</p><p>{esc(m["beskrivning"])}</p>'
-        f'<p class="uppf-dom"><strong>Läget {an.year}:</strong> målområdet har {plural(n, "åtgärd", "åtgärder")}: '
+        f'<blockquote class="uppf-citat uppf-plancitat"><p class="uppf-ingress">{esc(m["inriktning"])}</p>'
+        f'<p>{esc(m["beskrivning"])}</p><footer>— {esc(an.config.planens_namn)}, målområde {malomrade_id}</footer></blockquote>'
+        f'<p class="uppf-dom"><strong>Läget {an.year}:</strong> målområdet har {count_sv(n, "åtgärd", "åtgärder")}: '
         f"{esc(status_text)}. {esc(signal)}.</p>"
         f"<p><strong>Måluppfyllelse:</strong> "
         f"{esc(maluppfyllelse_text(counts, an.judgements[an.judgements['malomrade_id'] == malomrade_id]))}.</p>"

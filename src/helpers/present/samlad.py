@@ -14,7 +14,7 @@ import pandas as pd
 from helpers.compute.forslag import kronor
 from helpers.compute.oversikt import NIVAER, SAMMANFATTNING_UR_KOMMENTAR, SIGNALER
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL, SAKNAS, UPPFYLLT
-from helpers.core.fmt import percent_sv, plural
+from helpers.core.fmt import count_sv, percent_sv, plural
 from helpers.core.missing import blank
 from helpers.data.inputs import EGEN_ATGARD
 from helpers.present.atgard import maluppfyllelse_kort
@@ -41,7 +41,8 @@ AVVIKELSE_KEY, RISK_KEY = "avvikelse", "risk"
 SIGNAL_WORDS = {
     "enligt plan": "inga avvikelser eller risker",
     "risk": ("En milstolpe nådd för sent, ett värde som gått åt fel håll mot planens mål, en uppgift som saknas, "
-             "en start eller ett slutförande som är försenat eller en prognos om risk från ansvarig"),
+             "en åtgärd som inte har startat eller inte är klar när planen sa att den skulle, eller en prognos om "
+             "risk från ansvarig"),
     "avvikelse": ("En missad milstolpe, ett mål för året som inte nåtts, en åtgärd rapporterad som genomförd fast "
                   "årets mål inte är nått, en prognos från ansvarig att målet inte nås eller status som saknas"),
     "ej aktuell": "åtgärden är avslutad",
@@ -51,10 +52,10 @@ SIGNAL_WORDS = {
 def rule_note(an) -> Html:
     """The rule behind the verdict and the signals, said where the verdict is."""
     rule = ", ".join(f"minst {int(lo)} %: {label}" for lo, label in NIVAER if lo > 0)
-    return Html(f'<p class="uppf-regel"><small>Så bedöms det: andelen aktuella åtgärder som följer planen avgör '
-                f"bedömningen ({esc(rule)}, annars inte enligt plan). {esc(SIGNAL_WORDS[AVVIKELSE_KEY])} ger avvikelse; "
-                f"{esc(SIGNAL_WORDS[RISK_KEY])} ger risk. Signalen tar det sämsta av det som mätts och ansvarigs "
-                'egen prognos. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
+    return Html(f'<p class="uppf-regel"><small>Så bedöms det: andelen åtgärder som följer planen (avslutade räknas '
+                f"inte) avgör bedömningen ({esc(rule)}, annars inte enligt plan). {esc(SIGNAL_WORDS[AVVIKELSE_KEY])} ger "
+                f"avvikelse; {esc(SIGNAL_WORDS[RISK_KEY])} ger risk. Signalen tar det sämsta av det som mätts och den "
+                'ansvariga enhetens egen prognos. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
 
 
 def key_figures(an) -> Html:
@@ -73,7 +74,7 @@ def deviations_list(an) -> Html:
     # The worst reason only, so that every åtgärd fits on the first screen; the table below has them all.
     items = []
     for aid, r in dev.iterrows():
-        more = f" (och {plural(len(r['skal']) - 1, 'skäl', 'skäl')} till)" if len(r["skal"]) > 1 else ""
+        more = f" (och {count_sv(len(r['skal']) - 1, 'skäl', 'skäl', neuter=True)} till)" if len(r["skal"]) > 1 else ""
         title = f'<span class="visually-hidden"> {esc(r["titel"])}</span>'  # named in full in the table below
         items.append(f"<li>{signal_badge(r['signal'])} {_atgard_link(an, aid, short=True)}{title}: "
                      f"{esc(r['skal'][0])}{esc(more)}.</li>")
@@ -136,8 +137,9 @@ def oversikt_table(an) -> Html:
             summary_cell(r),
             adj,
         ])
-    out = table(["Åtgärd", "Status", "Signal", "Mål", "Ansvarigs sammanfattning", "Justering"],
-                rows, f"Alla {len(rows)} åtgärder {an.year}: status, signal och måluppfyllelse", cls="uppf-oversikt")
+    out = table(["Åtgärd", "Status", "Signal", "Mål", "Enhetens sammanfattning", "Justering"],
+                rows, f"Alla {len(rows)} åtgärder {an.year}: status, signal och måluppfyllelse", cls="uppf-oversikt",
+                labels=True)
     legend = " ".join(f"{signal_badge(s)} {esc(SIGNAL_WORDS[s][:1].lower() + SIGNAL_WORDS[s][1:])}." for s in SIGNALER)
     return Html(out + f'<p class="uppf-legend"><small>Signal: {legend} Mål: hur många av planens mål för året '
                       "som är uppfyllda av dem som skulle vara uppfyllda i år; indikatorer utan mål i planen redovisas i "
@@ -250,10 +252,10 @@ def missing_values_table(an) -> Html:
             continue
         aid = meta["atgard_id"]
         where = f'<a href="{atgard_page(aid)}.html">{esc(aid)}</a>' if not blank(aid) else f"målområde {int(meta['malomrade_id'])}"
-        rows.append([esc(iid), esc(meta["text"]), where, esc(meta["kalla"])])
+        rows.append([esc(meta["text"]), where, esc(meta["kalla"])])
     if not rows:
-        return Html(f"<p>Alla aktuella indikatorer har värden för {an.year}.</p>")
-    return table(["Indikator", "Beskrivning", "Åtgärd", "Källa"], rows,
+        return Html(f"<p>Alla indikatorer som följs upp i år har värden för {an.year}.</p>")
+    return table(["Indikator", "Åtgärd", "Källa"], rows,
                  f"Indikatorer där uppgift saknas för {an.year} ({plural(len(rows), 'indikator', 'indikatorer')})")
 
 

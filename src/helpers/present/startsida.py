@@ -7,7 +7,7 @@ import html
 import re
 
 from helpers.core.errors import RunError
-from helpers.core.fmt import date_sv, list_sv, number_sv, plural
+from helpers.core.fmt import date_sv, list_sv, number_sv, plural, words_sv
 from helpers.core.text import md_literal
 from helpers.data.plan import threshold_at_most
 from helpers.present import samlad
@@ -69,7 +69,6 @@ def index_markdown(an, page_list) -> str:
     return "\n".join(lines)
 
 
-_TAL = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
 _CEILING = (" Ett mål med riktningen *minska* är ett tak (*högst 100*): **uppfyllt** när värdet är högst målvärdet "
             "när året är slut; ett antal som redan är över taket är **ej uppfyllt**.")
 
@@ -85,7 +84,7 @@ def fixed_page(text: str, an) -> str:
         "genitiv": md_literal(cfg.genitiv), "strategi": md_literal(cfg.strategi), "period": cfg.period,
         "titel": md_literal(cfg.titel), "kommun": md_literal(cfg.kommun),
         "felmarginal": number_sv(cfg.ranking_felmarginal, 1), "enkater": cfg.enkater_text,
-        "antal_malomraden": _TAL[n_mo] if n_mo < len(_TAL) else str(n_mo),
+        "antal_malomraden": words_sv(n_mo, neuter=True),
         "exempel_malomrade": md_literal(plan.malomraden.sort_index().iloc[0]["namn"]),
         "exempel_atgard": plan.order[0],
         "exempelar": list_sv(example_years),
@@ -132,6 +131,15 @@ def landing_html(editions: list[dict], cfg) -> str:
         items.append(f'<li class="utgava"><h3>Uppföljningsrapport {ar}{note}</h3>{when}'
                      f'<ul>{"".join(links)}</ul></li>')
     newest = editions[0] if editions else None
+    with_pdf = [int(e["ar"]) for e in editions if e.get("pdf")]
+    # Promise a PDF only for the editions that have one (a year built without `make pdf` has none).
+    if editions and len(with_pdf) == len(editions):
+        offer = "Varje år finns som webbversion och som en PDF-fil i A4 för utskrift och diarium."
+    elif with_pdf:
+        offer = (f"Varje år finns som webbversion. {list_sv(sorted(with_pdf)).capitalize()} finns också som en "
+                 "PDF-fil i A4 för utskrift och diarium.")
+    else:
+        offer = "Varje år finns som webbversion."
     footer = (f'<footer><p><a href="{newest["ar"]}/tillganglighet.html">Tillgänglighetsredogörelse</a></p></footer>'
               if newest and newest.get("tillganglighet") else "")
     listing = "\n".join(items) if items else '<li class="utgava">Inga utgåvor är byggda ännu.</li>'
@@ -142,6 +150,7 @@ def landing_html(editions: list[dict], cfg) -> str:
 <style>
 body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;
   background:#fff;line-height:1.5;overflow-wrap:break-word}}
+h1,h2,h3{{hyphens:manual;overflow-wrap:normal}} h1{{font-size:clamp(1.6rem,7vw,2.2rem);line-height:1.2}}
 a{{color:#0b4f9c}} a:focus-visible{{outline:3px solid #0b4f9c;outline-offset:2px}}
 .ex{{color:#7a3400;font-weight:600;font-size:0.8em;border:1px solid #7a3400;border-radius:0.3em;
   padding:0 0.3em;margin-left:0.3em}}
@@ -150,9 +159,9 @@ li.utgava h3{{margin:0.2rem 0}} li.utgava p{{margin:0.2rem 0;color:#3d3d3d}}
 footer{{border-top:1px solid #c8c8c8;margin-top:2rem;padding-top:0.5rem}}
 </style></head>
 <body><main>
-<h1>Uppföljningsrapporter</h1>
+<h1>Uppföljnings&shy;rapporter</h1>
 <p>Årliga uppföljningar av {html.escape(cfg.planen)}.
-Varje år finns som webbversion och som en PDF-fil i A4 för utskrift och diarium.</p>
+{offer}</p>
 <h2>Utgåvor</h2>
 <ul class="utgavor">
 {listing}

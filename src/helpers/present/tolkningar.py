@@ -23,7 +23,7 @@ FALT_NAMN = {
     "planerat_klart": "Planerat klart", "deadline": "Tidsgräns", "maltyp": "Mål", "malvarde": "Målvärde",
     "malar": "Målår", "serie": "Mått", "enhet": "Enhet", "riktning": "Riktning", "kalla": "Källa",
     "varde_fran": "Samma mått som", "atgard_id": "Åtgärd", "typ": "Typ av mått", "tidplan": "Tidplan",
-    "uppfoljningsfrekvens": "Uppföljning", "ansvarig": "Ansvarig",
+    "uppfoljningsfrekvens": "Uppföljning", "ansvarig": "Ansvarig", "galler_fran": "Gäller från",
 }
 
 
@@ -57,7 +57,7 @@ def tolkningar_markdown(plan: Plan) -> str:
         f"# {TITLE}",
         "",
         "Handlingsplanen är skriven i ord. För att kunna följa upp den översätter rapportens register "
-        "(tabellerna i `data/plan/`) planens ord till datum, måltyper och mått. Här står varje sådan "
+        "(planens innehåll i tabellform) planens ord till datum, måltyper och mått. Här står varje sådan "
         f"tolkning ({n} st): planens egna ord, hur rapporten läser dem och varför. Reglerna för "
         "bedömningarna står i [Om rapporten](om_rapporten.md).",
         "",

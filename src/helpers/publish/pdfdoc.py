@@ -289,8 +289,8 @@ def compose(chapters: list[Chapter], ed: Edition, pages: dict[str, int] | None, 
 <p class="serie">{e(ed.serie)}</p>
 {marking}
 <dl>{"".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)}</dl>
-<p class="fot">Rapporten finns också som webbversion. Utgåvans indata, körda notebooks och kontrollsummor
-(manifest.json) sparas i utgåvans arkiv, så att det i efterhand går att visa att innehållet inte har ändrats.</p>
+<p class="fot">Rapporten finns också som webbversion. Utgåvans underlag och kontrollsummor sparas i
+kommunens arkiv, så att det i efterhand går att visa att innehållet inte har ändrats.</p>
 </section>
 <nav class="uppf-innehall">
 <h2>Innehåll</h2>

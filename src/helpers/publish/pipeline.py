@@ -53,13 +53,15 @@ class Result:
 def write_book_sources(layout: Layout, an, page_list, dest: Path, note: str, config: dict,
                        arende: Arende | None = None) -> None:
     """Everything Jupyter Book needs beside the executed notebooks: the start page, the fixed
-    pages (with the edition's note), the page of the register's readings of the plan, static files, templates, interface strings, the
-    tillgänglighetsredogörelse, the configuration and the table of contents."""
+    pages (the edition's technical note in the appendix Metod), the page of the register's readings
+    of the plan, static files, templates, interface strings, the tillgänglighetsredogörelse, the
+    configuration and the table of contents."""
     (dest / "index.md").write_text(index_markdown(an, page_list), encoding="utf-8")
     for name in book.FIXED_PAGES:  # the plan's own facts filled in (kommun, period, counts, examples)
         text = fixed_page((layout.book / f"{name}.md").read_text(encoding="utf-8"), an)
         (dest / f"{name}.md").write_text(text, encoding="utf-8")
-    with open(dest / "om_rapporten.md", "a", encoding="utf-8") as fh:
+    # The technical record (code version, checksums, the check command) belongs in the technical appendix.
+    with open(dest / "metod.md", "a", encoding="utf-8") as fh:
         fh.write(note)
     (dest / f"{READINGS_PAGE}.md").write_text(tolkningar_markdown(an.plan), encoding="utf-8")
     (dest / f"{tjansteskrivelse.PAGE}.md").write_text(

@@ -151,8 +151,9 @@ def write_landing(layout: Layout, log=print):
 EDITIONS_JS_TEMPLATE = """/* Uppföljningsboken: every published edition of the report, shared by all editions' pages.
    Written by `python -m helpers rapport` and `pdf` (helpers.publish.site); never edit by hand.
    Each page has <nav data-uppf-utgavor data-uppf-ar="ÅR" data-uppf-sida="SIDA"> with a link to the
-   list of editions; this script adds links to the same chapter in the other years, and hides the
-   PDF links of an edition that has no PDF yet. */
+   list of editions; this script adds links to the same chapter in the other years, says at the top
+   of every page of an older edition that a newer one exists (so no archived page is ever rebuilt for
+   it), and hides the PDF links of an edition that has no PDF yet. */
 (function () {
   "use strict";
   var UTGAVOR = /*UTGAVOR*/[];
@@ -201,10 +202,33 @@ EDITIONS_JS_TEMPLATE = """/* Uppföljningsboken: every published edition of the 
     hide("[data-uppf-pdf], .dropdown-uppf-ladda-ner");
   }
 
+  function newerNotice(ar, sida) {
+    var newest = UTGAVOR.filter(function (u) { return u.ar > ar; })
+                        .sort(function (a, b) { return b.ar - a.ar; })[0];
+    if (!newest || document.querySelector(".uppf-nyare")) return;
+    var same = newest.sidor.indexOf(sida) >= 0;
+    var box = el("div", "", {"class": "uppf-nyare", role: "note"});
+    var p = el("p");
+    p.appendChild(el("strong", "Det finns en nyare utgåva: Uppföljningsrapport " + newest.ar + "."));
+    p.appendChild(document.createTextNode(" Den här sidan hör till utgåvan " + ar + ". "));
+    p.appendChild(el("a", same ? "Samma sida i utgåvan " + newest.ar : "Startsidan för utgåvan " + newest.ar,
+                     {href: "../" + newest.ar + "/" + (same ? sida : "index") + ".html"}));
+    box.appendChild(p);
+    // Pages built before the edition bar existed get the notice at the top of their article.
+    var bar = document.querySelector("[data-uppf-utgavarad]");
+    var article = document.querySelector("article.bd-article");
+    if (bar) bar.appendChild(box);
+    else if (article) article.insertBefore(box, article.firstChild);
+  }
+
   function run() {
     var navs = document.querySelectorAll("[data-uppf-utgavor]");
     navs.forEach(show);
-    if (navs.length) hidePdfLinks(Number(navs[0].getAttribute("data-uppf-ar")));
+    var where = navs[0] || document.querySelector("[data-uppf-utgavarad]");
+    if (!where) return;
+    var ar = Number(where.getAttribute("data-uppf-ar"));
+    hidePdfLinks(ar);
+    newerNotice(ar, where.getAttribute("data-uppf-sida") || "index");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
