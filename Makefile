@@ -55,13 +55,15 @@ browser: ## Installera Debians chromium för webbläsartesterna (om den saknas)
 	@test -x "$$CHROMIUM" || { command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; }
 
-# PDF/A check: Apache PDFBox Preflight from Debian (a Java runtime and the jars it needs).
+# PDF checks: Apache PDFBox Preflight from Debian (a Java runtime and the jars it needs) for PDF/A,
+# and Ghostscript to render pages in greyscale (the print test of the signals).
 PREFLIGHT := /usr/share/java/preflight.jar /usr/share/java/javax.activation.jar /usr/share/java/jaxb-api.jar
-pdfa-validator: ## Installera PDF/A-kontrollen (Debians libpdfbox2-java, Preflight) om den saknas
+pdfa-validator: ## Installera PDF-kontrollerna (Debians libpdfbox2-java med Preflight, ghostscript) om de saknas
 	@for f in $(PREFLIGHT); do test -f $$f || missing=1; done; command -v java >/dev/null || missing=1; \
+	  command -v gs >/dev/null || missing=1; \
 	  test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless libpdfbox2-java \
-	  libactivation-java libjaxb-api-java >/dev/null) ; }
+	  libactivation-java libjaxb-api-java ghostscript >/dev/null) ; }
 
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
