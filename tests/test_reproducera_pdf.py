@@ -2,8 +2,9 @@
 and compares what a reader of the print meets: page count, bookmarks (headings and their pages)
 and the text of every page, naming the file and the page that differ.
 
-The fast tests read two PDFs made here with pypdf; the slow ones build the small fixture project
-once (with SOURCE_DATE_EPOCH) with its PDF, and each works on its own copy.
+The fast tests read two PDFs made here with pypdf; the slow ones print the session's small project
+(conftest.small_printed) once, and each works on its own copy. That an edition without a PDF says so
+and reproduces is shown in test_arkiv (test_the_archive_reproduces_byte_for_byte).
 """
 
 from __future__ import annotations
@@ -12,20 +13,17 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import make_project, small_data
+from conftest import EPOCH, copy_small_book
 from helpers.core.layout import Layout, pdf_name
 from helpers.evidence.manifest import MANIFEST, verify
 from helpers.evidence.pdfsidor import compare_pdfs, page_count, read_pdf
 from helpers.evidence.reproduce import reproduce
 
-EPOCH = "1790000000"
 YEAR = 2026
 PDF = pdf_name(YEAR)
 
@@ -91,31 +89,10 @@ def _cli(*args, cwd):
                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    """The small project built and printed once; `utan_pdf` is the same project before `pdf` ran."""
-    from helpers.publish.pdf import build_pdf
-    from helpers.publish.pipeline import run_year
-
-    base = tmp_path_factory.mktemp("omtryck")
-    layout = make_project(base / "projekt", small_data(base / "src"))
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        run_year(YEAR, layout, jobs=2, log=lambda *_: None)
-        shutil.copytree(layout.root, base / "utan_pdf")
-        build_pdf(YEAR, layout, log=lambda *_: None)
-    finally:
-        if before is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
-    return layout, Layout.at(base / "utan_pdf")
-
-
-def _copy(layout: Layout, tmp_path: Path) -> Layout:
-    shutil.copytree(layout.root, tmp_path / "projekt")
-    return Layout.at(tmp_path / "projekt")
+@pytest.fixture
+def printed(small_printed, tmp_path) -> Layout:
+    """This test's own copy of the session's small project with its PDF (conftest.small_printed)."""
+    return copy_small_book(small_printed, tmp_path / "projekt").layout
 
 
 def _rehash(layout: Layout, pdf: bytes) -> None:
@@ -165,8 +142,8 @@ def _swap_letters(pdf: bytes, page_number: int) -> bytes:
 
 
 @pytest.mark.slow
-def test_an_edition_and_its_archive_reproduce_with_the_pdf_and_no_differences(printed, tmp_path):
-    layout = _copy(printed[0], tmp_path)
+def test_an_edition_and_its_archive_reproduce_with_the_pdf_and_no_differences(printed):
+    layout = printed
     pages = page_count((layout.edition(YEAR) / PDF).read_bytes())
     proc = _cli("arkivera", "--ar", str(YEAR), cwd=layout.root)
     assert proc.returncode == 0, proc.stderr
@@ -177,8 +154,8 @@ def test_an_edition_and_its_archive_reproduce_with_the_pdf_and_no_differences(pr
 
 
 @pytest.mark.slow
-def test_a_reworded_passage_in_the_archived_pdf_is_caught_naming_the_page(printed, tmp_path):
-    layout = _copy(printed[0], tmp_path)
+def test_a_reworded_passage_in_the_archived_pdf_is_caught_naming_the_page(printed):
+    layout = printed
     original = (layout.edition(YEAR) / PDF).read_bytes()
     pages = page_count(original)
     page = pages - 1  # a chapter page near the end
@@ -193,10 +170,10 @@ def test_a_reworded_passage_in_the_archived_pdf_is_caught_naming_the_page(printe
 
 
 @pytest.mark.slow
-def test_an_archived_pdf_with_a_page_more_is_caught(printed, tmp_path):
+def test_an_archived_pdf_with_a_page_more_is_caught(printed):
     from pypdf import PdfReader, PdfWriter
 
-    layout = _copy(printed[0], tmp_path)
+    layout = printed
     writer = PdfWriter(clone_from=PdfReader(layout.edition(YEAR) / PDF))
     n = len(writer.pages)
     writer.add_page(writer.pages[1])  # the table of contents once more at the end
@@ -206,11 +183,3 @@ def test_an_archived_pdf_with_a_page_more_is_caught(printed, tmp_path):
     report = _reproduce(layout)
     assert f"{PDF}: {n + 1} sidor i arkivet, {n} i den ombyggda" in report.differences, report.differences
     assert any(d.startswith(f"{PDF}, sidan {n + 1}: finns bara i arkivet") for d in report.differences)
-
-
-@pytest.mark.slow
-def test_an_edition_without_a_pdf_says_so_and_reproduces(printed):
-    report = _reproduce(printed[1])  # read only: nothing is written into the project
-    assert report.ok, report.differences
-    assert report.pdfs == {} and report.pdf_notes == ["Utgåvan har ingen PDF; ingen PDF att jämföra."]
-    assert report.pages > 0
