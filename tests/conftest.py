@@ -1,8 +1,12 @@
-"""Shared fixtures: temporary project copies, small fixture data, and one full build of the shipped data."""
+"""Shared fixtures: temporary project copies, small fixture data, one full build of the shipped data and one
+build of the small project, each made once per session and copied by the tests that change them."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -130,6 +134,72 @@ def shipped_book(tmp_path_factory):
     layout = make_project(tmp_path_factory.mktemp("shipped") / "projekt")
     result = run_year(2026, layout, jobs=2, log=lambda *_: None)
     return layout, result
+
+
+SMALL = ("1.1", "1.2", "5.1", "6.1")  # the small project's åtgärder: one or two per målområde, every template
+EPOCH = "1790000000"  # 2026-09-21: a reproducible build names its own time (SOURCE_DATE_EPOCH)
+LOCKS = ("constraints.txt", "pyproject.toml", "environment.yml", "requirements.lock")  # recorded in the manifest
+
+
+@contextmanager
+def source_date_epoch(value: str = EPOCH) -> Iterator[None]:
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+@dataclasses.dataclass(frozen=True)
+class SmallBook:
+    layout: Layout
+    result: object  # helpers.publish.pipeline.Result
+    inputs: dict[str, str]  # the data folder's digest taken before the run
+
+
+@pytest.fixture(scope="session")
+def small_book(tmp_path_factory) -> SmallBook:
+    """The small project (SMALL) with its 2026 edition, built once for the session as `make report` builds it,
+    reproducibly (SOURCE_DATE_EPOCH) and with the lock files its manifest records. No test changes it: a
+    module that builds on it works on its own copy (copy_small_book)."""
+    base = tmp_path_factory.mktemp("small")
+    layout = make_project(base / "projekt", small_data(base / "src", SMALL))
+    for lock in LOCKS:
+        shutil.copy(ROOT / lock, layout.root / lock)
+    inputs = tree_digest(layout.data)
+    with source_date_epoch():
+        result = run_year(2026, layout, jobs=2, log=lambda *_: None)
+    return SmallBook(layout, result, inputs)
+
+
+def copy_small_book(book: SmallBook, dest: Path) -> SmallBook:
+    """A copy of the session's small project in `dest` (its result's paths pointing into the copy)."""
+    shutil.copytree(book.layout.root, dest, symlinks=True)
+    layout = Layout.at(dest)
+    year = book.result.year
+    result = dataclasses.replace(book.result, html_index=layout.html(year) / "index.html", edition=layout.edition(year))
+    return SmallBook(layout, result, book.inputs)
+
+
+@pytest.fixture(scope="session")
+def small_printed(small_book, tmp_path_factory) -> SmallBook:
+    """The small project with its 2026 PDF (`pdf`, the same function as `make pdf`), printed once for the
+    session in a copy of small_book. No test changes it: copy it (copy_small_book) to change anything."""
+    from helpers.publish.pdf import build_pdf
+
+    book = copy_small_book(small_book, tmp_path_factory.mktemp("small-pdf") / "projekt")
+    with source_date_epoch():
+        build_pdf(book.result.year, book.layout, log=lambda *_: None)
+    return book
 
 
 def _norrtalje_config():

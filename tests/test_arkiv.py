@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project, small_data, write_config
+from conftest import ROOT, SMALL, copy_small_book, source_date_epoch, tree_digest, write_config
 from helpers.core.errors import RunError
 from helpers.core.fmt import NBSP, number_sv, percent_sv, signed_sv
 from helpers.core.layout import Layout
@@ -29,10 +29,9 @@ from helpers.core.missing import blank
 from helpers.evidence import package as archive
 from helpers.evidence.manifest import verify
 from helpers.evidence.reproduce import compare_notebooks, reproduce
-from helpers.publish.pipeline import run_year
 from helpers.run.record import record_of, table_csv
 
-ATGARDER = ("1.1", "1.2", "5.1", "6.1")
+ATGARDER = SMALL  # the session's small project (conftest.small_book)
 EPOCH = "1790000000"  # 2026-09-21: a reproducible build names its own time
 U, H, K = "representations/utgava/data/", "representations/html/data/2026/", "representations/kod/data/"  # the package's parts
 
@@ -148,27 +147,13 @@ def test_guard_refuses_an_archived_year_and_a_forced_run_says_what_it_replaces(t
 
 # --- slow: a built, archived edition ---------------------------------------------------------------
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    base = tmp_path_factory.mktemp("arkiv")
-    layout = make_project(base / "projekt", small_data(base / "src", ATGARDER))
-    for lock in ("constraints.txt", "pyproject.toml", "environment.yml", "requirements.lock"):
-        shutil.copy(ROOT / lock, layout.root / lock)
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        run_year(2026, layout, jobs=2, log=lambda *_: None)
+def archived(small_book, tmp_path_factory):
+    """The session's small project (SMALL = ATGARDER, built with SOURCE_DATE_EPOCH and the lock files), copied
+    and archived once for this module; the tests that break it work on their own copies (_copy)."""
+    layout = copy_small_book(small_book, tmp_path_factory.mktemp("arkiv") / "projekt").layout
+    with source_date_epoch(EPOCH):
         result = archive.archive_year(layout, 2026)
-    finally:
-        if before is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
     return layout, result
 
 
@@ -524,10 +509,12 @@ def test_the_archive_reproduces_byte_for_byte(archived, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     one_of_each = ["atgard_1_2", "malomrade_5", "samlad_analys", "foretagsklimat", "bilaga_malomrade_5",
                    "bilaga_foretagsklimat"]  # every template, less time
-    report = reproduce(result.zip, jobs=2, only=one_of_each, log=lambda *_: None)
+    report = reproduce(result.zip, jobs=2, only=one_of_each, log=lambda *_: None,
+                       reprint=lambda *_: pytest.fail("an edition without a PDF is not printed"))
     assert report.ok, "\n".join(report.differences)
     assert report.notebooks == 6 and report.identical_bytes == 6
     assert report.code_notes == [] and report.environment_notes == []
+    assert report.pdfs == {} and report.pdf_notes == ["Utgåvan har ingen PDF; ingen PDF att jämföra."]
 
 
 def _rehash(package: Path, *changed: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from helpers.core.errors import InputError, Problem
 from helpers.data.csvio import find_input, is_example, read_table
-from helpers.data.schema import Col, TableSpec, load_table, parse_number
+from helpers.data.schema import Col, TableSpec, load_optional, load_table, parse_number
 
 SPEC = TableSpec((
     Col("id", "int", required=True, unique=True),
@@ -333,3 +333,35 @@ def test_an_over_long_cell_is_a_length_problem_with_its_row_and_column_not_a_quo
 def test_numbers_in_messages_are_written_the_swedish_way():
     assert "värdet '184'" in str(Problem("f.csv", "x", row=2, column="varde", value=184.0))
     assert "värdet '72,5'" in str(Problem("f.csv", "x", value=72.5))
+
+
+# --- Optional files ---------------------------------------------------------------------------
+
+
+def test_an_optional_file_that_is_absent_is_an_empty_table_with_the_columns_and_no_problem(tmp_path):
+    found = []
+    frame, path = load_optional(tmp_path / "finns-inte", "fil", SPEC, found)
+    assert path is None and frame.empty and list(frame.columns) == SPEC.names and found == []
+
+
+def test_an_optional_file_is_read_and_its_problems_are_collected_not_raised(tmp_path):
+    write(tmp_path, "id;andel;datum;status;namn\n1;12,5;2026-01-31;ja;Åkeri\n")
+    found = []
+    frame, path = load_optional(tmp_path, "fil", SPEC, found)
+    assert path == tmp_path / "fil.csv" and frame["andel"].tolist() == [12.5] and found == []
+    write(tmp_path, "id;andel;datum;status;namn\n1;120;2026-01-31;ja;Åkeri\n")
+    frame, path = load_optional(tmp_path, "fil", SPEC, found)
+    assert path is None and frame.empty and [(p.row, p.column, p.value) for p in found] == [(2, "andel", 120)]
+
+
+def test_an_optional_file_in_both_forms_or_refused_by_the_caller_is_a_collected_problem(tmp_path):
+    write(tmp_path, "id\n1\n", "fil.csv")
+    write(tmp_path, "id\n1\n", "fil.exempeldata.csv")
+    found = []
+    assert load_optional(tmp_path, "fil", SPEC, found)[1] is None
+    assert "inte båda" in found[0].expected
+    (tmp_path / "fil.csv").unlink()
+    found = []
+    refused = Problem("fil.exempeldata.csv", "en fil med källa", value="fil.exempeldata.csv")
+    frame, path = load_optional(tmp_path, "fil", SPEC, found, refuse=lambda p: refused if is_example(p) else None)
+    assert path is None and frame.empty and found == [refused]

@@ -416,7 +416,8 @@ INSIKT_COLUMNS = ["ar", "kommun", "omrade", "matt", "varde", "antal_svar", "ci_l
 
 def test_published_insikt_file_holds_exactly_the_real_figures():
     df = read("insikt_publicerat.csv")
-    assert list(df.columns) == INSIKT_COLUMNS
+    assert list(df.columns) == [*INSIKT_COLUMNS, "adress"]
+    assert df["adress"].str.match(r"https?://").all(), "every real figure carries the address of its source"
     got = {(r.ar, r.kommun, r.omrade, r.matt, r.varde) for r in df.itertuples()}
     assert got == {
         (2016, "Norrtälje", "totalt", "nki", 72), (2017, "Norrtälje", "totalt", "nki", 72),

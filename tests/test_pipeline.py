@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import make_project, read_rows, small_data, template_with, write_rows
+from conftest import SMALL, copy_small_book, read_rows, template_with, tree_digest, write_rows
 from helpers.core.errors import InputError, RunError
 from helpers.evidence.manifest import verify
 from helpers.publish.pipeline import run_year
@@ -17,12 +16,7 @@ from helpers.run import pages as book
 
 pytestmark = pytest.mark.slow
 
-ATGARDER = ("1.1", "1.2", "5.1", "6.1")
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+ATGARDER = SMALL  # the session's small project (conftest.small_book)
 
 
 def outputs_only(nb_path: Path) -> list:
@@ -32,12 +26,11 @@ def outputs_only(nb_path: Path) -> list:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    base = tmp_path_factory.mktemp("pipeline")
-    layout = make_project(base / "projekt", small_data(base / "src", ATGARDER))
-    before = tree_digest(layout.data)
-    result = run_year(2026, layout, jobs=2, log=lambda *_: None)
-    return layout, result, before
+def built(small_book, tmp_path_factory):
+    """This module's own copy of the session's small project (built once, from SMALL = ATGARDER): its tests
+    change it (a broken template, another year). The inputs' digest is the one taken before that build."""
+    book = copy_small_book(small_book, tmp_path_factory.mktemp("pipeline") / "projekt")
+    return book.layout, book.result, book.inputs
 
 
 def test_report_publishes_one_page_per_atgard_and_the_overview(built):

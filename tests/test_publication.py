@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project, small_data
+from conftest import copy_small_book, tree_digest
 from test_browser import Offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -707,21 +707,12 @@ def test_redogorelse_page_follows_diggs_model(book):
 
 # --- 7. editions ----------------------------------------------------------------------------------
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
-def two_editions(browser, tmp_path_factory):
-    """Small fixture data: 2026 built with its PDF, then 2025 built after it."""
-    from helpers.publish.pdf import build_pdf
+def two_editions(browser, small_printed, tmp_path_factory):
+    """Small fixture data: 2026 built with its PDF (the session's, copied), then 2025 built after it."""
     from helpers.publish.pipeline import run_year
 
-    base = tmp_path_factory.mktemp("utgavor")
-    layout = make_project(base / "projekt", small_data(base / "src", ("1.1", "1.2", "5.1")))
-    run_year(2026, layout, jobs=2, log=lambda *_: None)
-    build_pdf(2026, layout, log=lambda *_: None)
+    layout = copy_small_book(small_printed, tmp_path_factory.mktemp("utgavor") / "projekt").layout
     before = (tree_digest(layout.html(2026)), tree_digest(layout.edition(2026)))
     run_year(2025, layout, jobs=2, log=lambda *_: None)
     return layout, before

@@ -133,7 +133,9 @@ def _archive_commands(sub) -> None:
 
     p = sub.add_parser("reproducera", help="kör om ett arkiverat års notebooks från arkivets indata och jämför",
                        description="Kör om notebooks från arkivets indata i en tillfällig mapp och jämför varje utdata "
-                                   "(tabeller, siffror, diagram, sidtext). Säger också om programkoden eller miljön "
+                                   "(tabeller, siffror, diagram, sidtext), bygger sedan webbsidorna och skriver ut "
+                                   "utgåvans PDF-filer på nytt och jämför dem med arkivets (webbsidornas text; PDF:ens "
+                                   "sidantal, bokmärken och text per sida). Säger också om programkoden eller miljön "
                                    "skiljer sig från den som byggde utgåvan. Utan arkiv används utgåvan i book/<år>/.")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--ar", type=year_argument, metavar="ÅR", help="året: arkiv/<år>/ om det finns, annars book/<år>/")
@@ -388,8 +390,11 @@ def _archive_dispatch(args, layout) -> int:
         html, year = layout.html(args.ar), args.ar
         if not is_archive:
             print(f"Året {args.ar} är inte arkiverat; utgåvan i {display_path(path)} reproduceras.")
-    report = reproduce(path, html=html, year=year, jobs=args.jobb, archived_code=args.arkivets_kod, only=args.sida)
-    for note in report.code_notes + report.environment_notes:
+    from helpers.publish.omtryck import reprint
+
+    report = reproduce(path, html=html, year=year, jobs=args.jobb, archived_code=args.arkivets_kod, only=args.sida,
+                       reprint=lambda *a: reprint(*a, log=lambda *_: None))
+    for note in report.code_notes + report.environment_notes + report.pdf_notes:
         print(f"Obs: {note}")
     if report.differences:
         print(f"{report.source} reproducerades INTE: {len(report.differences)} skillnader "
@@ -399,5 +404,12 @@ def _archive_dispatch(args, layout) -> int:
         return EXIT_RUN_FAILED
     print(f"{report.source} reproducerades: alla utdata i {report.notebooks} notebooks ({report.cells} celler) är "
           f"desamma{f'; {report.identical_bytes} är byte för byte identiska' if report.identical_bytes else ''}"
-          f"{f'; {report.pages} webbsidor byggdes om och har samma text som arkivets' if report.pages else ''}.")
+          f"{f'; {report.pages} webbsidor byggdes om och har samma text som arkivets' if report.pages else ''}"
+          f"{'; ' + _pdfs_said(report.pdfs) if report.pdfs else ''}.")
     return EXIT_OK
+
+
+def _pdfs_said(pdfs: dict[str, int]) -> str:
+    listed = ", ".join(f"{name} ({pages} sidor)" for name, pages in sorted(pdfs.items()))
+    which = "PDF-filen" if len(pdfs) == 1 else "PDF-filerna"
+    return f"{which} {listed} skrevs ut på nytt och har samma sidor, bokmärken och text som arkivets"

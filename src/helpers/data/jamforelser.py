@@ -24,9 +24,9 @@ import pandas as pd
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.core.missing import blank
 from helpers.data import config, inputs, kolada
-from helpers.data.csvio import find_input, is_example
+from helpers.data.csvio import is_example
 from helpers.data.kolada.mapping import _years
-from helpers.data.schema import load_table
+from helpers.data.schema import load_optional
 
 RIKET = "0000"
 GRUPP_SUFFIX = " (ovägt medel)"  # how Kolada titles a group's mean; the book says "medel" in its own words
@@ -72,25 +72,17 @@ def _serie(rules, kpi: str, year: int) -> str:
 
 
 def _example(data_dir: Path, problems: list[Problem], files: list[Path]) -> pd.DataFrame:
-    folder = Path(data_dir) / inputs.JAMFOR
+    def fetched_only(path: Path) -> Problem | None:
+        if is_example(path):
+            return None
+        return Problem(display_path(path), "jamforelse.exempeldata.csv: värden som inte hämtats från Kolada har "
+                                           "ingen källa och är exempeldata (hämta de verkliga med python -m "
+                                           "helpers hamta kolada)", value=path.name)
+
     spec = inputs.entry(inputs.JAMFOR, "jamforelse").spec
-    try:
-        path = find_input(folder, "jamforelse", required=False) if folder.is_dir() else None
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return pd.DataFrame(columns=spec.names)
+    frame, path = load_optional(Path(data_dir) / inputs.JAMFOR, "jamforelse", spec, problems, refuse=fetched_only)
     if path is None:
-        return pd.DataFrame(columns=spec.names)
-    if not is_example(path):
-        problems.append(Problem(display_path(path), "jamforelse.exempeldata.csv: värden som inte hämtats från Kolada har "
-                                                    "ingen källa och är exempeldata (hämta de verkliga med python -m "
-                                                    "helpers hamta kolada)", value=path.name))
-        return pd.DataFrame(columns=spec.names)
-    try:
-        frame = load_table(path, spec)
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return pd.DataFrame(columns=spec.names)
+        return frame
     files.append(path)
     for line, r in frame.iterrows():
         if "exempeldata" not in str(r["kalla"]).lower():

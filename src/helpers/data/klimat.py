@@ -24,8 +24,8 @@ import pandas as pd
 
 from helpers.core.errors import InputError, Problem, display_path
 from helpers.data import config, inputs, kolada
-from helpers.data.csvio import find_input, is_example
-from helpers.data.schema import TableSpec, load_table
+from helpers.data.csvio import is_example
+from helpers.data.schema import TableSpec, load_optional
 
 INSIKT_FORDROJNING_AR = 1  # Insikt for year Y is published in Y+1 (SKR, 2022–2024 publication dates)
 RANKING_FORDROJNING_AR = 0  # the ranking of year Y is published in September of Y
@@ -54,18 +54,9 @@ class KlimatData:
 
 
 def _load_optional(folder: Path, stem: str, spec: TableSpec, problems: list[Problem], files: list[Path]) -> pd.DataFrame:
-    try:
-        path = find_input(folder, stem, required=False)
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return pd.DataFrame(columns=spec.names)
+    frame, path = load_optional(folder, stem, spec, problems)
     if path is None:
-        return pd.DataFrame(columns=spec.names)
-    try:
-        frame = load_table(path, spec)
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return pd.DataFrame(columns=spec.names)
+        return frame
     files.append(path)
     return frame.assign(exempeldata=is_example(path), _fil=display_path(path))
 

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from helpers.core.errors import InputError, Problem, display_path, typed
 from helpers.core.fmt import exact_sv
 from helpers.core.missing import blank
-from helpers.data.csvio import read_table
+from helpers.data.csvio import find_input, read_table
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -210,6 +210,33 @@ def load_table(path: Path, spec: TableSpec) -> pd.DataFrame:
             _LOADED.clear()
         _LOADED[key] = frame.copy()
     return frame
+
+
+def load_optional(folder: Path, stem: str, spec: TableSpec, problems: list[Problem],
+                  refuse=None) -> tuple[pd.DataFrame, Path | None]:
+    """An optional input (`stem.csv` or `stem.exempeldata.csv`) and the file it came from.
+
+    Its problems are collected in `problems` rather than raised, so a validation run shows every
+    file's errors at once; an absent or rejected file is an empty table with the spec's columns.
+    `refuse(path)` may return a Problem that rejects the file before it is read.
+    """
+    empty = pd.DataFrame(columns=spec.names)
+    try:
+        path = find_input(Path(folder), stem, required=False)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return empty, None
+    if path is None:
+        return empty, None
+    problem = refuse(path) if refuse is not None else None
+    if problem is not None:
+        problems.append(problem)
+        return empty, None
+    try:
+        return load_table(path, spec), path
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return empty, None
 
 
 def _load_table(path: Path, spec: TableSpec) -> pd.DataFrame:

@@ -5,8 +5,11 @@ papermill, with the recorded parameters, in a temporary folder that holds only t
 input snapshot. Every cell is then compared with the archive: sources, the record tables (cell
 by cell, row by row), numbers and text on the page, charts (the SVG the page embeds). Only
 volatile metadata (times, durations, kernel and cell-run ids, execution counts) is ignored.
-The report also says when the code or the environment differ from the ones recorded, which
-explains a difference, or shows that the result holds despite them.
+The web pages are then rebuilt from the new notebooks and compared (helpers.evidence.sidor), and,
+when the caller hands in a way to print (helpers.publish.omtryck, which the CLI passes), every PDF
+the edition's manifest lists is printed again from the rebuilt pages and compared page by page
+(helpers.evidence.pdfsidor). The report also says when the code or the environment differ from
+the ones recorded, which explains a difference, or shows that the result holds despite them.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from helpers.core.errors import RunError, display_path
-from helpers.evidence import earkiv, sidor
+from helpers.evidence import earkiv, pdfsidor, sidor
 from helpers.evidence import package as archive
 from helpers.evidence.manifest import CHECKSUMS, CODE_PART, EDITION_PART, HTML_PART, INPUTS, MANIFEST, FolderTree, parse_manifest, verify
 from helpers.evidence.provenance import code_files, combined, packages, sha256, sha256_bytes
@@ -47,6 +51,8 @@ class Report:
     environment_notes: list[str] = field(default_factory=list)
     identical_bytes: int = 0
     pages: int = 0  # web pages rebuilt from the re-executed notebooks and compared
+    pdfs: dict[str, int] = field(default_factory=dict)  # PDF printed again and compared → its pages
+    pdf_notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -281,11 +287,17 @@ def _code_that_ran(source: _Source, manifest: dict, archived_code: bool) -> dict
             "helpers_sha256": combined({n: sha256(p) for n, p in code_files().items()})}
 
 
+Reprint = Callable[[dict[str, bytes], Path, int, Path], dict[str, bytes]]
+
+
 def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, jobs: int = 2,
-              archived_code: bool = False, only: list[str] | None = None, log=print) -> Report:
+              archived_code: bool = False, only: list[str] | None = None, log=print,
+              reprint: Reprint | None = None) -> Report:
     """Re-execute an archive's (or an edition's) notebooks from its inputs and compare every output.
 
-    `only` limits the run to some pages (notebook names without .ipynb).
+    `only` limits the run to some pages (notebook names without .ipynb). `reprint(edition files,
+    rebuilt html folder, year, work folder)` prints the edition's PDFs again (name → bytes); it
+    comes from the publishing layer, which this one may not import.
     """
     source = _Source(path, html, year)
     manifest = source.manifest
@@ -358,5 +370,28 @@ def reproduce(path: Path, *, html: Path | None = None, year: int | None = None, 
             rebuilt = sidor.rebuild(source.edition_files(), {**notebooks, **rerun}, tmp / "bok")
             report.pages = len(rebuilt)
             report.differences += sidor.compare_pages(archived_pages, rebuilt)
+            if reprint is not None:
+                _compare_pdfs(source, report, reprint, tmp / "bok" / "_build" / "html", tmp / "omtryck", log)
+        elif reprint is not None:
+            report.pdf_notes.append("PDF:en jämfördes inte: utgåvans webbsidor, som den skrivs ut från, saknas.")
     _code_and_environment(manifest, report, archived_code)
     return report
+
+
+def _compare_pdfs(source: _Source, report: Report, reprint: Reprint, html: Path, work: Path, log) -> None:
+    """Every PDF the manifest lists, printed again from the rebuilt pages and compared, by name."""
+    listed = sorted(rel for rel in source.manifest["filer"] if rel.lower().endswith(".pdf"))
+    if not listed:
+        report.pdf_notes.append("Utgåvan har ingen PDF; ingen PDF att jämföra.")
+        return
+    log(f"Skriver ut {', '.join(listed)} på nytt från de ombyggda webbsidorna och jämför …")
+    edition = {**source.edition_files(), MANIFEST: source.tree.read(MANIFEST)}  # the package's own, for an archive
+    printed = reprint(edition, html, source.manifest["ar"], work)
+    for rel in listed:
+        if rel not in printed:
+            report.differences.append(f"{rel}: finns i utgåvan men skrivs inte ut av pdf-kommandot nu")
+            continue
+        report.differences += pdfsidor.compare_pdfs(rel, edition[rel], printed[rel])
+        report.pdfs[rel] = pdfsidor.page_count(printed[rel])
+    for rel in sorted(set(printed) - set(listed)):
+        report.pdf_notes.append(f"pdf-kommandot skriver nu också {rel}, som utgåvan inte har (nyare programkod).")

@@ -4,8 +4,8 @@
 (helpers.run.jupyterbook) from the edition's own book sources and the new notebooks, and compares
 every page's text with the archived page, naming the page and the first passage that differs. A
 verdict reworded in the archived HTML (and re-hashed into the manifest) is caught here, because
-the rebuilt page says what the computation says. (The PDF is not rebuilt here: that needs Chromium
-and the publishing layer; it is checked against its checksum and as PDF/A.)
+the rebuilt page says what the computation says. The PDF is printed again from these rebuilt pages
+by the publishing layer (helpers.publish.omtryck) and compared in helpers.evidence.pdfsidor.
 """
 
 from __future__ import annotations
