@@ -318,12 +318,11 @@ def _dispatch(args, layout) -> int:
         print("Importerat: " + ", ".join(str(p) for p in written))
         return EXIT_OK
     if args.kommando == "pdf":
-        from helpers.publish.pdf import build_pdf
-        from helpers.publish.tjansteskrivelse import build_tjansteskrivelse, check_options
+        from helpers.publish.tjansteskrivelse import check_options
+        from helpers.publish.utskrift import write_pdfs
 
         check_options(layout, args.ar, _arende_values(args))  # before anything is written
-        build_pdf(args.ar, layout, force=args.tvinga, reason=args.orsak)
-        build_tjansteskrivelse(args.ar, layout, force=args.tvinga, reason=args.orsak, record=False)  # one command, one record
+        write_pdfs(args.ar, layout, force=args.tvinga, reason=args.orsak)
         return EXIT_OK
     if args.kommando in ("verifiera", "arkivera", "reproducera"):
         return _archive_dispatch(args, layout)

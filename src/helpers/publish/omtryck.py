@@ -3,7 +3,7 @@
 `reproducera` (helpers.evidence.reproduce) rebuilds the web pages from the re-executed notebooks;
 it cannot print them itself, as printing lives in this layer. It is handed `reprint`, which lays
 out a throw-away project (the edition's own `_config.yml`, the archived edition, the rebuilt
-pages) and runs `build_pdf` in it: the one command that wrote the archived PDFs, so every PDF it
+pages) and runs `write_pdfs` in it (the `pdf` command): the one function that wrote the archived PDFs, so every PDF it
 writes (the report, and whatever else `pdf` prints into the edition) is printed again, by name,
 without code of its own here. Nothing outside `work` is read or written.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from helpers.core.layout import Layout
 from helpers.evidence.manifest import MANIFEST
 from helpers.evidence.provenance import sha256
-from helpers.publish.pdf import build_pdf
+from helpers.publish.utskrift import write_pdfs
 
 
 def reprint(edition: dict[str, bytes], html: Path, year: int, work: Path, log=print) -> dict[str, bytes]:
@@ -44,9 +44,10 @@ def reprint(edition: dict[str, bytes], html: Path, year: int, work: Path, log=pr
     shutil.copytree(html, layout.html(year))
     pages = layout.html(year)
     manifest["html"] = {p.relative_to(pages).as_posix(): sha256(p) for p in sorted(pages.rglob("*")) if p.is_file()}
-    manifest.pop("pdf", None)  # the archived PDFs' description; the command writes its own
+    for key in ("pdf", "tjansteskrivelse"):  # the archived PDFs' descriptions; the command writes its own
+        manifest.pop(key, None)
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    build_pdf(year, layout, log=log)
+    write_pdfs(year, layout, log=log)
     written = json.loads((target / MANIFEST).read_text(encoding="utf-8"))["filer"]
     return {rel: (target / rel).read_bytes() for rel in written if _is_pdf(rel)}
 
