@@ -107,3 +107,11 @@ def test_count_sv_agrees_the_noun_and_the_gender_with_the_number():
     assert count_sv(3, "indikator", "indikatorer") == "tre indikatorer"
     assert count_sv(0, "skäl", "skäl", neuter=True) == "noll skäl"
     assert count_sv(17, "åtgärd", "åtgärder") == "17 åtgärder"
+
+
+def test_a_quote_within_a_quote_gets_single_marks_the_swedish_way():
+    from helpers.core.text import quoted_sv
+
+    assert quoted_sv('Utveckla initiativ likt "starta eget-dagen" för tillväxtföretag') == (
+        "”Utveckla initiativ likt ’starta eget-dagen’ för tillväxtföretag”")
+    assert quoted_sv("Inget citat") == "”Inget citat”"

@@ -8,6 +8,7 @@ import pytest
 from conftest import DATA
 from helpers.compute.analysis import analyse
 from helpers.compute.forslag import beslutspunkt, egna_atgarder, ekonomi, kronor, till_beslut
+from helpers.core.text import quoted_sv
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_the_resursbehov_carries_its_amount_into_the_point_and_the_economic_cons
 def test_each_point_names_the_atgard_by_number_and_name_and_keeps_the_units_words_whole(an):
     for p in till_beslut(an):
         point = beslutspunkt(p)
-        assert f"{p.atgard_id} ”{p.titel}”" in point
+        assert f"{p.atgard_id} {quoted_sv(p.titel)}" in point  # a quote inside the name in single marks
         assert point.endswith(p.text)
 
 

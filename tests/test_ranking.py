@@ -170,7 +170,8 @@ def test_invalid_input_is_rejected(rows):
 
 def test_published_ranking_file_holds_exactly_the_real_figures():
     df = read("ranking_publicerat.csv")
-    assert list(df.columns) == ["ar", "matt", "varde", "kalla", "harledd"]
+    assert list(df.columns) == ["ar", "matt", "varde", "kalla", "harledd", "adress"]
+    assert df["adress"].str.match(r"https?://").all(), "every real figure carries the address of its source"
     got = {(r.ar, r.matt, r.varde, r.harledd) for r in df.itertuples()}
     assert got == {
         (2017, "kommunens_service", 2.48, "nej"),

@@ -127,6 +127,7 @@ def test_beslutsunderlag_names_the_report_and_its_parts_by_title(page):
     underlag = page.split("## Beslutsunderlag")[1]
     assert "Uppföljningsrapport 2026: " in underlag and "Samlad analys" in underlag and "Målområde 6" in underlag
     assert "Ärendet" not in underlag  # the tjänsteskrivelse is not its own underlag
+    assert "<li>Bilagor till uppföljningsrapport 2026</li>" in underlag  # as the bilagor's PDF is titled
 
 
 def test_the_page_is_first_in_the_books_order(an):

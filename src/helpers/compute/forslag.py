@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from helpers.core.fmt import plural
 from helpers.core.missing import blank
+from helpers.core.text import quoted_sv
 from helpers.data.inputs import EGEN_ATGARD, RESURSBEHOV
 
 
@@ -39,7 +40,7 @@ class Justering:
     @property
     def atgard(self) -> str:
         """'åtgärd 2.2 ”Utveckla initiativ …”': the åtgärd by number and name."""
-        return f"åtgärd {self.atgard_id} ”{self.titel}”"
+        return f"åtgärd {self.atgard_id} {quoted_sv(self.titel)}"
 
     @property
     def typ_text(self) -> str:

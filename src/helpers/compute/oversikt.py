@@ -39,6 +39,7 @@ from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
 from helpers.core.fmt import count_sv, date_sv, list_sv, number_sv, percent_sv, plural, words_sv
 from helpers.core.missing import blank
+from helpers.core.text import quoted_sv
 from helpers.data import fakta
 from helpers.data.inputs import PROGNOS_NEJ, PROGNOS_RISK
 
@@ -95,7 +96,7 @@ def must_have_started(atgard: pd.Series, indicators: pd.DataFrame, period_end: d
             words = meta["deadline_text"] if not blank(meta["deadline_text"]) else str(meta["deadline"])
             return f"en milstolpe har tidsgräns {words}"
         if meta["maltyp"] == "tröskel" and (blank(meta["malar"]) or int(meta["malar"]) == year):
-            return f"målet ”{meta['text']}” gäller {year}"
+            return f"målet {quoted_sv(meta['text'])} gäller {year}"
     return None
 
 
@@ -104,7 +105,7 @@ def _value(meta: pd.Series, value: float) -> str:
 
 
 def _goal(meta: pd.Series) -> str:
-    return f"”{meta['text']}”"
+    return quoted_sv(meta['text'])
 
 
 def signal_reasons(an, atgard_id: str) -> list[tuple[str, str]]:
@@ -180,7 +181,7 @@ def contradictions(an) -> list[str]:
             unmet = j["utfall"] == EJ_UPPFYLLT or (meta["maltyp"] == "tröskel" and j["utfall"] == EJ_BEDOMT
                                                    and not math.isnan(ch.varde) and ch.varde < float(meta["malvarde"]))
             if unmet:
-                out.append(f"åtgärd {aid} är rapporterad som genomförd, men målet för {iid} (”{meta['text']}”) är "
+                out.append(f"åtgärd {aid} är rapporterad som genomförd, men målet för {iid} ({quoted_sv(meta['text'])}) är "
                            f"inte uppfyllt: {j['forklaring']} Kontrollera status eller målet.")
     return out
 

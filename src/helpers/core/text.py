@@ -98,6 +98,12 @@ def quotes_sv(text: str) -> str:
     return str(text).translate(_QUOTES)
 
 
+def quoted_sv(text: str) -> str:
+    """'”Utveckla initiativ likt ’starta eget-dagen’ …”': a quotation the Swedish way, with the
+    quotes inside it as single marks (Språkrådet), so a quote within a quote stays readable."""
+    return "\u201d" + quotes_sv(text).replace("\u201d", "\u2019") + "\u201d"
+
+
 def md_literal(text: str) -> str:
     """Text from data, safe to put in one line of Markdown (a heading, a link text, a list item).
 

@@ -7,6 +7,7 @@ from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, RISK, not_judged_rea
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL
 from helpers.core.fmt import SAKNAS, count_sv, date_sv, list_sv, number_sv, words_sv
 from helpers.core.missing import blank
+from helpers.core.text import quoted_sv
 from helpers.present.html import Html, esc, facts, signal_badge, status_badge
 from helpers.present.names import atgard_page, serie_namn
 
@@ -170,7 +171,7 @@ def links_block(an, atgard_id: str) -> Html:
             target = f"Styrdokument: {esc(k['till_dokument'])}"
         quote = ""
         if k["fran_atgard"] == atgard_id and not _said_on_page(an, atgard_id, k["beskrivning"]):
-            quote = f"<br><small>Planens text: ”{esc(k['beskrivning'])}”</small>"
+            quote = f"<br><small>Planens text: {esc(quoted_sv(k['beskrivning']))}</small>"
         items.append(f"<li>{target}{quote}</li>")
     return Html(f'<ul class="uppf-kopplingar">{"".join(items)}</ul>')
 

@@ -18,7 +18,7 @@ from helpers.compute.targets import INGET_MAL, milestone_done
 from helpers.compute.trends import trend_text
 from helpers.core.fmt import SAKNAS, arrow, date_sv, list_sv, number_sv, percent_sv, plural, signed_sv
 from helpers.core.missing import blank
-from helpers.core.text import quotes_sv
+from helpers.core.text import quoted_sv, quotes_sv
 from helpers.data import plan as register
 from helpers.present.charts import trend
 from helpers.present.html import Html, esc, table, utfall_badge
@@ -139,7 +139,7 @@ def indicator_table(an, atgard_id: str | None = None, *, indicator_ids: list[str
         if not blank(meta["varde_fran"]):
             same = meta["varde_fran"]
             named = an.plan.indikatorer.at[same, "text"] if same in an.plan.indikatorer.index else same
-            notes.append(f"Samma mått som ”{esc(named)}”.")
+            notes.append(f"Samma mått som {esc(quoted_sv(named))}.")
         comment = f'<br><small class="uppf-kommentar">Kommentar: {esc(ch.kommentar)}</small>' if not blank(ch.kommentar) else ""
         note = f'<br><small>{" ".join(notes)}</small>' if notes else ""
         if j["utfall"] == INGET_MAL:

@@ -52,7 +52,8 @@ def beslutsunderlag(an, toc: dict) -> list[str]:
     report = f"Uppföljningsrapport {an.year}: {an.config.undertitel}"
     if delar:
         report += f", med delarna {list_sv(delar)}"
-    return [report, *bilagor]
+    # Named as the bilagor's own PDF is titled (publish.pdf), so the diarium finds the document.
+    return [report, *(f"{b} till uppföljningsrapport {an.year}" for b in bilagor)]
 
 
 def _header(an, arende: Arende) -> str:

@@ -11,6 +11,7 @@ page is written from them, never by hand.
 from __future__ import annotations
 
 from helpers.core.missing import blank
+from helpers.core.text import quoted_sv
 from helpers.data.plan import Plan
 from helpers.present.html import esc, table
 from helpers.present.names import atgard_page, malomrade_page
@@ -40,7 +41,7 @@ def readings_table(plan: Plan, atgarder: bool) -> str:
     """The readings of åtgärder (`atgarder`) or of indicators, in the register's order."""
     readings = plan.readings()
     own = readings[readings["id"].map(lambda r: "-" not in str(r)) == atgarder]
-    rows = [[_where(plan, r["id"]), esc(FALT_NAMN.get(r["falt"], r["falt"])), f"”{esc(r['planens_ord'])}”",
+    rows = [[_where(plan, r["id"]), esc(FALT_NAMN.get(r["falt"], r["falt"])), esc(quoted_sv(r['planens_ord'])),
              esc(r["tolkning"]), esc(r["skal"])] for _, r in own.iterrows()]
     what = "åtgärdernas tidplaner" if atgarder else "indikatorernas mål, tidsgränser och mått"
     if not rows:
