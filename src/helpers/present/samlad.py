@@ -54,7 +54,7 @@ def rule_note(an) -> Html:
     rule = ", ".join(f"minst {int(lo)} %: {label}" for lo, label in NIVAER if lo > 0)
     return Html(f'<p class="uppf-regel"><small>Så bedöms det: andelen åtgärder som följer planen (avslutade räknas '
                 f"inte) avgör bedömningen ({esc(rule)}, annars inte enligt plan). {esc(SIGNAL_WORDS[AVVIKELSE_KEY])} ger "
-                f"avvikelse; {esc(SIGNAL_WORDS[RISK_KEY])} ger risk. Signalen tar det sämsta av det som mätts och den "
+                f"avvikelse. {esc(SIGNAL_WORDS[RISK_KEY])} ger risk. Signalen tar det sämsta av det som mätts och den "
                 'ansvariga enhetens egen prognos. <a href="om_rapporten.html">Så läser du rapporten</a>.</small></p>')
 
 

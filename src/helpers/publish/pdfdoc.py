@@ -187,6 +187,17 @@ PDF_CSS = """
 @page liggande { size: A4 landscape; }
 .uppf-liggande { page: liggande; }
 .uppf-liggande table { font-size: 8pt; }
+/* The overview in print: fixed columns on the portrait page (the screen's minimum widths would push it
+   onto scaled-down landscape pages, half of each left empty), the units' summaries given the most room. */
+table.uppf-oversikt { table-layout: fixed; width: 100%%; font-size: 7.6pt; line-height: 1.3; }
+table.uppf-oversikt th, table.uppf-oversikt td { min-width: 0 !important; padding: 0.3em 0.35em; }
+table.uppf-oversikt tr > :nth-child(1) { width: 20%%; }
+table.uppf-oversikt tr > :nth-child(2) { width: 12%%; }
+table.uppf-oversikt tr > :nth-child(3) { width: 20%%; }
+table.uppf-oversikt tr > :nth-child(4) { width: 11%%; }
+table.uppf-oversikt tr > :nth-child(5) { width: 27%%; }
+table.uppf-oversikt tr > :nth-child(6) { width: 10%%; }
+p.uppf-legend, p.uppf-legend * { font-size: 8pt !important; }  /* legends under tables, as small as the tables */
 .uppf-liggande + p.uppf-legend { page: liggande; }  /* a wide table's legend stays on its landscape page */
 
 html, body { background: #fff !important; }
