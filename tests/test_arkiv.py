@@ -570,12 +570,15 @@ def test_a_changed_input_shows_up_as_named_differences_when_reproduced(archived,
     f = package / U / "indata" / "2026" / "indikatorvarden.exempeldata.csv"
     f.write_text(f.read_text(encoding="utf-8").replace("1.1-2;84,2", "1.1-2;85,2"), encoding="utf-8")
     _rehash(package, f"{U}indata/2026/indikatorvarden.exempeldata.csv")
-    proc = _cli("reproducera", "--arkiv", str(package), "--sida", "atgard_1_1", "--jobb", "1", cwd=tmp_path)
+    proc = _cli("reproducera", "--arkiv", str(package), "--sida", "atgard_1_1", "--sida", "bilaga_malomrade_1",
+                "--jobb", "1", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     err = proc.stderr
     assert "atgard_1_1.ipynb, cell" in err and "id underlag-berakning" in err
     assert "kolumn varde: arkivet 84.2, nu 85.2" in err
-    assert "`indikatorer.indicator_table" in err and "texten skiljer sig" in err
+    # The full indicator table is in the målområde's bilaga: the changed value is named where readers see it.
+    assert "`bilaga.bilaga_malomrade(an, malomrade_id)`): texten skiljer sig" in err
+    assert "webbsidan bilaga_malomrade_1.html: texten skiljer sig" in err and "85,2 % januari–oktober" in err
     assert "tabeller/atgard_1_1/forandringar.csv" in err
 
 
