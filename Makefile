@@ -42,7 +42,7 @@ install: $(STAMP) ## Skapa .venv och installera låsta beroenden
 report: $(STAMP) ## Bygg rapporten för YEAR (standard 2026): make report YEAR=2025
 	$(HELPERS) rapport --ar "$$YEAR" $(KOD)
 
-pdf: $(STAMP) browser ## Skriv YEAR:s byggda rapport som en PDF (A4) i utgåvan: make pdf YEAR=2026
+pdf: $(STAMP) browser ## Skriv YEAR:s rapport, bilagor och tjänsteskrivelse som PDF/A (A4) i utgåvan: make pdf YEAR=2026
 	$(HELPERS) pdf --ar "$$YEAR" $(KOD)
 
 validate: $(STAMP) ## Kontrollera indata för YEAR utan att bygga
