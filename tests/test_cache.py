@@ -252,9 +252,11 @@ def test_a_row_that_moves_in_its_file_changes_the_key_of_the_pages_that_show_it(
 
 @pytest.mark.slow
 def test_the_completeness_check_catches_an_undeclared_row(project, tmp_path):
-    """The check above can fail: 1.1's page shows 1.2's status, so leaving 1.2 out is caught."""
-    page = _declared(project, ("atgard_1_1",))[0]
-    too_narrow = dataclasses.replace(page.inputs, status=frozenset({"1.1"}))
+    """The check above can fail: målområde 5's bilaga shows the status of 6.1, which 5.1 links to, so
+    leaving 6.1 out is caught."""
+    page = _declared(project, ("bilaga_malomrade_5",))[0]
+    assert "6.1" in page.inputs.status
+    too_narrow = dataclasses.replace(page.inputs, status=page.inputs.status - {"6.1"})
     template = project.notebooks / page.template
     full = render(template, {**page.parameters, "data_dir": str(project.data)})
     cut = variant(project.data, tmp_path / "smal" / "data", too_narrow, "andrad")
