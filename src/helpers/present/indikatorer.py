@@ -200,7 +200,7 @@ def indicator_trends(an, atgard_id: str | None = None, indicator_ids: list[str] 
             continue
         if len(series) < MIN_POINTS:
             years = list_sv([str(int(y)) for y in series["ar"]])
-            short.append(f"{iid} {meta['text']} ({plural(len(series), 'värde', 'värden')}: {years})")
+            short.append(f"{quotes_sv(meta['text'])} ({plural(len(series), 'värde', 'värden')}: {years})")
             continue
         periods = [None if blank(r["period_fran"]) else (r["period_fran"], r["period_till"]) for _, r in series.iterrows()]
         joined = [i == 0 or same_part_of_year(periods[i - 1], periods[i]) for i in range(len(periods))]
