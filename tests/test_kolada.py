@@ -589,7 +589,9 @@ def test_the_book_builds_offline_from_stored_kolada_data(tmp_path, server, capsy
     with contextlib.suppress(Exception):
         server.server.server_close()
     run_year(2026, layout, jobs=1)
-    html = (layout.html(2026) / "foretagsklimat.html").read_text(encoding="utf-8")
+    # The chapter and its bilaga (where the history with its sources is) together.
+    html = "".join((layout.html(2026) / f"{page}.html").read_text(encoding="utf-8")
+                   for page in ("foretagsklimat", "bilaga_foretagsklimat"))
     assert "Kolada, nyckeltal U07455" in html and re.search(r"hämtat \d{4}-\d\d-\d\d", html)
     edition = layout.edition(2026) / "indata" / "external" / "kolada"
     assert (edition / "varden.csv").exists() and (edition / "kpi_mappning.csv").exists()
