@@ -144,7 +144,9 @@ def test_the_book_builds_offline_with_fetched_groups_members_and_context(tmp_pat
     assert code == 0, err
     server.stop()  # from here on there is no Kolada to talk to
     run_year(2026, layout, jobs=1)
-    html = (layout.html(2026) / "foretagsklimat.html").read_text(encoding="utf-8")
+    # The chapter and its bilaga (member by member, the context and the history) together.
+    html = "".join((layout.html(2026) / f"{page}.html").read_text(encoding="utf-8")
+                   for page in ("foretagsklimat", "bilaga_foretagsklimat"))
     assert "Källa: Kolada (nyckeltal N00926, N00999, N02251, N02267, N03935, N40009; hämtat" in html
     assert html.index("(G92788, 3 kommuner)") < html.index("(G33612, 3 kommuner)") < html.index("(G37481, 7 kommuner"), \
         "the groups in the order of _config.yml"
