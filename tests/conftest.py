@@ -192,13 +192,14 @@ def copy_small_book(book: SmallBook, dest: Path) -> SmallBook:
 
 @pytest.fixture(scope="session")
 def small_printed(small_book, tmp_path_factory) -> SmallBook:
-    """The small project with its 2026 PDF (`pdf`, the same function as `make pdf`), printed once for the
-    session in a copy of small_book. No test changes it: copy it (copy_small_book) to change anything."""
-    from helpers.publish.pdf import build_pdf
+    """The small project with its 2026 PDFs (report, bilagor, tjänsteskrivelse: `write_pdfs`, the function
+    `make pdf` runs), printed once for the session in a copy of small_book. No test changes it: copy it
+    (copy_small_book) to change anything."""
+    from helpers.publish.utskrift import write_pdfs
 
     book = copy_small_book(small_book, tmp_path_factory.mktemp("small-pdf") / "projekt")
     with source_date_epoch():
-        build_pdf(book.result.year, book.layout, log=lambda *_: None)
+        write_pdfs(book.result.year, book.layout, log=lambda *_: None)
     return book
 
 

@@ -144,13 +144,14 @@ def _swap_letters(pdf: bytes, page_number: int) -> bytes:
 @pytest.mark.slow
 def test_an_edition_and_its_archive_reproduce_with_the_pdf_and_no_differences(printed):
     layout = printed
-    pages = page_count((layout.edition(YEAR) / PDF).read_bytes())
+    pdfs = sorted(p.name for p in layout.edition(YEAR).glob("*.pdf"))
+    assert len(pdfs) == 3 and PDF in pdfs  # the report, its bilagor and the tjänsteskrivelse
+    listed = ", ".join(f"{name} ({page_count((layout.edition(YEAR) / name).read_bytes())} sidor)" for name in pdfs)
     proc = _cli("arkivera", "--ar", str(YEAR), cwd=layout.root)
     assert proc.returncode == 0, proc.stderr
     proc = _cli("reproducera", "--ar", str(YEAR), "--sida", "atgard_1_1", "--jobb", "1", cwd=layout.root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"PDF-filen {PDF} ({pages} sidor) skrevs ut på nytt och har samma sidor, bokmärken och text" \
-        in proc.stdout, proc.stdout
+    assert f"PDF-filerna {listed} skrevs ut på nytt och har samma sidor, bokmärken och text" in proc.stdout, proc.stdout
 
 
 @pytest.mark.slow
@@ -163,7 +164,7 @@ def test_a_reworded_passage_in_the_archived_pdf_is_caught_naming_the_page(printe
     assert _text(changed, page) != _text(original, page)
     _rehash(layout, changed)
     report = _reproduce(layout)  # … but the PDF printed again from the rebuilt pages says otherwise
-    assert report.pdfs == {PDF: pages}
+    assert report.pdfs[PDF] == pages and len(report.pdfs) == 3  # every PDF of the edition printed again
     assert [d for d in report.differences if d.startswith(PDF)] == \
         [d for d in report.differences if d.startswith(f"{PDF}, sidan {page}: texten skiljer sig")] != [], \
         report.differences
