@@ -231,7 +231,8 @@ def test_at_390_px_nothing_is_wider_than_the_screen_outside_a_scroll_box_that_sh
 
 def test_at_390_px_chart_text_stays_at_least_11_px(phone):
     charts = [(name, c) for name, res in phone.items() for c in res["charts"]]
-    assert len(charts) > 10, "expected the book's charts"
+    # A chart only where a series has three comparable values: eight in the shipped 2026 book.
+    assert len(charts) >= 8, "expected the book's charts"
     small = [f"{name}: {c['alt']!r}: {c['smallest']}px × {c['scale']:.2f} = {c['shown']:.1f}px"
              for name, c in charts if c["shown"] < 11 - 0.05]
     assert not small, "\n".join(small)
