@@ -413,17 +413,20 @@ def _outline(reader) -> list[tuple[int, str, int]]:
 
 
 def _chapter_titles(layout) -> dict[str, str]:
-    """Every page of the main report (the edition before its part Bilagor) in book order with its h1,
-    read from the built HTML."""
+    """Every page of the main report (the edition before its part Bilagor, less the tjänsteskrivelse,
+    which is a PDF of its own) in book order with its h1, read from the built HTML."""
     import yaml
     from bs4 import BeautifulSoup
 
+    from helpers.present.tjansteskrivelse import PAGE as TJANSTESKRIVELSE
     from helpers.publish.pdfdoc import book_order, split_order
     from helpers.run.pages import BILAGOR
 
     toc = yaml.safe_load((layout.edition(YEAR) / "_toc.yml").read_text(encoding="utf-8"))
     titles = {}
     for name, _part in split_order(book_order(toc), BILAGOR)[0]:
+        if name == TJANSTESKRIVELSE:
+            continue
         soup = BeautifulSoup((layout.html(YEAR) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         h1 = soup.select_one("article.bd-article h1")
         for a in h1.select("a.headerlink"):
