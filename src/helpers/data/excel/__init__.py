@@ -12,7 +12,8 @@ fully valid workbook reaches `data/<år>/`, and it replaces the year folder in o
 failure never leaves a half-written year. The workbook itself is only read.
 """
 
-from helpers.data.excel.importer import cell_text, import_workbook
+from helpers.data.excel.cells import cell_text
+from helpers.data.excel.importer import import_workbook
 from helpers.data.excel.layout import (
                                        BLAD_INDIKATORER,
                                        BLAD_INSTRUKTIONER,
