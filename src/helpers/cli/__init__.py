@@ -104,6 +104,13 @@ def _check_forced(args) -> str | None:
     return None
 
 
+def _edition_or_archive(parser, year_help: str) -> None:
+    """--ar or --arkiv, exactly one: the edition (or its archive) by year, or an archive by path."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--ar", type=year_argument, metavar="ÅR", help=year_help)
+    which.add_argument("--arkiv", type=Path, metavar="SÖKVÄG", help="en arkivmapp eller arkivets zip-fil")
+
+
 def _archive_commands(sub) -> None:
     """verifiera, arkivera, reproducera: the edition as evidence (see helpers.evidence.package)."""
     f = sub.add_parser("verifiera", help="kontrollera att en utgåva eller ett arkiv är oförändrat (manifestet)",
@@ -111,9 +118,7 @@ def _archive_commands(sub) -> None:
                                    "extra filer och kontrollerar manifestets egna fält. Med --kontrollsumma "
                                    "kontrolleras också manifestet mot kontrollsumman i diariet. Slutkod 1 vid "
                                    "minsta avvikelse.")
-    which = f.add_mutually_exclusive_group(required=True)
-    which.add_argument("--ar", type=year_argument, metavar="ÅR", help="utgåvan i book/<år>/ med webbsidorna i _build/html/<år>/")
-    which.add_argument("--arkiv", type=Path, metavar="SÖKVÄG", help="en arkivmapp eller arkivets zip-fil")
+    _edition_or_archive(f, "utgåvan i book/<år>/ med webbsidorna i _build/html/<år>/")
     f.add_argument("--kontrollsumma", type=_sha256_arg, metavar="SHA256",
                    help="manifestets SHA-256 enligt diariet (skrivs ut av arkivera)")
 
@@ -137,9 +142,7 @@ def _archive_commands(sub) -> None:
                                    "utgåvans PDF-filer på nytt och jämför dem med arkivets (webbsidornas text; PDF:ens "
                                    "sidantal, bokmärken och text per sida). Säger också om programkoden eller miljön "
                                    "skiljer sig från den som byggde utgåvan. Utan arkiv används utgåvan i book/<år>/.")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--ar", type=year_argument, metavar="ÅR", help="året: arkiv/<år>/ om det finns, annars book/<år>/")
-    which.add_argument("--arkiv", type=Path, metavar="SÖKVÄG", help="en arkivmapp eller arkivets zip-fil")
+    _edition_or_archive(p, "året: arkiv/<år>/ om det finns, annars book/<år>/")
     p.add_argument("--jobb", type=jobs_argument, default=2, metavar="N", help="antal notebooks som körs parallellt (standard 2)")
     p.add_argument("--arkivets-kod", action="store_true", help="kör med programkoden i arkivet i stället för den installerade")
     p.add_argument("--sida", action="append", metavar="NAMN", help="bara den här sidan (t.ex. atgard_1_1); kan upprepas")
