@@ -11,12 +11,13 @@ import pytest
 
 from conftest import read_rows, small_data, write_rows
 from helpers.compute.analysis import analyse
-from helpers.compute.forslag import beslutspunkt, till_beslut
+from helpers.compute.forslag import Justering, beslutspunkt, till_beslut
 from helpers.compute.oversikt import (
     AVVIKELSE,
     EJ_AKTUELL,
     ENLIGT_PLAN,
     RISK,
+    closed_sentence,
     first_sentence,
     margin_sentence,
     must_have_started,
@@ -311,3 +312,17 @@ def test_every_number_in_the_verdict_comes_from_the_one_count_table(baseline):
     assert f"{o.enligt_plan} av {o.aktuella}" in o.bedomning
     assert f"Av {int(total['bedomda'])} mål" in o.bedomning or "Inget av planens mål" in o.bedomning
     assert int(baseline.per_atgard["bedomda"].sum()) == int(total["bedomda"])  # per åtgärd and per målområde agree
+
+
+def test_the_verdict_names_every_avslutad_atgard_it_leaves_out_and_which_closures_are_proposed():
+    table = pd.DataFrame({"signal": [EJ_AKTUELL, EJ_AKTUELL, ENLIGT_PLAN]}, index=["4.3", "5.1", "1.1"])
+
+    def closure(aid):
+        return Justering(aid, "titel", "åtgärden avslutas", "avslutas", None, "enheten")
+
+    assert closed_sentence(table, []) == "Åtgärderna 4.3 och 5.1 räknas inte: de rapporteras som avslutade."
+    assert closed_sentence(table, [closure("4.3")]) == (
+        "Åtgärderna 4.3 och 5.1 räknas inte: de rapporteras som avslutade; 4.3 föreslås utgå ur planen.")
+    assert closed_sentence(table.iloc[[0, 2]], [closure("4.3")]) == (
+        "Åtgärd 4.3 räknas inte: den rapporteras som avslutad och föreslås utgå ur planen.")
+    assert closed_sentence(table.iloc[[2]], [closure("4.3")]) == ""

@@ -51,6 +51,7 @@ def hostile_book(tmp_path_factory):
     rows = read_rows(status)
     rows[0]["kommentar"] = KOMMENTAR
     rows[1]["behov_av_justering"], rows[1]["justering"] = "ja", OVRIGT.format(n=8)
+    rows[1]["justering_typ"] = "egen åtgärd"
     write_rows(status, rows)
     for path, column in ((plan / "kopplingar.csv", "beskrivning"),
                          (data / "foretagsklimat" / "insikt_publicerat.csv", "kalla")):

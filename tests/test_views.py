@@ -280,7 +280,7 @@ def counts(**kw):
 
 
 def test_maluppfyllelse_text_agrees_in_number():
-    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "Ett uppfyllt av ett mål som skulle vara uppfyllda i år"
+    assert atgard.maluppfyllelse_text(counts(uppfyllt=1)) == "Ett uppfyllt av ett mål som skulle vara uppfyllt i år"
     assert atgard.maluppfyllelse_text(counts(uppfyllt=2, **{"ej uppfyllt": 1, "inget mål": 1})) == (
         "Två uppfyllda och ett ej uppfyllt av tre mål som skulle vara uppfyllda i år och en indikator utan mål i planen")
     assert atgard.maluppfyllelse_text(counts(uppfyllt=13)) == "13 uppfyllda av 13 mål som skulle vara uppfyllda i år"
@@ -289,7 +289,7 @@ def test_maluppfyllelse_text_agrees_in_number():
     assert atgard.maluppfyllelse_kort(counts(**{"ej bedömt ännu": 2})) == "ej bedömt ännu"
     assert atgard.maluppfyllelse_kort(counts(**{"inget mål": 3})) == "inga mål i planen"
     assert atgard.maluppfyllelse_text(counts(**{"uppgift saknas": 1})) == (
-        "Ett där uppgift saknas av ett mål som skulle vara uppfyllda i år")
+        "Ett där uppgift saknas av ett mål som skulle vara uppfyllt i år")
 
 
 def test_comment_block_quotes_the_responsible(an):
@@ -420,7 +420,8 @@ def test_late_milestones_count_as_met_late_in_the_short_form_and_zeros_are_not_l
     c = counts(**{"uppfyllt för sent": 1, "ej bedömt ännu": 1})
     assert atgard.maluppfyllelse_kort(c) == "1 av 1 uppfyllt, varav 1 för sent"
     assert atgard.maluppfyllelse_text(c) == ("Ett uppfyllt (varav ett uppfyllt för sent) av ett mål som skulle vara "
-                                             "uppfyllda i år och ett mål ej bedömt ännu")
+                                             "uppfyllt i år och ett mål ej bedömt ännu")
+    assert atgard.maluppfyllelse_text(counts(**{"ej bedömt ännu": 2})) == "Två mål ej bedömda ännu"
 
 
 def test_every_kind_of_chart_is_drawn_from_valid_json_the_same_as_altairs_own_configure_would_give(an, monkeypatch):

@@ -239,10 +239,11 @@ def closed_sentence(table: pd.DataFrame, board: list[forslag.Justering]) -> str:
     asked = [j.atgard_id for j in board if j.typ == "åtgärden avslutas" and j.atgard_id in closed]
     who = f"Åtgärd {closed[0]}" if len(closed) == 1 else f"Åtgärderna {list_sv(closed)}"
     pron = "den" if len(closed) == 1 else "de"
-    text = f"{who} räknas inte, eftersom {pron} rapporteras som avslutad{'e' if len(closed) > 1 else ''}"
-    if asked:
-        text += (f"; att {'den' if len(asked) == 1 else 'de'} utgår ur planen är ett förslag till beslut "
-                 f"({list_sv(asked)})")
+    text = f"{who} räknas inte: {pron} rapporteras som avslutad{'e' if len(closed) > 1 else ''}"
+    if asked == closed:
+        text += " och föreslås utgå ur planen"
+    elif asked:
+        text += f"; {list_sv(asked)} föreslås utgå ur planen"
     return text + "."
 
 

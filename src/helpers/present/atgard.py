@@ -36,10 +36,12 @@ def maluppfyllelse_text(counts, judgements=None) -> str:
             bits.append(f"{words_sv(not_met, neuter=True)} ej {'uppfyllt' if not_met == 1 else 'uppfyllda'}")
         if gone:
             bits.append(f"{words_sv(gone, neuter=True)} där uppgift saknas")
-        parts.append(f"{list_sv(bits)} av {count_sv(judged, 'mål', 'mål', neuter=True)} som skulle vara uppfyllda i år")
+        parts.append(f"{list_sv(bits)} av {count_sv(judged, 'mål', 'mål', neuter=True)} som skulle vara "
+                     f"{'uppfyllt' if judged == 1 else 'uppfyllda'} i år")
     if int(counts[EJ_BEDOMT]):
         why = not_judged_reasons(judgements) if judgements is not None else []
-        parts.append(f"{count_sv(int(counts[EJ_BEDOMT]), 'mål', 'mål', neuter=True)} ej bedömt ännu"
+        n = int(counts[EJ_BEDOMT])
+        parts.append(f"{count_sv(n, 'mål', 'mål', neuter=True)} ej {'bedömt' if n == 1 else 'bedömda'} ännu"
                      + (f" ({', '.join(why)})" if why else ""))
     if int(counts[INGET_MAL]):
         parts.append(f"{count_sv(int(counts[INGET_MAL]), 'indikator', 'indikatorer')} utan mål i planen")
