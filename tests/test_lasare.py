@@ -118,6 +118,22 @@ def test_reader_pages_carry_no_paths_hashes_codes_workshop_words_or_mixed_quotes
 
 
 @pytest.mark.slow
+def test_the_ordlista_explains_the_words_the_first_pages_use_and_the_start_page_links_to_it(built):
+    page = BeautifulSoup((built.html(YEAR) / "om_rapporten.html").read_text(encoding="utf-8"), "lxml")
+    section = page.find(id="ordlista")
+    assert section is not None and section.find("h2").get_text(strip=True).startswith("Ordlista")
+    terms = {dt.get_text(" ", strip=True) for dt in section.find_all("dt")}
+    used = {"Signal", "Måluppfyllelse", "Prognos", "Milstolpe", "Justering", "Förslag till beslut", "Tjänsteskrivelse",
+            "Bilagor", "NKI", "Exempeldata"}
+    assert used <= terms, sorted(used - terms)
+    start = reader_text(built.html(YEAR) / "index.html")
+    assert all(word.lower() in start.lower() for word in ("signal", "förslag till beslut", "milstolpe", "NKI"))
+    link = BeautifulSoup((built.html(YEAR) / "index.html").read_text(encoding="utf-8"), "lxml").find(
+        "a", href="om_rapporten.html#ordlista")
+    assert link is not None and link.get_text(strip=True) == "ordlista"
+
+
+@pytest.mark.slow
 def test_the_technical_record_is_kept_in_the_appendix_not_dropped(built):
     appendix = reader_text(built.html(YEAR) / "metod.html")
     manifest = json.loads((built.edition(YEAR) / "manifest.json").read_text(encoding="utf-8"))

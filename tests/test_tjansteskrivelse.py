@@ -13,6 +13,7 @@ from conftest import DATA
 from helpers.compute.analysis import analyse
 from helpers.compute.forslag import beslutspunkt
 from helpers.core.errors import InputError
+from helpers.core.layout import Layout
 from helpers.data.arende import Arende, load_arende, parse_arende, with_overrides
 from helpers.present import tjansteskrivelse as tj
 from helpers.run import pages as book
@@ -133,3 +134,28 @@ def test_beslutsunderlag_names_the_report_and_its_parts_by_title(page):
 def test_the_page_is_first_in_the_books_order(an):
     toc = book.toc(an.plan, book.pages(an.plan, 2026, "data"))
     assert toc["root"] == "index" and toc["parts"][0] == {"caption": "Ärendet", "chapters": [{"file": tj.PAGE}]}
+
+
+def _built_page(tmp_path, an, dnr: str | None) -> Layout:
+    """A project whose built tjänsteskrivelse page carries `dnr` (None: not given)."""
+    layout = Layout.at(tmp_path)
+    toc = book.toc(an.plan, book.pages(an.plan, 2026, "data"))
+    layout.html(2026).mkdir(parents=True)
+    (layout.html(2026) / f"{tj.PAGE}.html").write_text(tj.markdown(an, Arende(dnr, None, None, "Kommunstyrelsen"), toc),
+                                                        encoding="utf-8")
+    return layout
+
+
+def test_the_archive_takes_the_editions_diarienummer_and_refuses_another(an, tmp_path):
+    from helpers.publish.tjansteskrivelse import archive_dnr
+
+    layout = _built_page(tmp_path / "med", an, "KS 2026/0123")
+    assert archive_dnr(layout, 2026, None) == "KS 2026/0123"
+    assert archive_dnr(layout, 2026, " KS 2026/0123 ") == "KS 2026/0123"
+    with pytest.raises(InputError) as err:
+        archive_dnr(layout, 2026, "KS 2026/0999")
+    text = str(err.value)
+    assert "--diarienummer" in text and "KS 2026/0999" in text and "KS 2026/0123" in text and "--dnr" in text
+    without = _built_page(tmp_path / "utan", an, None)
+    assert archive_dnr(without, 2026, "KS 2027/0001") == "KS 2027/0001"  # registered after the edition was built
+    assert archive_dnr(without, 2026, None) is None

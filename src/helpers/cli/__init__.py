@@ -372,7 +372,10 @@ def _archive_dispatch(args, layout) -> int:
                   "--kontrollsumma <SHA-256 ur diariet>.")
         return EXIT_OK
     if args.kommando == "arkivera":
-        res = package.archive_year(layout, args.ar, force=args.tvinga, dnr=args.diarienummer, beslut=args.beslut,
+        from helpers.publish.tjansteskrivelse import archive_dnr
+
+        dnr = archive_dnr(layout, args.ar, args.diarienummer)
+        res = package.archive_year(layout, args.ar, force=args.tvinga, dnr=dnr, beslut=args.beslut,
                                    wheels=args.med_hjul, reason=args.orsak)
         print(f"Arkivet för {args.ar} är skrivet (version {res.version}):")
         print(f"  mapp: {display_path(res.folder)}/")

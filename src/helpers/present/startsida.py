@@ -65,7 +65,8 @@ def index_markdown(an, page_list) -> str:
     if len(first):
         lines.append(f"- [Bilagor]({bilaga_page(first[0])}.ipynb): indikatorer, serier och handlingsplanens "
                      "text för varje åtgärd, metod och tolkningar")
-    lines += ["- [Om rapporten: så läser du den](om_rapporten.md)", ""]
+    lines += ["- [Om rapporten: så läser du den](om_rapporten.md), med en {ref}`ordlista <ordlista>` över "
+              "rapportens begrepp", ""]
     return "\n".join(lines)
 
 

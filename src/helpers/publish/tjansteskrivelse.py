@@ -77,6 +77,21 @@ def page_values(page: Path) -> dict[str, str]:
     return {key: dl.get(f"data-{key}", "") for key in OPTION}
 
 
+def archive_dnr(layout: Layout, year: int, given: str | None) -> str | None:
+    """The diarienummer the archive package describes: the one the tjänsteskrivelse was built with,
+    or the one given to `arkivera` when the page has none. Two different ones are refused before
+    anything is written: the package would name another ärende than the document it holds."""
+    page = layout.html(year) / f"{PAGE}.html"
+    built = page_values(page)["diarienummer"] if page.exists() else ""
+    given = " ".join(given.split()) if given else None
+    if given and built and given != built:
+        raise InputError([Problem(
+            "--diarienummer", f"samma diarienummer som tjänsteskrivelsen i utgåvan ('{built}'), eller inget: "
+            f"arkivet tar då utgåvans. Är det utgåvans som är fel, bygg om den med: python -m helpers rapport "
+            f"--ar {year} --dnr \"{given}\"", value=given)])
+    return given or built or None
+
+
 def check_options(layout: Layout, year: int, overrides: dict | None) -> None:
     """Refuse, before anything is written, options that differ from the built page (see module doc)."""
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
