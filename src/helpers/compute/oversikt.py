@@ -282,7 +282,7 @@ class Oversikt:
 
 
 def _status_text(counts: pd.Series) -> str:
-    parts = [f"{int(counts[s])} {s if counts[s] == 1 else STATUS_PLURAL[s]}"
+    parts = [f"{words_sv(int(counts[s]))} {s if counts[s] == 1 else STATUS_PLURAL[s]}"
              for s in STATUS_PLURAL if counts.get(s, 0)]
     return list_sv(parts)
 
@@ -455,7 +455,8 @@ def build(an, forra: Forra | None = None) -> Oversikt:
                   (f"{percent_sv(met / judged * 100)} av dem som skulle vara uppfyllda i år" if judged else "")
                   + (f", varav {words_sv(late, neuter=True)} {'uppfyllt' if late == 1 else 'uppfyllda'} för sent"
                      if late else "") + before_met
-                  + (f"; {int(total['med_mal'] - judged)} bedöms senare ({list_sv(pending)})" if pending else "")),
+                  + (f"; {words_sv(int(total['med_mal'] - judged), neuter=True)} bedöms senare ({list_sv(pending)})"
+                     if pending else "")),
         *_klimat_figures(an),
         Nyckeltal("Behov av justering", plural(n_adj, "åtgärd", "åtgärder"), "enligt de ansvariga"),
     ]
