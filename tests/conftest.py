@@ -136,6 +136,16 @@ def shipped_book(tmp_path_factory):
     return layout, result
 
 
+@pytest.fixture(scope="session")
+def shipped_printed(shipped_book):
+    """The shipped book with its report and bilagor PDFs (`build_pdf`, as `make pdf` writes them), printed
+    once in place for every module that reads them. No test changes them: copy the project to change anything."""
+    from helpers.publish.pdf import build_pdf
+
+    layout, _ = shipped_book
+    return layout, build_pdf(2026, layout, log=lambda *_: None)
+
+
 SMALL = ("1.1", "1.2", "5.1", "6.1")  # the small project's åtgärder: one or two per målområde, every template
 EPOCH = "1790000000"  # 2026-09-21: a reproducible build names its own time (SOURCE_DATE_EPOCH)
 LOCKS = ("constraints.txt", "pyproject.toml", "environment.yml", "requirements.lock")  # recorded in the manifest

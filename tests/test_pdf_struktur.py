@@ -30,17 +30,15 @@ SIGNALS = {"Enligt plan": "✓", "Risk": "!", "Avvikelse": "✕", "Ej aktuell": 
 
 
 @pytest.fixture(scope="module")
-def pdfs(shipped_book):
-    """(layout, result, report reader, bilagor reader): built here unless an earlier module did it."""
+def pdfs(request):
+    """(layout, result, report reader, bilagor reader): the session's printed shipped book."""
     from pypdf import PdfReader
 
     from helpers.core.layout import bilagor_pdf_name, pdf_name
-    from helpers.publish.pdf import build_pdf
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} saknas (make browser)")
-    layout, _ = shipped_book
-    result = build_pdf(YEAR, layout, log=lambda *_: None)
+    layout, result = request.getfixturevalue("shipped_printed")
     edition = layout.edition(YEAR)
     return (layout, result, PdfReader(edition / pdf_name(YEAR)), PdfReader(edition / bilagor_pdf_name(YEAR)))
 

@@ -106,12 +106,8 @@ class Reader:
 
 @pytest.fixture(scope="module")
 def book(browser, request):
-    """The shipped 2026 book with its PDF (written by the same function as `make pdf`)."""
-    from helpers.publish.pdf import build_pdf
-
-    layout, _ = request.getfixturevalue("shipped_book")
-    pdf = build_pdf(YEAR, layout, log=lambda *_: None)
-    return layout, pdf
+    """The shipped 2026 book with its PDF (written by the same function as `make pdf`, once per session)."""
+    return request.getfixturevalue("shipped_printed")
 
 
 def reader_pages(layout) -> list[tuple[str, Path]]:
