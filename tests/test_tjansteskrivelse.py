@@ -159,3 +159,11 @@ def test_the_archive_takes_the_editions_diarienummer_and_refuses_another(an, tmp
     without = _built_page(tmp_path / "utan", an, None)
     assert archive_dnr(without, 2026, "KS 2027/0001") == "KS 2027/0001"  # registered after the edition was built
     assert archive_dnr(without, 2026, None) is None
+
+
+def test_the_description_writes_small_counts_in_words(page):
+    description = page.split("## Beskrivning av ärendet")[1].split("## ")[0]
+    assert "17 åtgärder i sex målområden" in description
+    assert "Status för åtgärderna: elva pågående, fem genomförda och en avslutad." in description
+    assert "Fyra föreslagna ändringar av planen" in description
+    assert not re.search(r"\b([1-9]|1[0-2]) (pågående|genomförd|avslutad|föreslag|målområde)", description)

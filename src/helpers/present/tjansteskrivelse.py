@@ -17,7 +17,7 @@ import html as _html
 
 from helpers.compute.forslag import beslutspunkt, egna_atgarder, ekonomi
 from helpers.compute.oversikt import STATUS_PLURAL
-from helpers.core.fmt import list_sv, plural
+from helpers.core.fmt import count_sv, list_sv
 from helpers.data.arende import Arende
 from helpers.present.html import esc
 from helpers.present.names import atgard_page
@@ -79,18 +79,23 @@ def _genitive(name: str) -> str:
     return low if low.endswith(("s", "x", "z")) else low + "s"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _description(an, arende: Arende) -> list[str]:
     cfg, o = an.config, an.oversikt
     plan = an.plan
     counts = o.table["status"].value_counts()
-    status = list_sv([plural(int(n), s, STATUS_PLURAL.get(s, s)) for s, n in counts.items()])
+    status = list_sv([count_sv(int(n), s, STATUS_PLURAL.get(s, s)) for s, n in counts.items()])
     out = [f"<p>{esc(cfg.planens_namn)} följs upp varje år. Uppföljningen för {an.year} redovisar för planens "
-           f"{plural(len(plan.atgarder), 'åtgärd', 'åtgärder')} i {plural(len(plan.malomraden), 'målområde', 'målområden')} "
+           f"{count_sv(len(plan.atgarder), 'åtgärd', 'åtgärder')} i "
+           f"{count_sv(len(plan.malomraden), 'målområde', 'målområden', neuter=True)} "
            "genomförandestatus, indikatorvärden med förändring, måluppfyllelse med motivering, förändringar i "
            "företagsklimatet, lärdomar och förslag. De ansvariga enheterna har lämnat uppgifterna i standardmallen; "
            f"{esc(cfg.samordnare)} har sammanställt dem.</p>",
            f"<p>Status för åtgärderna: {esc(status)}. " + (
-               f"{plural(len(o.forslag), 'föreslagen ändring', 'föreslagna ändringar')} av planen behöver "
+               f"{_capital(count_sv(len(o.forslag), 'föreslagen ändring', 'föreslagna ändringar'))} av planen behöver "
                f"{esc(_genitive(arende.mottagare))} beslut och står som egna punkter i förslaget till beslut.</p>"
                if o.forslag else "Ingen ändring av planen har föreslagits.</p>")]
     own = egna_atgarder(an)
