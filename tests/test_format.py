@@ -115,3 +115,11 @@ def test_a_quote_within_a_quote_gets_single_marks_the_swedish_way():
     assert quoted_sv('Utveckla initiativ likt "starta eget-dagen" för tillväxtföretag') == (
         "”Utveckla initiativ likt ’starta eget-dagen’ för tillväxtföretag”")
     assert quoted_sv("Inget citat") == "”Inget citat”"
+
+
+def test_capitalised_raises_only_the_first_letter():
+    from helpers.core.fmt import capitalised
+
+    assert capitalised("fyra föreslagna ändringar") == "Fyra föreslagna ändringar"
+    assert capitalised("nKI i Q1") == "NKI i Q1"
+    assert capitalised("") == ""

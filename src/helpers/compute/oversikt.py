@@ -37,7 +37,7 @@ import pandas as pd
 from helpers.compute import forslag, jamforgrupper
 from helpers.compute.indicators import decimals_for
 from helpers.compute.targets import EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, SAKNAS, UPPFYLLT
-from helpers.core.fmt import count_sv, date_sv, list_sv, number_sv, percent_sv, plural, words_sv
+from helpers.core.fmt import capitalised, count_sv, date_sv, list_sv, number_sv, percent_sv, plural, words_sv
 from helpers.core.missing import blank
 from helpers.core.text import quoted_sv
 from helpers.data import fakta
@@ -404,7 +404,7 @@ def margin_sentence(on_plan: int, current: int) -> str:
         worse = verdict_level((on_plan - 1) / current * 100)
         on_line = any(math.isclose(on_plan / current * 100, lo) for lo, _ in NIVAER)
         said = f"en åtgärd till med risk eller avvikelse ger bedömningen {worse}."
-        out.append(f"Andelen ligger exakt på gränsen: {said}" if on_line else said[:1].upper() + said[1:])
+        out.append(f"Andelen ligger exakt på gränsen: {said}" if on_line else capitalised(said))
     if on_plan < current and verdict_level((on_plan + 1) / current * 100) != level:
         better = verdict_level((on_plan + 1) / current * 100)
         out.append(f"En åtgärd till enligt plan ger bedömningen {better}.")

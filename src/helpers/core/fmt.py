@@ -97,6 +97,12 @@ def count_sv(n, singular: str, plural_form: str, *, neuter: bool = False) -> str
     return f"{words_sv(n, neuter=neuter)} {singular if float(n) == 1 else plural_form}"
 
 
+def capitalised(text: str) -> str:
+    """'fyra föreslagna ändringar' -> 'Fyra föreslagna ändringar': a sentence's first letter, the rest as written
+    (str.capitalize would lower 'NKI' and 'Q1')."""
+    return text[:1].upper() + text[1:]
+
+
 def list_sv(items) -> str:
     """'a', 'a och b', 'a, b och c'."""
     items = [str(i) for i in items]

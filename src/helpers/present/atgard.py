@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers.compute.oversikt import AVVIKELSE, EJ_AKTUELL, RISK, not_judged_reasons
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT, EJ_UPPFYLLT, FOR_SENT, INGET_MAL
-from helpers.core.fmt import SAKNAS, count_sv, date_sv, list_sv, number_sv, words_sv
+from helpers.core.fmt import SAKNAS, capitalised, count_sv, date_sv, list_sv, number_sv, words_sv
 from helpers.core.missing import blank
 from helpers.core.text import quoted_sv
 from helpers.present.html import Html, esc, facts, signal_badge, status_badge
@@ -14,7 +14,7 @@ from helpers.present.names import atgard_page, serie_namn
 
 def _sentence(parts: list[str]) -> str:
     text = list_sv(parts)
-    return text[:1].upper() + text[1:] if text else ""
+    return capitalised(text)
 
 
 def maluppfyllelse_text(counts, judgements=None) -> str:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from helpers.compute.targets import EJ_AKTUELLT, EJ_BEDOMT
+from helpers.core.fmt import capitalised
 from helpers.core.missing import blank
 from helpers.core.text import quotes_sv
 from helpers.present.farger import SIGNAL_FARGER, SIGNAL_SYMBOL, STATUS_FARGER, UTFALL_FARGER
@@ -64,7 +65,7 @@ def _badge(kind: str, key: str, label: str, colour: str | None, symbol: str = ""
     style = f' style="background-color:{colour}"' if colour else ""
     mark = f'<span aria-hidden="true">{esc(symbol)} </span>' if symbol else ""
     return (f'<span class="uppf-{kind} uppf-{kind}-{_slug(key)}{"" if colour else " uppf-kontur"}"{style}>'
-            f"{mark}{esc(label[:1].upper() + label[1:])}</span>")
+            f"{mark}{esc(capitalised(label))}</span>")
 
 
 def status_badge(status: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from helpers.compute import narmast as calc
-from helpers.core.fmt import date_sv, plural
+from helpers.core.fmt import capitalised, date_sv, plural
 from helpers.core.missing import blank
 from helpers.present.html import Html, esc, status_badge, table
 from helpers.present.indikatorer import number_text
@@ -31,7 +31,7 @@ def narmast_table(an) -> Html:
     rows = []
     for r in rows_df.to_dict("records"):
         mo = an.plan.indikatorer.at[r["indikator_id"], "malomrade_id"] if not blank(r["indikator_id"]) else None
-        what = esc(r["vad"][:1].upper() + r["vad"][1:])
+        what = esc(capitalised(r["vad"]))
         forecast = esc(r["prognos"]) if not blank(r["prognos"]) else "ingen prognos lämnad"
         if not blank(r["prognos_motivering"]):
             forecast += f'<br><small>{esc(r["prognos_motivering"])}</small>'

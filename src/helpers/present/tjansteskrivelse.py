@@ -17,7 +17,7 @@ import html as _html
 
 from helpers.compute.forslag import beslutspunkt, egna_atgarder, ekonomi
 from helpers.compute.oversikt import STATUS_PLURAL
-from helpers.core.fmt import count_sv, list_sv
+from helpers.core.fmt import capitalised, count_sv, list_sv
 from helpers.data.arende import Arende
 from helpers.present.html import esc
 from helpers.present.names import atgard_page
@@ -79,10 +79,6 @@ def _genitive(name: str) -> str:
     return low if low.endswith(("s", "x", "z")) else low + "s"
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _description(an, arende: Arende) -> list[str]:
     cfg, o = an.config, an.oversikt
     plan = an.plan
@@ -95,7 +91,7 @@ def _description(an, arende: Arende) -> list[str]:
            "företagsklimatet, lärdomar och förslag. De ansvariga enheterna har lämnat uppgifterna i standardmallen; "
            f"{esc(cfg.samordnare)} har sammanställt dem.</p>",
            f"<p>Status för åtgärderna: {esc(status)}. " + (
-               f"{_capital(count_sv(len(o.forslag), 'föreslagen ändring', 'föreslagna ändringar'))} av planen behöver "
+               f"{capitalised(count_sv(len(o.forslag), 'föreslagen ändring', 'föreslagna ändringar'))} av planen behöver "
                f"{esc(_genitive(arende.mottagare))} beslut och står som egna punkter i förslaget till beslut.</p>"
                if o.forslag else "Ingen ändring av planen har föreslagits.</p>")]
     own = egna_atgarder(an)
